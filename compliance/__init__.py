@@ -1,0 +1,128 @@
+"""Knife Sales Compliance: the application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+_PKG = Path(__file__).resolve().parent
+
+# Environment variables the factory reads (besides Flask's FLASK_* prefix).
+_ENV_SETTINGS = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "MAIL_BACKEND": "MAIL_BACKEND",
+    "MAIL_SENDER": "MAIL_SENDER",
+    "MAIL_SMTP_HOST": "MAIL_SMTP_HOST",
+    "MAIL_SMTP_PORT": "MAIL_SMTP_PORT",
+    "MAIL_SMTP_USERNAME": "MAIL_SMTP_USERNAME",
+    "MAIL_SMTP_PASSWORD": "MAIL_SMTP_PASSWORD",
+    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+}
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when a required setting is missing."""
+
+
+def _asset_dir(name: str) -> Path:
+    """Templates, static files and migrations: inside the wheel, or beside the package."""
+    packaged = _PKG / name
+    return packaged if packaged.is_dir() else _PKG.parent / name
+
+
+def database_uri(url: str) -> str:
+    """Normalise DATABASE_URL: plain postgres:// addresses use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(_asset_dir("templates")),
+        static_folder=str(_asset_dir("static")),
+        instance_relative_config=True,
+    )
+    app.config.from_object("compliance.config.Config")
+    for env_name, key in _ENV_SETTINGS.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.update(test_config)
+    _require(app, "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    from compliance.errors import register_error_handlers
+    from compliance.security import register_security
+
+    register_error_handlers(app)
+    register_security(app)
+    from compliance.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _require(app: Flask, *keys: str) -> None:
+    missing = [k for k in keys if not app.config.get(k)]
+    if missing:
+        names = ", ".join("DATABASE_URL" if k == "SQLALCHEMY_DATABASE_URI" else k for k in missing)
+        raise ConfigurationError(
+            f"Set {names} in the environment. For a local demo with no set-up, run "
+            "`flask --app compliance demo` instead."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from compliance.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from compliance.sqlite import configure_sqlite
+
+    db.init_app(app)
+    is_sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if is_sqlite:
+        with app.app_context():
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(_asset_dir("migrations")), render_as_batch=is_sqlite)
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from compliance.auth import session_loader  # noqa: F401  (registers the user loader)
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(app.template_folder),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    WTFormsHelpers(app)
+    from compliance.navigation import register_navigation
+
+    register_navigation(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from compliance.admin import bp as admin_bp
+    from compliance.auth import bp as auth_bp
+    from compliance.business import bp as business_bp
+    from compliance.main import bp as main_bp
+
+    for bp in (main_bp, auth_bp, business_bp, admin_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,124 @@
+"""Admin rules: staff accounts for officers and admins, agencies, audit queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.auth.passwords import hash_password
+from compliance.auth.services import EmailTaken, find_user_by_email, normalise_email
+from compliance.auth.services import start_password_reset as send_setup_link
+from compliance.extensions import db
+from compliance.mail import Mailer
+from compliance.models import Agency, AgencyKind, AuditEvent, Role, User
+from compliance.tokens import new_token
+
+SETUP_LINK_HOURS = 7 * 24
+
+
+class AgencyNameTaken(Exception):
+    pass
+
+
+def create_user(*, name: str, email: str, role: Role, agency_id: int | None, actor: Actor,
+                password: str | None = None) -> User:
+    """An officer or admin account. With no password, the account waits for its set-up link."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise EmailTaken
+    if role == Role.OFFICER and (agency_id is None or db.session.get(Agency, agency_id) is None):
+        raise ValueError("an officer needs an agency")
+    # An unusable random hash until the person sets their own password.
+    user = User(name=name.strip(), email=email, role=role,
+                agency_id=agency_id if role == Role.OFFICER else None,
+                password_hash=hash_password(password or new_token()[0]))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "account_created", f"Created {role.label.lower()} account {user.id}",
+                 target=user, details={"role": role.value, "agency_id": user.agency_id})
+    return user
+
+
+def email_setup_link(user: User, *, mailer: Mailer, link_for: Callable[[str], str],
+                     actor: Actor) -> None:
+    send_setup_link(user.email, mailer=mailer, link_for=link_for, actor=actor,
+                    hours=SETUP_LINK_HOURS)
+
+
+def list_users(role: Role | None, page: int, per_page: int):
+    stmt = select(User).options(joinedload(User.agency), joinedload(User.retailer))
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    return db.paginate(stmt.order_by(User.name), page=page, per_page=per_page, error_out=False)
+
+
+def set_user_active(user: User, active: bool, actor: Actor) -> None:
+    user.active = active
+    user.deactivated_at = None if active else datetime.now(UTC)
+    if not active:
+        user.session_version += 1
+    else:
+        user.locked_until = None
+        user.failed_sign_ins = 0
+    action = "account_reactivated" if active else "account_deactivated"
+    audit.record(actor, action, f"{'Reactivated' if active else 'Deactivated'} account {user.id}",
+                 target=user)
+    db.session.flush()
+
+
+def list_agencies() -> list[tuple[Agency, int]]:
+    officers = (select(func.count(User.id)).where(User.agency_id == Agency.id)
+                .correlate(Agency).scalar_subquery())
+    return [(a, n) for a, n in db.session.execute(
+        select(Agency, officers).order_by(Agency.name)).all()]
+
+
+def save_agency(agency: Agency | None, *, name: str, kind: AgencyKind, actor: Actor) -> Agency:
+    name = name.strip()
+    clash = db.session.scalar(select(Agency.id).where(func.lower(Agency.name) == name.lower()))
+    if clash is not None and (agency is None or clash != agency.id):
+        raise AgencyNameTaken
+    created = agency is None
+    if agency is None:
+        agency = Agency(name=name, kind=kind)
+        db.session.add(agency)
+    else:
+        agency.name, agency.kind = name, kind
+    db.session.flush()
+    audit.record(actor, "agency_created" if created else "agency_updated",
+                 f"{'Created' if created else 'Updated'} agency {agency.name}", target=agency)
+    return agency
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    actor_email: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def audit_query(f: AuditFilter) -> Select:
+    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor))
+    if f.action:
+        stmt = stmt.where(AuditEvent.action == f.action)
+    if f.actor_email:
+        stmt = stmt.join(User, AuditEvent.actor_id == User.id).where(
+            User.email == normalise_email(f.actor_email))
+    if f.since:
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(f.since, time.min, UTC))
+    if f.until:
+        stmt = stmt.where(AuditEvent.at < datetime.combine(f.until, time.min, UTC)
+                          + timedelta(days=1))
+    return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def audit_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).distinct()
+                                   .order_by(AuditEvent.action)))

@@ -1,0 +1,108 @@
+"""Sign in and out, reset a password, accept an invitation. HTTP only: rules live in services."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from compliance.auth import bp, services
+from compliance.auth.forms import (
+    AcceptInvitationForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from compliance.extensions import db, limiter
+from compliance.mail import get_mailer
+from compliance.models import User
+from compliance.web import current_actor, safe_next
+
+SIGN_IN_ERROR = ("Enter a correct email address and password. After 10 failed attempts, "
+                 "signing in to the account is paused for 15 minutes.")
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_account_key)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, current_actor())
+        except services.SignInFailed:
+            db.session.commit()  # keep the failure count and the audit entry
+            form.email.errors.append(_(SIGN_IN_ERROR))
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    if current_user.is_authenticated:
+        services.sign_out(current_user._get_current_object(), current_actor())
+        db.session.commit()
+        logout_user()
+    flash(_("You have signed out"), "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.start_password_reset(
+            form.email.data, mailer=get_mailer(), actor=current_actor(),
+            link_for=lambda raw: url_for("auth.reset_password", token=raw, _external=True))
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        reset = services.usable_reset(token)
+    except services.InvalidLink:
+        return render_template("auth/link_invalid.html"), 404
+    form = ResetPasswordForm()
+    form.email_for_check = db.session.get_one(User, reset.user_id).email
+    if form.validate_on_submit():
+        services.complete_password_reset(token, form.password.data, current_actor())
+        db.session.commit()
+        logout_user()
+        flash(_("Your password has been changed. Sign in with your new password."), "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = services.usable_invitation(token)
+    except services.InvalidLink:
+        return render_template("auth/link_invalid.html", invitation=True), 404
+    form = AcceptInvitationForm()
+    form.email_for_check = invitation.email
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.password.data, current_actor())
+        except services.EmailTaken:
+            form.password.errors.append(_("An account already uses this email address. "
+                                          "Sign in, or reset your password."))
+        else:
+            db.session.commit()
+            logout_user()
+            login_user(user)
+            flash(_("Your account has been created"), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -1,0 +1,165 @@
+"""Business rules: registration, premises, staff invitations and deactivation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.auth.passwords import hash_password
+from compliance.auth.services import EmailTaken, find_user_by_email, normalise_email
+from compliance.extensions import db
+from compliance.mail import Email, Mailer
+from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
+from compliance.models.base import utcnow
+from compliance.tokens import new_token
+
+
+class NotPermitted(Exception):
+    """The actor may not do this to this record."""
+
+
+class AlreadyInvited(Exception):
+    """A usable invitation for this email already exists."""
+
+
+@dataclass(frozen=True)
+class PremisesDetails:
+    name: str
+    address_line_1: str
+    address_line_2: str | None
+    town: str
+    postcode: str
+    jurisdiction: Jurisdiction
+
+
+def register_business(*, business_name: str, contact_name: str, email: str, password: str,
+                      premises: PremisesDetails, actor: Actor) -> User:
+    """A shop owner registers: the business, its first premises, and them as its manager."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise EmailTaken
+    retailer = Retailer(name=business_name.strip(), contact_name=contact_name.strip(),
+                        contact_email=email)
+    db.session.add(retailer)
+    db.session.flush()
+    add_premises(retailer, premises)
+    manager = User(email=email, name=contact_name.strip(), role=Role.MANAGER,
+                   retailer_id=retailer.id, password_hash=hash_password(password))
+    db.session.add(manager)
+    db.session.flush()
+    audit.record(actor, "business_registered", f"Registered business {retailer.name}",
+                 target=retailer, user=manager)
+    return manager
+
+
+def add_premises(retailer: Retailer, details: PremisesDetails) -> Premises:
+    premises = Premises(retailer_id=retailer.id, **_premises_values(details))
+    db.session.add(premises)
+    db.session.flush()
+    return premises
+
+
+def update_premises(premises: Premises, details: PremisesDetails, actor: Actor) -> None:
+    for key, value in _premises_values(details).items():
+        setattr(premises, key, value)
+    audit.record(actor, "premises_updated", f"Updated premises {premises.name}", target=premises)
+    db.session.flush()
+
+
+def _premises_values(details: PremisesDetails) -> dict:
+    return {"name": details.name.strip(), "address_line_1": details.address_line_1.strip(),
+            "address_line_2": (details.address_line_2 or "").strip() or None,
+            "town": details.town.strip(), "postcode": details.postcode.strip().upper(),
+            "jurisdiction": details.jurisdiction}
+
+
+def list_businesses(search: str = "", page: int = 1, per_page: int = 25):
+    """Businesses with a premises count, for officers and admins (one query per page)."""
+    premises_count = (select(func.count(Premises.id)).where(Premises.retailer_id == Retailer.id)
+                      .correlate(Retailer).scalar_subquery())
+    stmt = select(Retailer, premises_count.label("premises_count")).order_by(Retailer.name)
+    if search.strip():
+        like = f"%{search.strip().lower()}%"
+        postcode_match = select(Premises.id).where(
+            Premises.retailer_id == Retailer.id,
+            or_(func.lower(Premises.postcode).like(like), func.lower(Premises.name).like(like),
+                func.lower(Premises.town).like(like))).exists()
+        stmt = stmt.where(or_(func.lower(Retailer.name).like(like), postcode_match))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
+
+
+def business_overview(retailer_id: int) -> Retailer | None:
+    """A business with its premises, people and open invitations loaded up front."""
+    return db.session.scalar(
+        select(Retailer).where(Retailer.id == retailer_id).options(
+            selectinload(Retailer.premises),
+            selectinload(Retailer.users).selectinload(User.premises),
+        ))
+
+
+def open_invitations(retailer_id: int) -> list[Invitation]:
+    return list(db.session.scalars(
+        select(Invitation).options(selectinload(Invitation.premises))
+        .where(Invitation.retailer_id == retailer_id, Invitation.used_at.is_(None),
+               Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())
+        .order_by(Invitation.created_at.desc())))
+
+
+def invite_staff(retailer: Retailer, *, name: str, email: str, premises_id: int,
+                 mailer: Mailer, link_for: Callable[[str], str], actor: Actor) -> Invitation:
+    """Email a single-use join link that expires after INVITATION_DAYS days."""
+    email = normalise_email(email)
+    premises = db.session.get(Premises, premises_id)
+    if premises is None or premises.retailer_id != retailer.id:
+        raise NotPermitted
+    if find_user_by_email(email) is not None:
+        raise EmailTaken
+    if db.session.scalar(select(Invitation.id).where(
+            Invitation.email == email, Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())):
+        raise AlreadyInvited
+    days = int(current_app.config["INVITATION_DAYS"])
+    raw, digest = new_token()
+    invitation = Invitation(token_hash=digest, email=email, name=name.strip(),
+                            retailer_id=retailer.id, premises_id=premises.id,
+                            invited_by_id=actor.user_id, expires_at=utcnow() + timedelta(days=days))
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(actor, "staff_invited", f"Invited a staff member to {retailer.name}",
+                 target=invitation, details={"premises_id": premises.id})
+    mailer.send(Email(
+        to=email,
+        subject=f"Join {retailer.name} on Knife Sales Compliance",
+        body=(f"Hello {invitation.name},\n\n{actor.user.name if actor.user else 'Your manager'} "
+              f"has invited you to join {retailer.name} on Knife Sales Compliance, where you "
+              f"will complete responsible knife-sales training.\n\nCreate your account with "
+              f"this link. It works once and expires in {days} days:\n\n{link_for(raw)}\n"),
+    ))
+    return invitation
+
+
+def revoke_invitation(invitation: Invitation, actor: Actor) -> None:
+    invitation.revoked_at = utcnow()
+    audit.record(actor, "invitation_revoked", "Revoked an invitation", target=invitation)
+    db.session.flush()
+
+
+def set_member_active(member: User, active: bool, actor: Actor) -> None:
+    """Deactivate someone who has left (records stay), or bring them back."""
+    member.active = active
+    member.deactivated_at = None if active else utcnow()
+    if not active:
+        member.session_version += 1  # end their sessions now
+    action = "account_reactivated" if active else "account_deactivated"
+    verb = "Reactivated" if active else "Deactivated"
+    audit.record(actor, action, f"{verb} the account of user {member.id}", target=member)
+    db.session.flush()

@@ -1,0 +1,53 @@
+"""Default settings. Secrets and addresses come from the environment (see create_app)."""
+
+from datetime import timedelta
+
+
+class Config:
+    """Defaults only: no secrets, no database address."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+    BABEL_DEFAULT_LOCALE = "en"
+    SERVICE_NAME = "Knife Sales Compliance"
+
+    # Flask-Limiter: in-memory by default; RATELIMIT_STORAGE_URI=redis://… in production.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ADDRESS = "30 per minute;200 per hour"
+    LOGIN_LIMIT_PER_ACCOUNT = "20 per minute;100 per hour"
+    LOCKOUT_THRESHOLD = 10
+    LOCKOUT_MINUTES = 15
+
+    PASSWORD_MIN_LENGTH = 12
+    # argon2id parameters (argon2-cffi defaults); tests lower them for speed.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+
+    INVITATION_DAYS = 7
+    PASSWORD_RESET_HOURS = 2
+
+    # Email: "log" writes messages to the application log; "smtp" sends them.
+    MAIL_BACKEND = "log"
+    MAIL_SENDER = "no-reply@knife-sales-compliance.invalid"
+    MAIL_SMTP_HOST = "localhost"
+    MAIL_SMTP_PORT = 587
+    MAIL_SMTP_USERNAME = None
+    MAIL_SMTP_PASSWORD = None
+    MAIL_SMTP_STARTTLS = True
+    # Absolute links in emails (invitations, resets) are built from this when set.
+    PUBLIC_BASE_URL = None
+
+    PAGE_SIZE = 25

@@ -1,0 +1,51 @@
+"""Demo data for the embedded demo. Every loader is idempotent: it looks before it adds."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from compliance.auth.passwords import hash_password
+from compliance.demo import DEMO_PASSWORD
+from compliance.extensions import db
+from compliance.models import Agency, AgencyKind, Jurisdiction, Premises, Retailer, Role, User
+
+DEMO_RETAILER = "Demo Hardware Ltd"
+
+
+def _get_or_add(model, lookup: dict, **values):
+    found = db.session.scalar(select(model).filter_by(**lookup))
+    if found is None:
+        found = model(**lookup, **values)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def load_demo_data() -> None:
+    agency = _get_or_add(Agency, {"name": "Demo Constabulary"}, kind=AgencyKind.POLICE)
+    _get_or_add(Agency, {"name": "Demo Council Trading Standards"},
+                kind=AgencyKind.TRADING_STANDARDS)
+    retailer = _get_or_add(Retailer, {"name": DEMO_RETAILER}, contact_name="Sam Manager",
+                           contact_email="manager@example.com")
+    high_street = _get_or_add(
+        Premises, {"retailer_id": retailer.id, "name": "Demo Hardware High Street"},
+        address_line_1="1 High Street", town="Exampleton", postcode="EX1 1AA",
+        jurisdiction=Jurisdiction.ENGLAND_WALES)
+    _get_or_add(
+        Premises, {"retailer_id": retailer.id, "name": "Demo Hardware Retail Park"},
+        address_line_1="Unit 4, Riverside Retail Park", town="Exampleton", postcode="EX2 4RP",
+        jurisdiction=Jurisdiction.ENGLAND_WALES)
+    password_hash = None
+    people = [
+        ("admin@example.com", "Alex Admin", Role.ADMIN, {}),
+        ("officer@example.com", "Olu Officer", Role.OFFICER, {"agency_id": agency.id}),
+        ("manager@example.com", "Sam Manager", Role.MANAGER, {"retailer_id": retailer.id}),
+        ("staff@example.com", "Jo Staff", Role.STAFF,
+         {"retailer_id": retailer.id, "premises_id": high_street.id}),
+    ]
+    for email, name, role, extra in people:
+        if db.session.scalar(select(User.id).where(User.email == email)) is None:
+            password_hash = password_hash or hash_password(DEMO_PASSWORD)
+            db.session.add(User(email=email, name=name, role=role, password_hash=password_hash,
+                                **extra))
+    db.session.flush()

@@ -1,0 +1,70 @@
+"""Form pieces shared by features: GOV.UK widgets and GOV.UK error wording."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from compliance.auth.passwords import password_problems
+
+
+def email_field(label: str = "Email address", hint: str | None = None) -> EmailField:
+    return EmailField(
+        label,
+        widget=GovTextInput(),
+        description=hint or "",
+        validators=[
+            InputRequired(message=_l("Enter an email address")),
+            Email(message=_l("Enter an email address in the correct format, like name@example.com"),
+                  check_deliverability=False),
+            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def text_field(label: str, missing: str, *, max_length: int = 200, hint: str = "",
+               optional: bool = False, autocomplete: str | None = None) -> StringField:
+    validators = [] if optional else [InputRequired(message=missing)]
+    validators.append(Length(max=max_length,
+                             message=_l("%(label)s must be %(n)s characters or fewer",
+                                        label=label, n=max_length)))
+    kw = {"autocomplete": autocomplete} if autocomplete else {}
+    return StringField(label, widget=GovTextInput(), description=hint,
+                       validators=validators, render_kw=kw)
+
+
+def submit(label: str) -> SubmitField:
+    return SubmitField(label, widget=GovSubmitInput())
+
+
+class NewPasswordMixin:
+    """A new password and its confirmation, checked against the password rules."""
+
+    password = PasswordField(
+        _l("Create a password"),
+        widget=GovPasswordInput(),
+        description=_l("Use 12 characters or more. A short sentence of several words works well."),
+        validators=[InputRequired(message=_l("Enter a password"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Confirm password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Confirm your password")),
+                    EqualTo("password", message=_l("Passwords must match"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    #: Set by the view when known, so the password cannot contain the email address.
+    email_for_check = ""
+
+    def validate_password(self, field: PasswordField) -> None:
+        problems = password_problems(field.data or "",
+                                     min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+                                     email=self.email_for_check)
+        if problems:
+            raise ValidationError(problems[0])

@@ -1,0 +1,70 @@
+"""One small interface for email: logged in development, SMTP in production, kept in tests."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Protocol
+
+from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+
+
+class Mailer(Protocol):
+    def send(self, email: Email) -> None: ...
+
+
+class LogMailer:
+    """Writes each message to the application log (development and demo)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def send(self, email: Email) -> None:
+        self.app.logger.info("Email to %s: %s\n%s", email.to, email.subject, email.body)
+
+
+class MemoryMailer:
+    """Keeps messages in a list, for tests."""
+
+    def __init__(self) -> None:
+        self.outbox: list[Email] = []
+
+    def send(self, email: Email) -> None:
+        self.outbox.append(email)
+
+
+class SMTPMailer:
+    def __init__(self, app: Flask) -> None:
+        self.config = app.config
+
+    def send(self, email: Email) -> None:
+        msg = EmailMessage()
+        msg["From"] = self.config["MAIL_SENDER"]
+        msg["To"] = email.to
+        msg["Subject"] = email.subject
+        msg.set_content(email.body)
+        with smtplib.SMTP(self.config["MAIL_SMTP_HOST"], int(self.config["MAIL_SMTP_PORT"])) as s:
+            if self.config.get("MAIL_SMTP_STARTTLS"):
+                s.starttls()
+            if self.config.get("MAIL_SMTP_USERNAME"):
+                s.login(self.config["MAIL_SMTP_USERNAME"], self.config["MAIL_SMTP_PASSWORD"])
+            s.send_message(msg)
+
+
+def get_mailer() -> Mailer:
+    """The app's mailer, created once per app from MAIL_BACKEND."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    mailer = app.extensions.get("mailer")
+    if mailer is None:
+        backend = app.config["MAIL_BACKEND"]
+        mailer = {"log": LogMailer, "smtp": SMTPMailer}.get(backend, lambda _a: MemoryMailer())(app)
+        app.extensions["mailer"] = mailer
+    return mailer

@@ -1,0 +1,12 @@
+"""Every model, imported here so that Alembic's autogenerate sees them all."""
+
+from compliance.models.audit import AuditEvent
+from compliance.models.base import Base
+from compliance.models.retailers import Jurisdiction, Premises, Retailer
+from compliance.models.tokens import Invitation, PasswordReset
+from compliance.models.users import Agency, AgencyKind, Role, User
+
+__all__ = [
+    "Agency", "AgencyKind", "AuditEvent", "Base", "Invitation", "Jurisdiction",
+    "PasswordReset", "Premises", "Retailer", "Role", "User",
+]

@@ -1,0 +1,37 @@
+"""The header navigation: what the signed-in role can do."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from compliance.models import Role
+from compliance.models.base import utcnow
+
+
+def nav_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        items = [(_("Register a business"), "business.register"), (_("Sign in"), "auth.sign_in")]
+    else:
+        items = [(_("Home"), "main.index")]
+        if current_user.role == Role.MANAGER:
+            items.append((_("Your business"), "business.index"))
+        if current_user.role in (Role.OFFICER, Role.ADMIN):
+            items.append((_("Businesses"), "business.index"))
+        if current_user.role == Role.ADMIN:
+            items += [(_("Accounts"), "admin.users"), (_("Agencies"), "admin.agencies"),
+                      (_("Audit log"), "admin.audit_log")]
+        items.append((_("Your account"), "main.account"))
+    current = request.endpoint or ""
+    return [{"text": text, "href": url_for(endpoint),
+             "active": current == endpoint or (current.split(".")[0] == endpoint.split(".")[0]
+                                               and endpoint != "main.index"
+                                               and current.split(".")[0] != "main")}
+            for text, endpoint in items]
+
+
+def register_navigation(app: Flask) -> None:
+    app.add_template_global(nav_items, "nav_items")
+    app.add_template_global(utcnow, "now")
+    app.add_template_global(lambda: app.config["SERVICE_NAME"], "service_name")

@@ -1,0 +1,31 @@
+"""Small helpers that views share: who is acting, safe redirects, pagination arguments."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+from flask_login import current_user
+
+from compliance.audit import Actor
+
+
+def current_actor() -> Actor:
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    return Actor(user=user, ip_address=request.remote_addr)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site: no scheme, no host, no protocol-relative '//' or backslashes."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return default
+    return target
+
+
+def page_arg() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and int(page) > 0 else 1
