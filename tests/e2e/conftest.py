@@ -1,0 +1,187 @@
+"""Browser journeys: a live server on the demo data, headless Debian Chromium, axe-core checks.
+
+Every test in this folder is marked `e2e` (select or skip them with `-m e2e` / `-m "not e2e"`)
+and `no_db`, so the root conftest's per-test transaction fixture leaves the database alone:
+the live server owns its own SQLite file, migrated and filled with the demo data once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import test_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+NO_BROWSER = f"Browser tests need Chromium at {CHROMIUM}: install Chromium: apt-get install -y chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1100, "height": 900}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+E2E_DIR = Path(__file__).resolve().parent
+
+# The published demo sign-in (compliance/demo.py).
+from compliance.demo import DEMO_PASSWORD  # noqa: E402
+
+
+def _browser_required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `no_db` is a plain keyword the root `_transaction` fixture looks for; declare it so
+    # --strict-markers accepts it without touching pyproject.toml.
+    config.addinivalue_line(
+        "markers", "no_db: the test does not use the per-test database transaction")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selection runs, so `-m e2e` sees the marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = not CHROMIUM.exists()
+    for item in items:
+        if E2E_DIR not in Path(str(item.path)).resolve().parents:
+            continue
+        item.add_marker(pytest.mark.e2e)
+        item.add_marker(pytest.mark.no_db)
+        if missing and not _browser_required():
+            item.add_marker(pytest.mark.skip(reason=NO_BROWSER))
+
+
+# --- the live server ------------------------------------------------------------------------
+
+
+def live_settings(database_uri: str) -> dict:
+    settings = test_settings(database_uri)
+    settings.update(TESTING=True, WTF_CSRF_ENABLED=True)  # real CSRF tokens in real forms
+    settings.pop("SERVER_NAME")  # "localhost" would 404 every request to 127.0.0.1
+    return settings
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on 127.0.0.1 with a random port, over a migrated SQLite file of demo data."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from compliance import create_app
+    from compliance.demo_data import load_demo_data
+    from compliance.extensions import db
+
+    db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
+    settings = live_settings(f"sqlite:///{db_file}")
+
+    setup_app = create_app(settings)
+    with setup_app.app_context():
+        upgrade()
+        load_demo_data()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+    # A fresh instance, served with no app context pushed, so requests never share `g`.
+    app = create_app(settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+# --- the browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if _browser_required():
+            pytest.fail(f"REQUIRE_BROWSER=1 but {NO_BROWSER}", pytrace=False)
+        pytest.skip(NO_BROWSER)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server: str):
+    """A fresh browser context (no cookies) and page for each test."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+_AXE = None
+
+
+def _axe():
+    global _AXE
+    if _AXE is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _AXE = Axe()
+    return _AXE
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now."""
+    results = _axe().run(page, options={
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "resultTypes": ["violations"],
+    })
+    return results.response["violations"]
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v.get('help')} [{len(v['nodes'])} node(s)]")
+        for node in v["nodes"][:3]:
+            target = " ".join(str(t) for t in node.get("target", []))
+            lines.append(f"    {target}")
+            lines.append(f"      {node.get('html', '').strip()[:200]}")
+    return "\n".join(lines)
+
+
+def check_a11y(page) -> None:
+    """Assert axe-core finds no WCAG A/AA violations on the current page."""
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+
+
+def sign_in(page, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real form (with its CSRF token) and wait for the next page."""
+    page.goto(f"{base}/auth/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.locator("main form button, main form input[type=submit]").first.click()
