@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectChoice, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from compliance.auth.passwords import password_problems
@@ -68,3 +68,8 @@ class NewPasswordMixin:
                                      email=self.email_for_check)
         if problems:
             raise ValidationError(problems[0])
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 SelectChoice objects."""
+    return [SelectChoice(value, label) for value, label in pairs]

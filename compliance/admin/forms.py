@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovS
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from compliance.forms import email_field, submit, text_field
+from compliance.forms import choices, email_field, submit, text_field
 from compliance.models import AgencyKind, Role
 
 
@@ -14,8 +14,8 @@ class NewUserForm(FlaskForm):
     name = text_field(_l("Full name"), _l("Enter the person's full name"))
     email = email_field()
     role = RadioField(_l("Role"), widget=GovRadioInput(),
-                      choices=[(Role.OFFICER.value, Role.OFFICER.label),
-                               (Role.ADMIN.value, Role.ADMIN.label)],
+                      choices=choices([(Role.OFFICER.value, Role.OFFICER.label),
+                                       (Role.ADMIN.value, Role.ADMIN.label)]),
                       validators=[InputRequired(message=_l("Select a role"))])
     agency = SelectField(_l("Agency"), widget=GovSelect(), coerce=int,
                          description=_l("Required for engagement officers"))
@@ -30,7 +30,7 @@ class AgencyForm(FlaskForm):
     name = text_field(_l("Agency name"), _l("Enter the agency name"),
                       hint=_l("For example, Avon and Somerset Constabulary"))
     kind = RadioField(_l("Type of agency"), widget=GovRadioInput(),
-                      choices=[(k.value, k.label) for k in AgencyKind],
+                      choices=choices((k.value, k.label) for k in AgencyKind),
                       validators=[InputRequired(message=_l("Select the type of agency"))])
     submit = submit(_l("Save agency"))
 

@@ -9,6 +9,7 @@ from compliance.auth.permissions import role_required
 from compliance.auth.services import EmailTaken
 from compliance.business.forms import ConfirmForm
 from compliance.extensions import db
+from compliance.forms import choices
 from compliance.mail import get_mailer
 from compliance.models import Agency, AgencyKind, Role, User
 from compliance.web import current_actor, page_arg
@@ -36,8 +37,8 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = NewUserForm()
-    form.agency.choices = [(0, _("Not an officer"))] + [
-        (a.id, a.name) for a, _n in services.list_agencies()]
+    form.agency.choices = choices([(0, _("Not an officer"))] + [
+        (a.id, a.name) for a, _n in services.list_agencies()])
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -98,7 +99,7 @@ def edit_agency(agency_id: int | None = None):
 @bp.route("/audit")
 def audit_log():
     form = AuditFilterForm(formdata=request.args if request.args else None)
-    form.action.choices = [("", _("Any action"))] + [(a, a) for a in services.audit_actions()]
+    form.action.choices = choices([("", _("Any action"))] + [(a, a) for a in services.audit_actions()])
     criteria = services.AuditFilter()
     if request.args and form.validate():
         criteria = services.AuditFilter(action=form.action.data or None,

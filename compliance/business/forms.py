@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from compliance.forms import NewPasswordMixin, email_field, submit, text_field
+from compliance.forms import NewPasswordMixin, choices, email_field, submit, text_field
 from compliance.models import Jurisdiction
 
 # The UK postcode shape (outward code, then inward code); spacing and case are normalised.
@@ -24,7 +24,7 @@ def _jurisdiction_field() -> RadioField:
     return RadioField(
         _l("Where is the shop?"),
         widget=GovRadioInput(),
-        choices=[(j.value, j.label) for j in Jurisdiction],
+        choices=choices((j.value, j.label) for j in Jurisdiction),
         description=_l("The law on knife sales differs between the UK's jurisdictions."),
         validators=[InputRequired(message=_l("Select where the shop is"))],
     )

@@ -20,6 +20,7 @@ from compliance.business.forms import (
     RegisterBusinessForm,
 )
 from compliance.extensions import db
+from compliance.forms import choices
 from compliance.mail import get_mailer
 from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
 from compliance.web import current_actor, page_arg
@@ -159,7 +160,7 @@ def edit_premises(retailer_id: int, premises_id: int):
 def invite(retailer_id: int):
     retailer = _retailer_or_404(retailer_id, manage=True)
     form = InviteStaffForm()
-    form.premises.choices = [(p.id, p.name) for p in retailer.premises]
+    form.premises.choices = choices((p.id, p.name) for p in retailer.premises)
     if form.validate_on_submit():
         try:
             services.invite_staff(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import test_settings
+from tests import conftest as root_conftest
 
 CHROMIUM = Path("/usr/bin/chromium")
 NO_BROWSER = f"Browser tests need Chromium at {CHROMIUM}: install Chromium: apt-get install -y chromium"
@@ -62,9 +62,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def live_settings(database_uri: str) -> dict:
-    settings = test_settings(database_uri)
+    # The root conftest's unit-test settings (named `test_settings` in older revisions).
+    base = getattr(root_conftest, "settings_for", None) or root_conftest.test_settings
+    settings = dict(base(database_uri))
     settings.update(TESTING=True, WTF_CSRF_ENABLED=True)  # real CSRF tokens in real forms
-    settings.pop("SERVER_NAME")  # "localhost" would 404 every request to 127.0.0.1
+    settings.pop("SERVER_NAME", None)  # "localhost" would 404 every request to 127.0.0.1
     return settings
 
 
