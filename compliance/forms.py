@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+import wtforms
 from wtforms import EmailField, PasswordField, SelectChoice, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
@@ -73,3 +74,13 @@ class NewPasswordMixin:
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3 SelectChoice objects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class DateField(wtforms.DateField):
+    """A GOV.UK day/month/year date; a form sent without this field counts as left blank."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            self.raw_data = None  # the GOV.UK widget expects three parts or none
+            return
+        super().process_formdata(valuelist)

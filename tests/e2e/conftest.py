@@ -186,4 +186,4 @@ def sign_in(page, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
     page.fill("#email", email)
     page.fill("#password", password)
     with page.expect_navigation():
-        page.locator("main form button, main form input[type=submit]").first.click()
+        page.locator("main form [type=submit]").click()
