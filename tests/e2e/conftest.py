@@ -16,7 +16,9 @@ import pytest
 
 from tests import conftest as root_conftest
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium (`playwright install` cannot download browsers here). CHROMIUM_PATH
+# overrides it, e.g. to check the skip and REQUIRE_BROWSER=1 behaviour.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 NO_BROWSER = f"Browser tests need Chromium at {CHROMIUM}: install Chromium: apt-get install -y chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -137,6 +137,10 @@ def test_skip_link_is_first_tab_stop(page, live_server):
     assert page.evaluate("document.activeElement.id") == "main-content"
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "templates/business/detail.html: the 5-column People table (Name and email, Role, "
+    "Premises, Status, Actions) is 637px wide at a 360px viewport, so the page scrolls "
+    "sideways (scrollWidth 653px; WCAG 1.4.10 Reflow)"))
 def test_business_page_fits_a_phone(page, live_server):
     sign_in(page, live_server, "manager@example.com")
     page.set_viewport_size({"width": 360, "height": 800})

@@ -1,0 +1,101 @@
+"""Every route × every kind of user: who gets the page, who is sent to sign in, who is refused.
+
+Later features add their routes to ROUTES. `{retailer}` is the first business (the manager's),
+`{premises}` its premises, `{staff}` its staff member, `{other_retailer}` the other business.
+"""
+
+import pytest
+
+from compliance.models import Invitation
+from compliance.models.base import utcnow
+
+ANON, STAFF, MANAGER, OTHER, OFFICER, ADMIN = (
+    "anonymous", "staff", "manager", "other_manager", "officer", "admin")
+WHO = [ANON, STAFF, MANAGER, OTHER, OFFICER, ADMIN]
+
+# url -> expected status for each of WHO, in order.
+ROUTES = {
+    "/": (200, 200, 200, 200, 200, 200),
+    "/healthz": (200, 200, 200, 200, 200, 200),
+    "/accessibility": (200, 200, 200, 200, 200, 200),
+    "/account": (302, 200, 200, 200, 200, 200),
+    "/auth/sign-in": (200, 302, 302, 302, 302, 302),
+    "/auth/password/forgot": (200, 200, 200, 200, 200, 200),
+    "/businesses/register": (200, 302, 302, 302, 302, 302),
+    "/businesses/": (302, 403, 302, 302, 200, 200),
+    "/businesses/{retailer}": (302, 403, 200, 403, 200, 200),
+    "/businesses/{other_retailer}": (302, 403, 403, 200, 200, 200),
+    "/businesses/{retailer}/premises/{premises}": (302, 200, 200, 403, 200, 200),
+    "/businesses/{retailer}/premises/new": (302, 403, 200, 403, 403, 200),
+    "/businesses/{retailer}/premises/{premises}/edit": (302, 403, 200, 403, 403, 200),
+    "/businesses/{retailer}/staff/invite": (302, 403, 200, 403, 403, 200),
+    "/businesses/{retailer}/people/{staff}/status": (302, 403, 200, 403, 403, 200),
+    "/admin/": (302, 403, 403, 403, 403, 302),
+    "/admin/users": (302, 403, 403, 403, 403, 200),
+    "/admin/users/new": (302, 403, 403, 403, 403, 200),
+    "/admin/users/{staff}/status": (302, 403, 403, 403, 403, 200),
+    "/admin/agencies": (302, 403, 403, 403, 403, 200),
+    "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
+    "/admin/agencies/{agency}/edit": (302, 403, 403, 403, 403, 200),
+    "/admin/audit": (302, 403, 403, 403, 403, 200),
+}
+
+# State-changing POSTs: never allowed to the wrong people (200/302 = allowed).
+POSTS = {
+    "/businesses/{retailer}/premises/new": (302, 403, 200, 403, 403, 200),
+    "/businesses/{retailer}/staff/invite": (302, 403, 200, 403, 403, 200),
+    "/businesses/{retailer}/invitations/{invitation}/revoke": (302, 403, 302, 403, 403, 302),
+    "/businesses/{retailer}/people/{staff}/status": (302, 403, 302, 403, 403, 302),
+    "/admin/users/new": (302, 403, 403, 403, 403, 200),
+    "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
+}
+
+
+def _ids(people):
+    from compliance.extensions import db
+
+    staff = people["staff"]
+    invitation = Invitation(token_hash="x" * 64, email="inv@example.com", name="Inv",
+                            retailer_id=staff.retailer_id, premises_id=staff.premises_id,
+                            invited_by_id=people["manager"].id, expires_at=utcnow())
+    db.session.add(invitation)
+    db.session.flush()
+    return {"retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
+            "other_retailer": people["other_manager"].retailer_id,
+            "agency": people["officer"].agency_id, "invitation": invitation.id}
+
+
+def _cases(table):
+    return [(url, who, codes[i]) for url, codes in table.items() for i, who in enumerate(WHO)]
+
+
+@pytest.mark.parametrize("url, who, expected", _cases(ROUTES))
+def test_get_access(client, login_as, people, url, who, expected):
+    if who != ANON:
+        login_as(people[who])
+    response = client.get(url.format(**_ids(people)))
+    assert response.status_code == expected, f"{who} GET {url}"
+    if expected == 302 and who == ANON:
+        assert "/auth/sign-in" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("url, who, expected", _cases(POSTS))
+def test_post_access(client, login_as, people, url, who, expected):
+    if who != ANON:
+        login_as(people[who])
+    response = client.post(url.format(**_ids(people)), data={})
+    assert response.status_code == expected, f"{who} POST {url}"
+
+
+def test_every_route_is_in_the_matrix(app):
+    """A new route must be added to the matrix above."""
+    import re
+
+    covered = {re.sub(r"\{\w+\}", "<>", u) for u in [*ROUTES, *POSTS]}
+    exempt = {"/static/<>", "/auth/sign-out", "/auth/password/reset/<>", "/auth/invitation/<>"}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        shape = re.sub(r"<[^>]+>", "<>", rule.rule)
+        if shape not in covered and shape not in exempt:
+            missing.append(rule.rule)
+    assert missing == []
