@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from compliance.demo import DEMO_PASSWORD  # the published demo sign-in
 from tests import conftest as root_conftest
 
 # Debian's Chromium (`playwright install` cannot download browsers here). CHROMIUM_PATH
 # overrides it, e.g. to check the skip and REQUIRE_BROWSER=1 behaviour.
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-NO_BROWSER = f"Browser tests need Chromium at {CHROMIUM}: install Chromium: apt-get install -y chromium"
+NO_BROWSER = (f"Browser tests need Chromium at {CHROMIUM}: "
+              "install Chromium: apt-get install -y chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -32,9 +34,6 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1100, "height": 900}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 E2E_DIR = Path(__file__).resolve().parent
-
-# The published demo sign-in (compliance/demo.py).
-from compliance.demo import DEMO_PASSWORD  # noqa: E402
 
 
 def _browser_required() -> bool:
@@ -168,7 +167,8 @@ def axe_violations(page) -> list[dict]:
 def format_violations(url: str, violations: list[dict]) -> str:
     lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
     for v in violations:
-        lines.append(f"- {v['id']} ({v.get('impact')}): {v.get('help')} [{len(v['nodes'])} node(s)]")
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v.get('help')} "
+                     f"[{len(v['nodes'])} node(s)]")
         for node in v["nodes"][:3]:
             target = " ".join(str(t) for t in node.get("target", []))
             lines.append(f"    {target}")

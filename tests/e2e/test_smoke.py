@@ -85,10 +85,7 @@ def test_role_journey(page, live_server, role):
     "/auth/sign-in",
     "/businesses/register",
     "/auth/password/forgot",
-    pytest.param("/accessibility", marks=pytest.mark.xfail(strict=True, reason=(
-        "templates/main/accessibility.html: the gettext string 'zoom in up to 400% without "
-        "...' has a bare %, so newstyle gettext raises ValueError and the page is a 500; "
-        "it needs '400%%'"))),
+    "/accessibility",
 ])
 def test_anonymous_page(page, live_server, path):
     visit(page, live_server + path)
@@ -112,8 +109,8 @@ def test_sign_in_errors(page, live_server):
     hrefs = {a.get_attribute("href") for a in summary.locator("a").all()}
     assert hrefs == {"#email", "#password"}
     # GOV.UK Frontend moves focus to the summary so screen readers announce it.
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.classList.contains('govuk-error-summary')")
+    page.wait_for_function("document.activeElement"
+                           " && document.activeElement.classList.contains('govuk-error-summary')")
     check_a11y(page)
 
     page.fill("#email", "officer@example.com")

@@ -1,0 +1,35 @@
+"""The migrations build the schema the models describe, on SQLite and on PostgreSQL."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+
+from compliance import create_app
+from compliance.extensions import db
+from tests.conftest import settings_for
+
+
+def _diff(connection) -> list:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, db.metadata)
+
+
+def test_test_database_is_at_head_and_matches_the_models(app):
+    """The session database (SQLite, or PostgreSQL with TEST_DATABASE_URL) was built by upgrade()."""
+    connection = db.engines[None]
+    context = MigrationContext.configure(connection)
+    script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+    assert context.get_current_revision() == script.get_current_head()
+    assert _diff(connection) == []
+
+
+def test_empty_database_upgrades_to_head_and_back(tmp_path):
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'fresh.sqlite3'}"))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            assert _diff(connection) == []
+        downgrade(revision="base")
+        upgrade()
+        db.engine.dispose()
