@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 _PKG = Path(__file__).resolve().parent
 
@@ -25,6 +26,7 @@ _ENV_SETTINGS = {
     "MAIL_SMTP_USERNAME": "MAIL_SMTP_USERNAME",
     "MAIL_SMTP_PASSWORD": "MAIL_SMTP_PASSWORD",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "TRUSTED_PROXY_COUNT": "TRUSTED_PROXY_COUNT",
 }
 
 
@@ -62,6 +64,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     _require(app, "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:  # only behind a proxy: otherwise clients could forge their address
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     register_extensions(app)
     register_templates(app)

@@ -51,3 +51,5 @@ class Config:
     PUBLIC_BASE_URL = None
 
     PAGE_SIZE = 25
+    # Set to the number of reverse proxies in front of the app (production: usually 1).
+    TRUSTED_PROXY_COUNT = 0
