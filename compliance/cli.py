@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from compliance.admin import services as admin_services
@@ -48,5 +49,53 @@ def create_user_command(email: str, name: str, role: str, agency: str | None,
     click.echo(f"Created {user.role.label.lower()} {user.email}")
 
 
+
+
+content_cli = AppGroup("content", help="Reviewed training content.")
+questions_cli = AppGroup("questions", help="The quiz question bank.")
+
+
+@content_cli.command("load")
+def content_load_command() -> None:
+    """Load modules, sources and questions from the package's content files (idempotent)."""
+    from compliance.training.content import load_content
+
+    report = load_content()
+    db.session.commit()
+    click.echo(f"Content loaded: {report.summary()}")
+
+
+@questions_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["gift"]), default="gift", show_default=True)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+def questions_export_command(fmt: str, output) -> None:
+    """Write the current question bank in Moodle's GIFT format."""
+    from compliance.quizzes.bank import export_gift
+
+    output.write(export_gift())
+
+
+@questions_cli.command("import")
+@click.argument("path", type=click.File("r", encoding="utf-8"))
+def questions_import_command(path) -> None:
+    """Import a GIFT file. Every bad line is reported; a bad file changes nothing."""
+    from compliance.quizzes.bank import UnknownModule, import_gift
+    from compliance.quizzes.gift import GiftError
+
+    try:
+        report = import_gift(path.read(), Actor(user=None, ip_address="cli"))
+    except GiftError as exc:
+        db.session.rollback()
+        for line, message in exc.errors:
+            click.echo(f"line {line}: {message}", err=True)
+        raise click.ClickException(f"{len(exc.errors)} problems found; nothing was imported")
+    except UnknownModule as exc:
+        db.session.rollback()
+        raise click.ClickException(f"Unknown module categories: {exc}; nothing was imported")
+    db.session.commit()
+    click.echo(f"Imported {report.read} questions: {report.added_or_changed} new versions")
+
+
 def register_cli(app: Flask) -> None:
-    app.cli.add_command(create_user_command)
+    for command in (create_user_command, content_cli, questions_cli):
+        app.cli.add_command(command)

@@ -51,5 +51,12 @@ class Config:
     PUBLIC_BASE_URL = None
 
     PAGE_SIZE = 25
+
+    # Training and the quiz.
+    QUIZ_LENGTH = 15
+    QUIZ_PASS_MARK = 80  # percent
+    QUIZ_COOLING_OFF_MINUTES = 10
+    TRAINING_VALID_DAYS = 365  # the Home Office voluntary agreement asks for yearly refreshers
+    TRAINING_EXPIRY_WARNING_DAYS = 30
     # Set to the number of reverse proxies in front of the app (production: usually 1).
     TRUSTED_PROXY_COUNT = 0

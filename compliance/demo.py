@@ -20,7 +20,8 @@ DEMO_ACCOUNTS = [
     ("admin@example.com", "Admin"),
     ("officer@example.com", "Officer"),
     ("manager@example.com", "Shop manager"),
-    ("staff@example.com", "Shop staff"),
+    ("staff@example.com", "Shop staff (trained)"),
+    ("trainee@example.com", "Shop staff (part way through training)"),
 ]
 
 
@@ -56,13 +57,14 @@ def prepare(config: dict) -> None:
     from flask_migrate import upgrade
 
     from compliance import create_app
-    from compliance.demo_data import load_demo_data
+    from compliance.demo_data import load_demo_data, load_demo_training
     from compliance.extensions import db
 
     app = create_app(config)
     with app.app_context():
         upgrade()
         load_demo_data()
+        load_demo_training()
         db.session.commit()
 
 
@@ -81,7 +83,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Demo database ready: {config['SQLALCHEMY_DATABASE_URI']}")
     click.echo(f"Demo sign-ins (password for each: {DEMO_PASSWORD}):")
     for email, role in DEMO_ACCOUNTS:
-        click.echo(f"  {role:<14} {email}")
+        click.echo(f"  {email:<22} {role}")
     if no_serve:
         return
     app = create_app(config)  # a fresh instance, outside any app context

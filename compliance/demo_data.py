@@ -43,9 +43,37 @@ def load_demo_data() -> None:
         ("staff@example.com", "Jo Staff", Role.STAFF,
          {"retailer_id": retailer.id, "premises_id": high_street.id}),
     ]
+    people.append(("trainee@example.com", "Kim Trainee", Role.STAFF,
+                   {"retailer_id": retailer.id, "premises_id": high_street.id}))
     for email, name, role, extra in people:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
             password_hash = password_hash or hash_password(DEMO_PASSWORD)
             db.session.add(User(email=email, name=name, role=role, password_hash=password_hash,
                                 **extra))
     db.session.flush()
+
+
+def load_demo_training() -> None:
+    """Jo Staff has read everything and passed; Kim Trainee is part way through the modules."""
+    import random
+
+    from compliance.audit import Actor
+    from compliance.quizzes import services as quiz
+    from compliance.training import services as training
+    from compliance.training.content import load_content
+
+    load_content()
+    actor = Actor(user=None, ip_address="demo")
+    staff = db.session.scalar(select(User).where(User.email == "staff@example.com"))
+    trainee = db.session.scalar(select(User).where(User.email == "trainee@example.com"))
+    modules = training.current_modules(training.jurisdiction_for(staff))
+    for module in modules:
+        training.mark_read(staff, module, actor)
+    for module in modules[:4]:
+        training.mark_read(trainee, module, actor)
+    if quiz.latest_completion(staff.id) is None:
+        attempt = quiz.start_attempt(staff, actor, random.Random(2026))
+        attempt = quiz.load_attempt(attempt.id, staff)
+        for answer in attempt.answers:
+            quiz.save_answer(attempt, answer, sorted(answer.question.correct_indexes))
+        quiz.submit_attempt(attempt, actor)

@@ -14,9 +14,10 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         items = [(_("Register a business"), "business.register"), (_("Sign in"), "auth.sign_in")]
     else:
-        items = [(_("Home"), "main.index")]
+        items = [(_("Home"), "main.index"), (_("Training"), "training.index")]
         if current_user.role == Role.MANAGER:
-            items.append((_("Your business"), "business.index"))
+            items += [(_("Your business"), "business.index"),
+                      (_("Training records"), "training.matrix")]
         if current_user.role in (Role.OFFICER, Role.ADMIN):
             items.append((_("Businesses"), "business.index"))
         if current_user.role == Role.ADMIN:
@@ -24,10 +25,11 @@ def nav_items() -> list[dict]:
                       (_("Audit log"), "admin.audit_log")]
         items.append((_("Your account"), "main.account"))
     current = request.endpoint or ""
-    return [{"text": text, "href": url_for(endpoint),
-             "active": current == endpoint or (current.split(".")[0] == endpoint.split(".")[0]
-                                               and endpoint != "main.index"
-                                               and current.split(".")[0] != "main")}
+    exact = {endpoint for _t, endpoint in items if endpoint == current}
+    blueprint = current.split(".")[0]
+    active = exact or {next((e for _t, e in items if e.split(".")[0] == blueprint
+                             and not e.startswith("main.")), None)}
+    return [{"text": text, "href": url_for(endpoint), "active": endpoint in active}
             for text, endpoint in items]
 
 

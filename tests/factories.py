@@ -7,7 +7,19 @@ from argon2 import PasswordHasher
 from factory.alchemy import SQLAlchemyModelFactory
 
 from compliance.extensions import db
-from compliance.models import Agency, AgencyKind, Jurisdiction, Premises, Retailer, Role, User
+from datetime import date
+
+from compliance.models import (
+    Agency,
+    AgencyKind,
+    Jurisdiction,
+    Premises,
+    Question,
+    Retailer,
+    Role,
+    TrainingModule,
+    User,
+)
 
 TEST_PASSWORD = "correct horse battery staple"
 # Cheap parameters: the hash records them, so verification works with any app setting.
@@ -58,3 +70,41 @@ class UserFactory(Base):
     name = factory.Sequence(lambda n: f"Test User {n}")
     role = Role.STAFF
     password_hash = TEST_PASSWORD_HASH
+
+
+class TrainingModuleFactory(Base):
+    class Meta:
+        model = TrainingModule
+
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    version = 1
+    is_current = True
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    summary = "What this module covers."
+    body_markdown = "## Heading\n\nA fact [S6].\n"
+    reading_minutes = 5
+    jurisdictions = ["england-wales", "scotland", "northern-ireland"]
+    jurisdiction_notes = {}
+    source_tags = ["S6"]
+    last_reviewed = date(2026, 11, 25)
+    content_hash = factory.Sequence(lambda n: f"{n:064d}")
+
+
+class QuestionFactory(Base):
+    class Meta:
+        model = Question
+
+    key = factory.Sequence(lambda n: f"t-{n:03d}")
+    version = 1
+    is_current = True
+    module_slug = "module-0"
+    jurisdictions = ["england-wales", "scotland", "northern-ireland"]
+    kind = "single"
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    options = [{"text": "Right", "correct": True, "feedback": "Yes"},
+               {"text": "Wrong", "correct": False, "feedback": "No"},
+               {"text": "Also wrong", "correct": False, "feedback": "No"}]
+    explanation = "Because."
+    source_tags = ["S6"]
+    content_hash = factory.Sequence(lambda n: f"q{n:063d}")

@@ -2,11 +2,14 @@
 
 from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
+from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
 from compliance.models.tokens import Invitation, PasswordReset
+from compliance.models.training import ModuleRead, Source, TrainingModule
 from compliance.models.users import Agency, AgencyKind, Role, User
 
 __all__ = [
-    "Agency", "AgencyKind", "AuditEvent", "Base", "Invitation", "Jurisdiction",
-    "PasswordReset", "Premises", "Retailer", "Role", "User",
+    "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
+    "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
+    "Source", "TrainingCompletion", "TrainingModule", "User",
 ]

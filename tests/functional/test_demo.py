@@ -32,7 +32,9 @@ def test_demo_prepares_idempotently(tmp_path, monkeypatch):
     assert "staff@example.com" in result.output and "demo-password-2026" in result.output
     engine = create_engine(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 4
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 5
+        assert conn.execute(text("SELECT count(*) FROM training_completions")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM training_modules")).scalar() >= 10
         assert conn.execute(text("SELECT count(*) FROM retailers")).scalar() == 1
         assert conn.execute(text(
             "SELECT count(*) FROM premises p JOIN retailers r ON r.id = p.retailer_id "

@@ -1,0 +1,136 @@
+"""Loading reviewed content files (modules, sources, questions) into the database.
+
+Idempotent: unchanged files add nothing; a changed file adds a new version and the old
+version stays, so history is never rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select, update
+
+from compliance.extensions import db
+from compliance.models import Question, Source, TrainingModule
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+JURISDICTIONS = ("england-wales", "scotland", "northern-ireland")
+
+
+class ContentError(ValueError):
+    """A content file is malformed; nothing is loaded."""
+
+
+@dataclass
+class LoadReport:
+    sources: int = 0
+    modules_added: list[str] = field(default_factory=list)
+    questions_added: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.sources} new sources, {len(self.modules_added)} new module versions, "
+                f"{len(self.questions_added)} new question versions")
+
+
+def content_hash(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def read_module_file(path: Path) -> dict[str, Any]:
+    """Split a Markdown file into its YAML front matter and body."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        raise ContentError(f"{path.name}: no front matter")
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    required = {"slug", "title", "summary", "order", "last_reviewed", "reading_minutes",
+                "jurisdictions", "sources"}
+    if missing := required - set(meta):
+        raise ContentError(f"{path.name}: missing {', '.join(sorted(missing))}")
+    if bad := set(meta["jurisdictions"]) - set(JURISDICTIONS):
+        raise ContentError(f"{path.name}: unknown jurisdictions {sorted(bad)}")
+    meta["body"] = body.strip() + "\n"
+    return meta
+
+
+def question_content(item: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a question that make up a version (what the hash covers)."""
+    return {
+        "module_slug": item["module"], "jurisdictions": list(item["jurisdictions"]),
+        "kind": item["kind"], "text": item["text"].strip(),
+        "options": [{"text": o["text"].strip(), "correct": bool(o["correct"]),
+                     "feedback": (o.get("feedback") or "").strip()} for o in item["options"]],
+        "explanation": (item.get("explanation") or "").strip(),
+        "source_tags": list(item.get("sources") or []),
+    }
+
+
+def load_content(content_dir: Path = CONTENT_DIR) -> LoadReport:
+    report = LoadReport()
+    _load_sources(content_dir / "sources.yaml", report)
+    for path in sorted((content_dir / "modules").glob("*.md")):
+        _load_module(read_module_file(path), report)
+    questions = yaml.safe_load((content_dir / "questions.yaml").read_text(encoding="utf-8"))
+    for item in questions:
+        add_question_version(item["id"], question_content(item), report=report)
+    db.session.flush()
+    return report
+
+
+def _load_sources(path: Path, report: LoadReport) -> None:
+    known = {s.tag: s for s in db.session.scalars(select(Source))}
+    for row in yaml.safe_load(path.read_text(encoding="utf-8")):
+        source = known.get(row["tag"])
+        if source is None:
+            db.session.add(Source(tag=row["tag"], title=row["title"], url=row["url"]))
+            report.sources += 1
+        else:
+            source.title, source.url = row["title"], row["url"]
+
+
+def _load_module(meta: dict[str, Any], report: LoadReport) -> None:
+    values = {
+        "position": int(meta["order"]), "title": meta["title"], "summary": meta["summary"],
+        "body_markdown": meta["body"], "reading_minutes": int(meta["reading_minutes"]),
+        "jurisdictions": list(meta["jurisdictions"]),
+        "jurisdiction_notes": dict(meta.get("jurisdiction_notes") or {}),
+        "source_tags": list(meta["sources"]),
+        "last_reviewed": meta["last_reviewed"] if isinstance(meta["last_reviewed"], date)
+        else date.fromisoformat(str(meta["last_reviewed"])),
+    }
+    digest = content_hash(values)
+    versions = list(db.session.scalars(select(TrainingModule).where(
+        TrainingModule.slug == meta["slug"]).order_by(TrainingModule.version)))
+    if any(v.content_hash == digest for v in versions):
+        return
+    for old in versions:
+        old.is_current = False
+    db.session.add(TrainingModule(slug=meta["slug"], version=len(versions) + 1, is_current=True,
+                                  content_hash=digest, **values))
+    report.modules_added.append(meta["slug"])
+
+
+def add_question_version(key: str, content: dict[str, Any], *, created_by_id: int | None = None,
+                         report: LoadReport | None = None) -> Question | None:
+    """Add a version of a question unless an identical one exists; returns the new version."""
+    digest = content_hash(content)
+    versions = list(db.session.scalars(select(Question).where(Question.key == key)
+                                       .order_by(Question.version)))
+    if versions and versions[-1].content_hash == digest:
+        return None
+    if any(v.content_hash == digest for v in versions) and created_by_id is None:
+        return None  # a file reload must not undo a later edit made in the browser
+    db.session.execute(update(Question).where(Question.key == key).values(is_current=False))
+    retired = versions[-1].retired_at if versions else None
+    question = Question(key=key, version=len(versions) + 1, is_current=True, retired_at=retired,
+                        content_hash=digest, created_by_id=created_by_id, **content)
+    db.session.add(question)
+    if report is not None:
+        report.questions_added.append(key)
+    return question

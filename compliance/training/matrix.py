@@ -1,0 +1,114 @@
+"""The manager's training matrix: one row per person, built in a fixed number of queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from compliance.extensions import db
+from compliance.models import (
+    Jurisdiction,
+    ModuleRead,
+    Premises,
+    QuizAttempt,
+    Role,
+    TrainingCompletion,
+    TrainingModule,
+    User,
+)
+from compliance.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    user: User
+    modules_read: int
+    modules_required: int
+    last_attempt: QuizAttempt | None
+    completion: TrainingCompletion | None
+
+    @property
+    def current(self) -> bool:
+        return self.completion is not None and self.completion.expires_at > utcnow()
+
+    @property
+    def expiring_soon(self) -> bool:
+        days = int(current_app.config["TRAINING_EXPIRY_WARNING_DAYS"])
+        return self.current and self.completion.expires_at <= utcnow() + timedelta(days=days)
+
+    @property
+    def status(self) -> str:
+        if self.current:
+            return "Expires soon" if self.expiring_soon else "Trained"
+        if self.completion is not None:
+            return "Expired"
+        return "Not trained"
+
+
+def training_matrix(retailer_id: int) -> list[MatrixRow]:
+    people = list(db.session.scalars(
+        select(User).where(User.retailer_id == retailer_id,
+                           User.role.in_([Role.STAFF, Role.MANAGER]))
+        .options(selectinload(User.premises)).order_by(User.active.desc(), User.name)))
+    ids = [u.id for u in people]
+    modules = list(db.session.scalars(select(TrainingModule).where(TrainingModule.is_current)))
+    first_premises = db.session.scalar(select(Premises.jurisdiction).where(
+        Premises.retailer_id == retailer_id).order_by(Premises.id).limit(1))
+    reads: dict[int, set[str]] = {}
+    for user_id, slug in db.session.execute(select(ModuleRead.user_id, ModuleRead.module_slug)
+                                            .where(ModuleRead.user_id.in_(ids))):
+        reads.setdefault(user_id, set()).add(slug)
+    last_attempts = _latest(QuizAttempt, QuizAttempt.submitted_at, ids)
+    completions = _latest(TrainingCompletion, TrainingCompletion.completed_at, ids)
+    rows = []
+    for user in people:
+        jurisdiction = (user.premises.jurisdiction if user.premises else first_premises
+                        or Jurisdiction.ENGLAND_WALES)
+        required = {m.slug for m in modules if jurisdiction.value in m.jurisdictions}
+        rows.append(MatrixRow(user, len(required & reads.get(user.id, set())), len(required),
+                              last_attempts.get(user.id), completions.get(user.id)))
+    return rows
+
+
+def _latest(model, when, ids: list[int]) -> dict:
+    """The newest row per user, in one query."""
+    newest = (select(model.user_id, func.max(when).label("at")).where(
+        model.user_id.in_(ids), when.is_not(None)).group_by(model.user_id).subquery())
+    rows = db.session.scalars(select(model).join(
+        newest, (model.user_id == newest.c.user_id) & (when == newest.c.at)))
+    return {row.user_id: row for row in rows}
+
+
+def _date(value: datetime | None) -> str:
+    return value.date().isoformat() if value else ""
+
+
+def matrix_csv(rows: list[MatrixRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Name", "Email", "Role", "Premises", "Active", "Modules read",
+                     "Modules required", "Last attempt", "Last score %", "Last attempt passed",
+                     "Completed", "Expires", "Status"])
+    for r in rows:
+        attempt = r.last_attempt
+        writer.writerow([
+            _safe(r.user.name), r.user.email, r.user.role.label,
+            _safe(r.user.premises.name) if r.user.premises else "",
+            "yes" if r.user.active else "no", r.modules_read, r.modules_required,
+            _date(attempt.submitted_at) if attempt else "",
+            attempt.percent if attempt else "",
+            ("yes" if attempt.passed else "no") if attempt else "",
+            _date(r.completion.completed_at) if r.completion else "",
+            _date(r.completion.expires_at) if r.completion else "", r.status])
+    return out.getvalue()
+
+
+def _safe(value: str) -> str:
+    """Stop spreadsheet formula injection from names typed by users."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
