@@ -38,7 +38,8 @@ def create_user_command(email: str, name: str, role: str, agency: str | None,
         agency_id = db.session.scalar(select(Agency.id).where(Agency.name == agency))
         if agency_id is None:
             names = ", ".join(db.session.scalars(select(Agency.name).order_by(Agency.name)))
-            raise click.UsageError(f"No agency called {agency!r}. Known agencies: {names or 'none'}")
+            raise click.UsageError(
+                f"No agency called {agency!r}. Known agencies: {names or 'none'}")
     try:
         user = admin_services.create_user(name=name, email=email, role=Role(role),
                                           agency_id=agency_id, password=password,
@@ -88,10 +89,12 @@ def questions_import_command(path) -> None:
         db.session.rollback()
         for line, message in exc.errors:
             click.echo(f"line {line}: {message}", err=True)
-        raise click.ClickException(f"{len(exc.errors)} problems found; nothing was imported")
+        raise click.ClickException(
+            f"{len(exc.errors)} problems found; nothing was imported") from exc
     except UnknownModule as exc:
         db.session.rollback()
-        raise click.ClickException(f"Unknown module categories: {exc}; nothing was imported")
+        raise click.ClickException(
+            f"Unknown module categories: {exc}; nothing was imported") from exc
     db.session.commit()
     click.echo(f"Imported {report.read} questions: {report.added_or_changed} new versions")
 

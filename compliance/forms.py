@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import wtforms
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-import wtforms
 from wtforms import EmailField, PasswordField, SelectChoice, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
@@ -40,6 +41,12 @@ def text_field(label: str, missing: str, *, max_length: int = 200, hint: str = "
 
 def submit(label: str) -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST-only confirmations, so they carry a CSRF token."""
+
+    submit = submit(_l("Confirm"))
 
 
 class NewPasswordMixin:

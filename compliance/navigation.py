@@ -22,7 +22,7 @@ def nav_items() -> list[dict]:
             items.append((_("Businesses"), "business.index"))
         if current_user.role == Role.ADMIN:
             items += [(_("Accounts"), "admin.users"), (_("Agencies"), "admin.agencies"),
-                      (_("Audit log"), "admin.audit_log")]
+                      (_("Question bank"), "questions.index"), (_("Audit log"), "admin.audit_log")]
         items.append((_("Your account"), "main.account"))
     current = request.endpoint or ""
     exact = {endpoint for _t, endpoint in items if endpoint == current}

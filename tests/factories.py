@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import factory
 from argon2 import PasswordHasher
 from factory.alchemy import SQLAlchemyModelFactory
 
 from compliance.extensions import db
-from datetime import date
-
 from compliance.models import (
     Agency,
     AgencyKind,

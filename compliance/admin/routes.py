@@ -7,9 +7,8 @@ from compliance.admin import bp, services
 from compliance.admin.forms import AgencyForm, AuditFilterForm, NewUserForm
 from compliance.auth.permissions import role_required
 from compliance.auth.services import EmailTaken
-from compliance.business.forms import ConfirmForm
 from compliance.extensions import db
-from compliance.forms import choices
+from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Agency, AgencyKind, Role, User
 from compliance.web import current_actor, page_arg
@@ -99,7 +98,8 @@ def edit_agency(agency_id: int | None = None):
 @bp.route("/audit")
 def audit_log():
     form = AuditFilterForm(formdata=request.args if request.args else None)
-    form.action.choices = choices([("", _("Any action"))] + [(a, a) for a in services.audit_actions()])
+    actions = [(a, a) for a in services.audit_actions()]
+    form.action.choices = choices([("", _("Any action")), *actions])
     criteria = services.AuditFilter()
     if request.args and form.validate():
         criteria = services.AuditFilter(action=form.action.data or None,

@@ -73,9 +73,3 @@ class InviteStaffForm(FlaskForm):
     premises = SelectField(_l("Premises they work at"), widget=GovSelect(), coerce=int,
                            validators=[InputRequired(message=_l("Select the premises"))])
     submit = submit(_l("Send invitation"))
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for POST-only confirmations, so they carry a CSRF token."""
-
-    submit = submit(_l("Confirm"))

@@ -14,13 +14,12 @@ from compliance.auth.permissions import (
 from compliance.auth.services import EmailTaken
 from compliance.business import bp, services
 from compliance.business.forms import (
-    ConfirmForm,
     InviteStaffForm,
     PremisesForm,
     RegisterBusinessForm,
 )
 from compliance.extensions import db
-from compliance.forms import choices
+from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
 from compliance.web import current_actor, page_arg

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
-from compliance.models import Question, TrainingModule
+from compliance.models import Question, Source, TrainingModule
 from compliance.models.base import utcnow
 from compliance.quizzes.gift import GiftOption, GiftQuestion, format_gift, parse_gift
 from compliance.training.content import add_question_version
@@ -22,6 +22,10 @@ class UnknownQuestion(Exception):
 
 
 class UnknownModule(ValueError):
+    pass
+
+
+class UnknownSources(ValueError):
     pass
 
 
@@ -61,6 +65,10 @@ def next_key() -> str:
 def save_question(key: str | None, content: dict[str, Any], actor: Actor) -> Question:
     """Add a question, or edit one: an edit is a new version; past attempts keep theirs."""
     _check_module(content["module_slug"])
+    known = set(db.session.scalars(select(Source.tag).where(
+        Source.tag.in_(content["source_tags"]))))
+    if unknown := [t for t in content["source_tags"] if t not in known]:
+        raise UnknownSources(", ".join(unknown))
     if key is not None:
         get_current(key)
     key = key or next_key()

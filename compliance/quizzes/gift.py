@@ -15,7 +15,7 @@ _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _META = re.compile(r"//\s*jurisdictions:\s*(.*?)\s*(?:;\s*sources:\s*(.*))?")
 _BLANKS = " \t"
 
-Token = tuple[bool, str]  # (is an unescaped special character, text)
+_Token = tuple[bool, str]  # (is an unescaped special character, text)
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,9 @@ def format_gift(questions: Iterable[GiftQuestion]) -> str:
     return "\n".join(lines)
 
 
-def _lex(text: str) -> list[Token]:
+def _lex(text: str) -> list[_Token]:
     """Tokenize text into unescaped literal runs and unescaped special characters."""
-    tokens: list[Token] = []
+    tokens: list[_Token] = []
     run: list[str] = []
     i = 0
     while i < len(text):
@@ -166,7 +166,7 @@ class _Parser:
         """Record one problem."""
         self.errors.append((line, message))
 
-    def join(self, number: int, where: str, tokens: list[Token]) -> str:
+    def join(self, number: int, where: str, tokens: list[_Token]) -> str:
         """Join tokens as plain text (':' allowed), reporting other unescaped specials."""
         for special, char in tokens:
             if special and char != ":":

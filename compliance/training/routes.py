@@ -53,7 +53,8 @@ def module(slug: str):
         return redirect(url_for("training.index"))
     progress = services.progress(current_user)
     return render_template(
-        "training/module.html", module=module, form=form, body=render_markdown(module.body_markdown),
+        "training/module.html", module=module, form=form,
+        body=render_markdown(module.body_markdown),
         sources=services.sources_for(module.source_tags), jurisdiction=jurisdiction,
         note=module.jurisdiction_notes.get(jurisdiction.value), progress=progress,
         is_read=module.slug in progress.read)

@@ -39,6 +39,12 @@ ROUTES = {
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/admin/agencies/{agency}/edit": (302, 403, 403, 403, 403, 200),
     "/admin/audit": (302, 403, 403, 403, 403, 200),
+    "/admin/questions/": (302, 403, 403, 403, 403, 200),
+    "/admin/questions/new": (302, 403, 403, 403, 403, 200),
+    "/admin/questions/{question}/edit": (302, 403, 403, 403, 403, 200),
+    "/admin/questions/{question}/retire": (302, 403, 403, 403, 403, 200),
+    "/admin/questions/export.gift": (302, 403, 403, 403, 403, 200),
+    "/admin/questions/import": (302, 403, 403, 403, 403, 200),
     "/training/": (302, 200, 200, 200, 200, 200),
     "/training/modules/{module}": (302, 200, 200, 200, 200, 200),
     "/training/quiz": (302, 302, 200, 200, 403, 403),  # staff: resumes the open attempt
@@ -58,6 +64,9 @@ POSTS = {
     "/admin/users/new": (302, 403, 403, 403, 403, 200),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),
+    "/admin/questions/new": (302, 403, 403, 403, 403, 200),
+    "/admin/questions/{question}/retire": (302, 403, 403, 403, 403, 302),
+    "/admin/questions/import": (302, 403, 403, 403, 403, 200),
     "/training/quiz": (302, 302, 302, 302, 403, 403),
     "/training/quiz/{attempt}/{one}": (302, 200, 404, 404, 403, 403),
     "/training/quiz/{attempt}/check": (302, 200, 404, 404, 403, 403),
@@ -80,7 +89,8 @@ def _ids(people):
     db.session.add(AttemptAnswer(attempt_id=attempt.id, position=1, question_id=question.id,
                                  option_order=[2, 0, 1]))
     db.session.flush()
-    return {"one": 1, "module": module.slug, "attempt": attempt.id,"retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
+    return {"one": 1, "module": module.slug, "question": question.key, "attempt": attempt.id,
+            "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,
             "agency": people["officer"].agency_id, "invitation": invitation.id}
 

@@ -16,7 +16,7 @@ def _diff(connection) -> list:
 
 
 def test_test_database_is_at_head_and_matches_the_models(app):
-    """The session database (SQLite, or PostgreSQL with TEST_DATABASE_URL) was built by upgrade()."""
+    """The session database (SQLite, or PostgreSQL with TEST_DATABASE_URL) came from upgrade()."""
     connection = db.engines[None]
     context = MigrationContext.configure(connection)
     script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())

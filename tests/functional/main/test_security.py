@@ -126,7 +126,6 @@ def test_database_url_from_the_environment(monkeypatch):
 
 def test_client_address_comes_from_the_proxy_only_when_trusted(database_url, monkeypatch):
     from compliance import create_app
-    from compliance.extensions import limiter
     from tests.conftest import settings_for
 
     test_connection = db.engines[None]
@@ -134,9 +133,14 @@ def test_client_address_comes_from_the_proxy_only_when_trusted(database_url, mon
         app = create_app(settings_for(database_url) | {"TRUSTED_PROXY_COUNT": proxies})
         with app.app_context():
             monkeypatch.setitem(db.engines, None, test_connection)
-        seen = []
-        app.before_request(lambda: seen.append(__import__("flask").request.remote_addr))
+        seen: list[str] = []
+
+        def remember(seen=seen):
+            from flask import request
+
+            seen.append(request.remote_addr)
+
+        app.before_request(remember)
         app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.50"},
                               environ_base={"REMOTE_ADDR": "127.0.0.1"})
         assert seen == [expected]
-    del limiter
