@@ -68,6 +68,9 @@ def live_settings(database_uri: str) -> dict:
     settings = dict(base(database_uri))
     settings.update(TESTING=True, WTF_CSRF_ENABLED=True)  # real CSRF tokens in real forms
     settings.pop("SERVER_NAME", None)  # "localhost" would 404 every request to 127.0.0.1
+    # Added for test_training_journey.py: a 3-second quiz cooling-off, so a failed attempt
+    # can be retried within the test (quiz_state reads it as float minutes).
+    settings["QUIZ_COOLING_OFF_MINUTES"] = 0.05
     return settings
 
 
@@ -78,7 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from compliance import create_app
-    from compliance.demo_data import load_demo_data
+    from compliance.demo_data import load_demo_data, load_demo_training
     from compliance.extensions import db
 
     db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
@@ -88,6 +91,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with setup_app.app_context():
         upgrade()
         load_demo_data()
+        load_demo_training()  # added: training modules and questions (Jo passed, Kim part way)
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -97,6 +101,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
+    LIVE.update(app=app, db_file=db_file)  # added: see the live_app and live_db_file fixtures
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
@@ -105,6 +110,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+# Added for test_training_journey.py: the served app (to read its MemoryMailer outbox,
+# app.extensions["mailer"].outbox) and its SQLite file (to read quiz answers), both set by
+# live_server.
+LIVE: dict = {}
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server: str):
+    """The Flask app object the live server is serving."""
+    return LIVE["app"]
+
+
+@pytest.fixture(scope="session")
+def live_db_file(live_server: str) -> Path:
+    """The live server's SQLite database file (open it read-only)."""
+    return LIVE["db_file"]
 
 
 # --- the browser ----------------------------------------------------------------------------
