@@ -1,14 +1,32 @@
 """Every model, imported here so that Alembic's autogenerate sees them all."""
 
+from compliance.models.assessments import (
+    Assessment,
+    AssessmentAnswer,
+    ChecklistItem,
+    Refusal,
+    RefusalSignOff,
+)
 from compliance.models.audit import AuditEvent
+from compliance.models.certificates import Certificate
 from compliance.models.base import Base
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
 from compliance.models.tokens import Invitation, PasswordReset
 from compliance.models.training import ModuleRead, Source, TrainingModule
 from compliance.models.users import Agency, AgencyKind, Role, User
+from compliance.models.visits import (
+    FollowUp,
+    Operation,
+    TestPurchase,
+    Visit,
+    VisitChange,
+    VisitFinding,
+)
 
 __all__ = [
+    "Assessment", "AssessmentAnswer", "Certificate", "ChecklistItem", "FollowUp", "Operation",
+    "Refusal", "RefusalSignOff", "TestPurchase", "Visit", "VisitChange", "VisitFinding",
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
     "Source", "TrainingCompletion", "TrainingModule", "User",

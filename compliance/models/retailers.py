@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.models.base import Base, TimestampMixin, str200, str320
@@ -35,6 +35,8 @@ class Retailer(TimestampMixin, Base):
     name: Mapped[str200] = mapped_column(index=True)
     contact_name: Mapped[str200]
     contact_email: Mapped[str320]
+    # False for a business an officer added for a shop that has not registered yet.
+    claimed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     premises: Mapped[list[Premises]] = relationship(
         back_populates="retailer", lazy="raise", order_by="Premises.name"
@@ -55,6 +57,12 @@ class Premises(TimestampMixin, Base):
     town: Mapped[str200]
     postcode: Mapped[str] = mapped_column(String(10), index=True)
     jurisdiction: Mapped[Jurisdiction] = mapped_column(enum_column(Jurisdiction))
+    # The premises profile: which checklist items apply.
+    sells_remotely: Mapped[bool] = mapped_column(default=False, server_default=false())
+    click_and_collect: Mapped[bool] = mapped_column(default=False, server_default=false())
+    stock_kinds: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Added by an officer before the business registered; the business claims it with this code.
+    claim_code: Mapped[str | None] = mapped_column(String(20), unique=True)
 
     retailer: Mapped[Retailer] = relationship(back_populates="premises", lazy="raise")
 

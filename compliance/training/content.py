@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import select, update
 
 from compliance.extensions import db
-from compliance.models import Question, Source, TrainingModule
+from compliance.models import ChecklistItem, Question, Source, TrainingModule
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 JURISDICTIONS = ("england-wales", "scotland", "northern-ireland")
@@ -27,15 +27,21 @@ class ContentError(ValueError):
     """A content file is malformed; nothing is loaded."""
 
 
+# Checklist items answered from the portal's own records rather than by hand.
+AUTOMATIC_ITEMS = {"staff-trained-and-refreshed": "training", "refusals-register": "refusals"}
+
+
 @dataclass
 class LoadReport:
     sources: int = 0
     modules_added: list[str] = field(default_factory=list)
     questions_added: list[str] = field(default_factory=list)
+    checklist_added: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{self.sources} new sources, {len(self.modules_added)} new module versions, "
-                f"{len(self.questions_added)} new question versions")
+                f"{len(self.questions_added)} new question versions, "
+                f"{len(self.checklist_added)} new checklist item versions")
 
 
 def content_hash(data: Any) -> str:
@@ -79,8 +85,46 @@ def load_content(content_dir: Path = CONTENT_DIR) -> LoadReport:
     questions = yaml.safe_load((content_dir / "questions.yaml").read_text(encoding="utf-8"))
     for item in questions:
         add_question_version(item["id"], question_content(item), report=report)
+    checklist = yaml.safe_load((content_dir / "checklist.yaml").read_text(encoding="utf-8"))
+    for position, group in enumerate(checklist["groups"], start=1):
+        for item in group["items"]:
+            content = checklist_content(group, position, item)
+            if add_checklist_version(item["key"], content) is not None:
+                report.checklist_added.append(item["key"])
     db.session.flush()
     return report
+
+
+def checklist_content(group: dict[str, Any], position: int, item: dict[str, Any]) -> dict:
+    """The parts of a checklist item that make up a version."""
+    return {
+        "number": int(item["number"]), "group_key": group["key"], "group_title": group["title"],
+        "group_position": position, "question": item["question"].strip(),
+        "officer_check": item["officer_check"].strip(), "why": item["why"].strip(),
+        "how_to_fix": item["how_to_fix"].strip(), "weight": item["weight"],
+        "applicability": item["applicability"], "source_tags": list(item["sources"]),
+        "note": (item.get("note") or "").strip() or None,
+        "automatic": AUTOMATIC_ITEMS.get(item["key"]),
+    }
+
+
+def add_checklist_version(key: str, content: dict[str, Any], *,
+                          created_by_id: int | None = None) -> ChecklistItem | None:
+    """Add a version of a checklist item unless an identical one exists (as for questions)."""
+    digest = content_hash(content)
+    versions = list(db.session.scalars(select(ChecklistItem).where(ChecklistItem.key == key)
+                                       .order_by(ChecklistItem.version)))
+    if versions and versions[-1].content_hash == digest:
+        return None
+    if any(v.content_hash == digest for v in versions) and created_by_id is None:
+        return None  # a file reload must not undo a later edit made in the browser
+    for old in versions:
+        old.is_current = False
+    item = ChecklistItem(key=key, version=len(versions) + 1, is_current=True,
+                         content_hash=digest, created_by_id=created_by_id, **content)
+    db.session.add(item)
+    db.session.flush()
+    return item
 
 
 def _load_sources(path: Path, report: LoadReport) -> None:

@@ -33,7 +33,7 @@ DESKTOP = {"width": 1100, "height": 900}
 
 NIA_NAME = "Nia New"
 NIA_EMAIL = "nia.new@example.com"
-NIA_PASSWORD = "nia reads every module"  # noqa: S105 - a test account's password
+NIA_PASSWORD = "nia reads every module"
 PREMISES = "Demo Hardware High Street"
 ANSWER_BEFORE_CLOSING = 5
 
@@ -56,8 +56,11 @@ def _describe(el: dict | None) -> str:
     return f"<{el['tag']} id={el['id']!r} name={el['name']!r}>{el['text'][:40]!r}"
 
 
-def tab_to(page, matches, *, back: bool = False, limit: int = 120) -> dict:
-    """Press Tab (or Shift+Tab) until the focused element matches; return its description."""
+def tab_to(page, matches, *, back: bool = False, limit: int = 200) -> dict:
+    """Press Tab (or Shift+Tab) until the focused element matches; return its description.
+
+    Focus wraps from the last tab stop to the first (through the document), as in a browser.
+    """
     key = "Shift+Tab" if back else "Tab"
     visited = []
     for _ in range(limit):
@@ -248,7 +251,9 @@ def test_new_staff_member_training_journey(browser, live_server, live_app, live_
                 f"Module {n} of {total_modules}"
             if n == 1:
                 check_a11y(nia)  # one module page
-            activate(nia, "Confirm I have read this module")
+            # The button is the last tab stop before the footer, after 70 to 100 links to
+            # sources: Shift+Tab reaches it from the top of the page (focus wraps round).
+            activate(nia, "Confirm I have read this module", back=True)
             assert f"Module marked as read: {title}" in \
                 nia.locator(".govuk-notification-banner").inner_text()
         # After the last module the app goes back to the task list.

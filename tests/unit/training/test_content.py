@@ -120,3 +120,21 @@ def test_markdown_renders_with_govuk_classes_and_linked_sources():
     assert 'href="#source-S6"' in html and 'href="#source-S32"' in html
     assert '<ul class="govuk-list govuk-list--bullet">' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_checklist_loads_22_versioned_items_with_two_automatic(app):
+    report = load_content()
+    assert len(report.checklist_added) == 22
+    from compliance.models import ChecklistItem
+
+    items = db.session.scalars(select(ChecklistItem).order_by(ChecklistItem.number)).all()
+    assert [i.number for i in items] == list(range(1, 23))
+    assert {i.key: i.automatic for i in items if i.automatic} == {
+        "staff-trained-and-refreshed": "training", "refusals-register": "refusals"}
+    assert sum(i.points for i in items) == sum(
+        {"critical": 5, "high": 3, "medium": 2, "low": 1}[i.weight] for i in items)
+    assert {i.applicability for i in items} == {
+        "always", "online_or_phone", "click_and_collect", "scotland"}
+    for item in items:
+        assert set(item.source_tags) <= SOURCES and item.how_to_fix
+    assert load_content().checklist_added == []
