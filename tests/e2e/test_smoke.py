@@ -14,10 +14,13 @@ NAV_LINKS = ".govuk-service-navigation__list a"
 # What compliance/navigation.py gives each role in the header.
 ROLES = {
     "admin": ("admin@example.com", "Alex Admin",
-              {"Home", "Businesses", "Accounts", "Agencies", "Audit log", "Your account"}),
-    "officer": ("officer@example.com", "Olu Officer", {"Home", "Businesses", "Your account"}),
-    "manager": ("manager@example.com", "Sam Manager", {"Home", "Your business", "Your account"}),
-    "staff": ("staff@example.com", "Jo Staff", {"Home", "Your account"}),
+              {"Home", "Training", "Businesses", "Accounts", "Agencies", "Question bank",
+               "Audit log", "Your account"}),
+    "officer": ("officer@example.com", "Olu Officer",
+                {"Home", "Training", "Businesses", "Your account"}),
+    "manager": ("manager@example.com", "Sam Manager",
+                {"Home", "Training", "Your business", "Training records", "Your account"}),
+    "staff": ("staff@example.com", "Jo Staff", {"Home", "Training", "Your account"}),
 }
 
 

@@ -37,6 +37,7 @@ NIA_PASSWORD = "nia reads every module"
 PREMISES = "Demo Hardware High Street"
 ANSWER_BEFORE_CLOSING = 5
 
+
 # --- keyboard helpers -----------------------------------------------------------------------
 
 # What has focus now: enough to recognise a link, a button or a form control.
