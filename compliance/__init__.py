@@ -128,9 +128,12 @@ def register_blueprints(app: Flask) -> None:
     from compliance.admin import bp as admin_bp
     from compliance.auth import bp as auth_bp
     from compliance.business import bp as business_bp
+    from compliance.certificates import bp as certificates_bp
+    from compliance.certificates import verify_bp
     from compliance.main import bp as main_bp
     from compliance.quizzes import bp as questions_bp
     from compliance.training import bp as training_bp
 
-    for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, questions_bp):
+    for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, questions_bp,
+               certificates_bp, verify_bp):
         app.register_blueprint(bp)

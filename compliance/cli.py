@@ -99,6 +99,20 @@ def questions_import_command(path) -> None:
     click.echo(f"Imported {report.read} questions: {report.added_or_changed} new versions")
 
 
+certificates_cli = AppGroup("certificates", help="Certificates.")
+
+
+@certificates_cli.command("expire")
+def certificates_expire_command() -> None:
+    """Mark expired certificates and email reminders 30 days before expiry (run daily)."""
+    from compliance.certificates.queries import expire_certificates
+    from compliance.mail import get_mailer
+
+    report = expire_certificates(get_mailer(), Actor(user=None, ip_address="cli"))
+    db.session.commit()
+    click.echo(f"{report.expired} certificates marked expired, {report.reminded} reminders sent")
+
+
 def register_cli(app: Flask) -> None:
-    for command in (create_user_command, content_cli, questions_cli):
+    for command in (create_user_command, content_cli, questions_cli, certificates_cli):
         app.cli.add_command(command)

@@ -58,5 +58,11 @@ class Config:
     QUIZ_COOLING_OFF_MINUTES = 10
     TRAINING_VALID_DAYS = 365  # the Home Office voluntary agreement asks for yearly refreshers
     TRAINING_EXPIRY_WARNING_DAYS = 30
+
+    # Certificates.
+    CERTIFICATE_VALID_DAYS = 365
+    PREMISES_CERT_TRAINED_SHARE = 90  # percent of active staff with a current certificate
+    CERTIFICATE_REMINDER_DAYS = 30
+    VERIFY_RATE_LIMIT = "30 per minute;300 per hour"
     # Set to the number of reverse proxies in front of the app (production: usually 1).
     TRUSTED_PROXY_COUNT = 0

@@ -11,10 +11,18 @@ from flask import Flask, current_app
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Email:
     to: str
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Mailer(Protocol):
@@ -28,7 +36,8 @@ class LogMailer:
         self.app = app
 
     def send(self, email: Email) -> None:
-        self.app.logger.info("Email to %s: %s\n%s", email.to, email.subject, email.body)
+        self.app.logger.info("Email to %s: %s\n%s%s", email.to, email.subject, email.body,
+                             "".join(f"\n[attached: {a.filename}]" for a in email.attachments))
 
 
 class MemoryMailer:
@@ -51,6 +60,10 @@ class SMTPMailer:
         msg["To"] = email.to
         msg["Subject"] = email.subject
         msg.set_content(email.body)
+        for a in email.attachments:
+            maintype, subtype = a.mimetype.split("/", 1)
+            msg.add_attachment(a.content, maintype=maintype, subtype=subtype,
+                               filename=a.filename)
         with smtplib.SMTP(self.config["MAIL_SMTP_HOST"], int(self.config["MAIL_SMTP_PORT"])) as s:
             if self.config.get("MAIL_SMTP_STARTTLS"):
                 s.starttls()

@@ -12,9 +12,11 @@ from compliance.models.base import utcnow
 
 def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
-        items = [(_("Register a business"), "business.register"), (_("Sign in"), "auth.sign_in")]
+        items = [(_("Register a business"), "business.register"),
+                 (_("Check a certificate"), "verify.form"), (_("Sign in"), "auth.sign_in")]
     else:
-        items = [(_("Home"), "main.index"), (_("Training"), "training.index")]
+        items = [(_("Home"), "main.index"), (_("Training"), "training.index"),
+                 (_("Certificates"), "certificates.index")]
         if current_user.role == Role.MANAGER:
             items += [(_("Your business"), "business.index"),
                       (_("Training records"), "training.matrix")]

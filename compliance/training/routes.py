@@ -5,7 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth.permissions import can_manage_retailer, role_required
+from compliance.certificates.routes import verify_url
+from compliance.certificates.services import issue_staff_certificate
 from compliance.extensions import db
+from compliance.mail import get_mailer
 from compliance.models import Retailer, Role
 from compliance.quizzes import services as quiz
 from compliance.training import bp, services
@@ -125,10 +128,14 @@ def check(attempt_id: int):
     unanswered: list[int] = []
     if form.validate_on_submit():
         try:
-            quiz.submit_attempt(attempt, current_actor())
+            result = quiz.submit_attempt(attempt, current_actor())
         except quiz.Unanswered as exc:
             unanswered = exc.positions
         else:
+            if result.passed:  # the training certificate is issued, stored and emailed now
+                issue_staff_certificate(quiz.latest_completion(current_user.id),
+                                        actor=current_actor(), mailer=get_mailer(),
+                                        verify_url=verify_url)
             db.session.commit()
             return redirect(url_for("training.result", attempt_id=attempt.id))
     return render_template("training/check.html", attempt=attempt, form=form,

@@ -4,9 +4,11 @@ Later features add their routes to ROUTES. `{retailer}` is the first business (t
 `{premises}` its premises, `{staff}` its staff member, `{other_retailer}` the other business.
 """
 
+from datetime import timedelta
+
 import pytest
 
-from compliance.models import AttemptAnswer, Invitation, QuizAttempt
+from compliance.models import AttemptAnswer, Certificate, Invitation, QuizAttempt
 from compliance.models.base import utcnow
 from tests.factories import QuestionFactory, TrainingModuleFactory
 
@@ -45,6 +47,16 @@ ROUTES = {
     "/admin/questions/{question}/retire": (302, 403, 403, 403, 403, 200),
     "/admin/questions/export.gift": (302, 403, 403, 403, 403, 200),
     "/admin/questions/import": (302, 403, 403, 403, 403, 200),
+    "/certificates/": (302, 200, 200, 200, 200, 200),
+    "/certificates/{cert}": (302, 200, 200, 403, 200, 200),
+    "/certificates/{cert}.pdf": (302, 200, 200, 403, 200, 200),
+    "/certificates/business.zip?retailer={retailer}": (302, 403, 200, 200, 403, 200),
+    "/certificates/premises/{premises}": (302, 403, 200, 403, 403, 200),
+    "/certificates/{cert}/revoke": (302, 403, 403, 403, 200, 200),
+    "/certificates/{cert}/correct": (302, 403, 403, 403, 403, 200),
+    "/verify": (200, 200, 200, 200, 200, 200),
+    "/verify/{cert}": (200, 200, 200, 200, 200, 200),
+    "/verify/{cert}.json": (200, 200, 200, 200, 200, 200),
     "/training/": (302, 200, 200, 200, 200, 200),
     "/training/modules/{module}": (302, 200, 200, 200, 200, 200),
     "/training/quiz": (302, 302, 200, 200, 403, 403),  # staff: resumes the open attempt
@@ -64,6 +76,9 @@ POSTS = {
     "/admin/users/new": (302, 403, 403, 403, 403, 200),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),
+    "/certificates/premises/{premises}": (302, 403, 200, 403, 403, 200),
+    "/certificates/{cert}/revoke": (302, 403, 403, 403, 200, 200),
+    "/certificates/{cert}/correct": (302, 403, 403, 403, 403, 200),
     "/admin/questions/new": (302, 403, 403, 403, 403, 200),
     "/admin/questions/{question}/retire": (302, 403, 403, 403, 403, 302),
     "/admin/questions/import": (302, 403, 403, 403, 403, 200),
@@ -89,7 +104,14 @@ def _ids(people):
     db.session.add(AttemptAnswer(attempt_id=attempt.id, position=1, question_id=question.id,
                                  option_order=[2, 0, 1]))
     db.session.flush()
-    return {"one": 1, "module": module.slug, "question": question.key, "attempt": attempt.id,
+    cert = Certificate(code="KSC-2345-6789-ABC8", kind="staff", holder_user_id=staff.id,
+                       retailer_id=staff.retailer_id, premises_id=staff.premises_id,
+                       holder_name=staff.name, business_name="Alpha Tools Ltd",
+                       issued_at=utcnow(), expires_at=utcnow() + timedelta(days=365),
+                       pdf=b"%PDF-1.7 test", sha256="0" * 64)
+    db.session.add(cert)
+    db.session.flush()
+    return {"cert": cert.code, "one": 1, "module": module.slug, "question": question.key, "attempt": attempt.id,
             "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,
             "agency": people["officer"].agency_id, "invitation": invitation.id}

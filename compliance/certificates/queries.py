@@ -1,0 +1,114 @@
+"""Which certificates a person may see, bundles for managers, and the daily expiry job."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import Select, select
+from sqlalchemy.orm import undefer
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.certificates.services import status_of, suspended_premises
+from compliance.extensions import db
+from compliance.mail import Email, Mailer
+from compliance.models import Certificate, Role, User
+from compliance.models.base import utcnow
+
+
+def visible_to(user: User) -> Select:
+    """Holders see theirs; managers their business's; officers and admins every one."""
+    stmt = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    if user.role in (Role.OFFICER, Role.ADMIN):
+        return stmt
+    if user.role == Role.MANAGER:
+        return stmt.where(Certificate.retailer_id == user.retailer_id)
+    return stmt.where(Certificate.holder_user_id == user.id)
+
+
+def can_see(user: User, cert: Certificate) -> bool:
+    if user.role in (Role.OFFICER, Role.ADMIN):
+        return True
+    if user.role == Role.MANAGER:
+        return cert.retailer_id == user.retailer_id
+    return cert.holder_user_id == user.id
+
+
+def with_status(certs: list[Certificate]) -> list[tuple[Certificate, str]]:
+    """Each certificate with its status, in one extra query however many there are."""
+    suspended = suspended_premises(sorted({c.premises_id for c in certs if c.premises_id}))
+    now = utcnow()
+    return [(c, status_of(c, suspended, now)) for c in certs]
+
+
+def business_bundle(retailer_id: int) -> bytes:
+    """A ZIP of every certificate of a business with an index.csv (codes included)."""
+    certs = list(db.session.scalars(select(Certificate).options(undefer(Certificate.pdf))
+                                    .where(Certificate.retailer_id == retailer_id)
+                                    .order_by(Certificate.issued_at)))
+    index = io.StringIO()
+    writer = csv.writer(index)
+    writer.writerow(["Code", "Kind", "Holder", "Premises", "Issued", "Expires", "Status",
+                     "SHA-256", "File"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for cert, status in with_status(certs):
+            name = f"certificate-{cert.code}.pdf"
+            bundle.writestr(name, cert.pdf)
+            writer.writerow([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
+                             cert.issued_at.date().isoformat(), cert.expires_at.date().isoformat(),
+                             status, cert.sha256, name])
+        bundle.writestr("index.csv", index.getvalue())
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ExpiryReport:
+    expired: int
+    reminded: int
+
+
+def _recipients(cert: Certificate, managers: dict[int, list[User]],
+                holders: dict[int, User]) -> list[str]:
+    emails = [m.email for m in managers.get(cert.retailer_id, [])]
+    holder = holders.get(cert.holder_user_id or 0)
+    return ([holder.email] if holder else []) + emails
+
+
+def expire_certificates(mailer: Mailer, actor: Actor, now: datetime | None = None) -> ExpiryReport:
+    """Mark newly expired certificates; warn holders and managers 30 days before expiry."""
+    now = now or utcnow()
+    soon = now + timedelta(days=int(current_app.config["CERTIFICATE_REMINDER_DAYS"]))
+    open_ = (Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+    expired = list(db.session.scalars(select(Certificate).where(
+        *open_, Certificate.expires_at <= now, Certificate.expired_marked_at.is_(None))))
+    due = list(db.session.scalars(select(Certificate).where(
+        *open_, Certificate.expires_at > now, Certificate.expires_at <= soon,
+        Certificate.reminder_sent_at.is_(None))))
+    retailer_ids = {c.retailer_id for c in due}
+    managers: dict[int, list[User]] = {}
+    for m in db.session.scalars(select(User).where(User.retailer_id.in_(retailer_ids),
+                                                   User.role == Role.MANAGER, User.active)):
+        managers.setdefault(m.retailer_id or 0, []).append(m)
+    holder_ids = {c.holder_user_id for c in due if c.holder_user_id}
+    holders = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_(holder_ids), User.active))}
+    for cert in expired:
+        cert.expired_marked_at = now
+        audit.record(actor, "certificate_expired", f"Certificate {cert.code} expired",
+                     target=cert)
+    for cert in due:
+        for to in _recipients(cert, managers, holders):
+            mailer.send(Email(to=to, subject=f"Certificate {cert.code} expires soon",
+                              body=(f"The {cert.kind} certificate {cert.code} for "
+                                    f"{cert.holder_name} expires on "
+                                    f"{cert.expires_at.strftime('%-d %B %Y')}. "
+                                    "Renew it before then to keep your records current.\n")))
+        cert.reminder_sent_at = now
+    db.session.flush()
+    return ExpiryReport(len(expired), len(due))

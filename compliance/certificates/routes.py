@@ -1,0 +1,140 @@
+"""Certificate pages for signed-in users: lists, downloads, requests, revocation, corrections."""
+
+from io import BytesIO
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from compliance.auth.permissions import can_manage_retailer, role_required
+from compliance.certificates import bp, queries, services
+from compliance.certificates.forms import ReissueForm, RequestPremisesCertificateForm, RevokeForm
+from compliance.extensions import db
+from compliance.models import Certificate, Premises, Retailer, Role
+from compliance.web import current_actor, page_arg
+
+
+def verify_url(code: str) -> str:
+    return url_for("verify.show", code=code, _external=True)
+
+
+def _certificate_or_404(code: str, *, with_pdf: bool = False) -> Certificate:
+    stmt = select(Certificate).where(Certificate.code == code)
+    if with_pdf:
+        stmt = stmt.options(undefer(Certificate.pdf))
+    cert = db.session.scalar(stmt)
+    if cert is None:
+        abort(404)
+    if not queries.can_see(current_user, cert):
+        abort(403)
+    return cert
+
+
+@bp.route("/")
+@role_required(*Role)
+def index():
+    pagination = db.paginate(queries.visible_to(current_user), page=page_arg(),
+                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    rows = queries.with_status(list(pagination.items))
+    premises = []
+    if current_user.role == Role.MANAGER:
+        premises = list(db.session.scalars(select(Premises).where(
+            Premises.retailer_id == current_user.retailer_id).order_by(Premises.name)))
+    return render_template("certificates/index.html", rows=rows, pagination=pagination,
+                           premises=premises)
+
+
+@bp.route("/<code>")
+@role_required(*Role)
+def detail(code: str):
+    cert = _certificate_or_404(code)
+    (_cert, status), = queries.with_status([cert])
+    replacement = db.session.get(Certificate, cert.superseded_by_id) \
+        if cert.superseded_by_id else None
+    return render_template("certificates/detail.html", cert=cert, status=status,
+                           replacement=replacement)
+
+
+@bp.route("/<code>.pdf")
+@role_required(*Role)
+def download(code: str):
+    cert = _certificate_or_404(code, with_pdf=True)
+    return send_file(BytesIO(cert.pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"certificate-{cert.code}.pdf", etag=cert.sha256,
+                     last_modified=cert.issued_at)
+
+
+@bp.route("/business.zip")
+@role_required(Role.MANAGER, Role.ADMIN)
+def bundle():
+    retailer_id = current_user.retailer_id if current_user.role == Role.MANAGER \
+        else request.args.get("retailer", type=int)
+    retailer = db.session.get(Retailer, retailer_id) if retailer_id else None
+    if retailer is None:
+        abort(404)
+    if not can_manage_retailer(current_user, retailer):
+        abort(403)
+    return send_file(BytesIO(queries.business_bundle(retailer.id)), mimetype="application/zip",
+                     as_attachment=True, download_name=f"certificates-{retailer.id}.zip")
+
+
+@bp.route("/premises/<int:premises_id>", methods=["GET", "POST"])
+@role_required(Role.MANAGER, Role.ADMIN)
+def premises_certificate(premises_id: int):
+    premises = db.get_or_404(Premises, premises_id)
+    retailer = db.session.get_one(Retailer, premises.retailer_id)
+    if not can_manage_retailer(current_user, retailer):
+        abort(403)
+    form = RequestPremisesCertificateForm()
+    eligibility = services.premises_eligibility(premises)
+    if form.validate_on_submit():
+        try:
+            cert = services.issue_premises_certificate(premises, actor=current_actor(),
+                                                       verify_url=verify_url)
+        except services.NotEligible:
+            pass  # the page below lists the reasons
+        else:
+            db.session.commit()
+            flash(_("Premises certificate %(code)s issued", code=cert.code), "success")
+            return redirect(url_for("certificates.detail", code=cert.code))
+    return render_template("certificates/premises.html", premises=premises, form=form,
+                           eligibility=eligibility)
+
+
+@bp.route("/<code>/revoke", methods=["GET", "POST"])
+@role_required(Role.OFFICER, Role.ADMIN)
+def revoke(code: str):
+    cert = _certificate_or_404(code)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(cert, form.reason.data.strip(), current_actor())
+        except services.AlreadyClosed:
+            form.reason.errors.append(_("This certificate is already revoked or replaced"))
+        else:
+            db.session.commit()
+            flash(_("Certificate %(code)s revoked", code=cert.code), "success")
+            return redirect(url_for("certificates.detail", code=cert.code))
+    return render_template("certificates/revoke.html", cert=cert, form=form)
+
+
+@bp.route("/<code>/correct", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def correct(code: str):
+    cert = _certificate_or_404(code)
+    form = ReissueForm(data={"holder_name": cert.holder_name} if request.method == "GET"
+                       else None)
+    if form.validate_on_submit():
+        try:
+            new = services.reissue(cert, holder_name=form.holder_name.data,
+                                   reason=form.reason.data.strip(), actor=current_actor(),
+                                   verify_url=verify_url)
+        except services.AlreadyClosed:
+            form.reason.errors.append(_("This certificate is already revoked or replaced"))
+        else:
+            db.session.commit()
+            flash(_("Corrected certificate %(code)s issued", code=new.code), "success")
+            return redirect(url_for("certificates.detail", code=new.code))
+    return render_template("certificates/correct.html", cert=cert, form=form)

@@ -1,0 +1,295 @@
+"""Issuing, downloading, verifying, revoking, correcting and expiring certificates."""
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from compliance.audit import Actor
+from compliance.certificates import services
+from compliance.certificates.queries import expire_certificates
+from compliance.extensions import db
+from compliance.mail import get_mailer
+from compliance.models import (
+    Assessment,
+    AuditEvent,
+    Certificate,
+    QuizAttempt,
+    Role,
+    TestPurchase,
+    TrainingCompletion,
+    Visit,
+)
+from compliance.models.base import utcnow
+from tests.factories import PremisesFactory, UserFactory
+
+
+def verify_url(code: str) -> str:
+    return f"http://localhost/verify/{code}"
+
+
+def completion_for(user, days_left: int = 365) -> TrainingCompletion:
+    now = utcnow()
+    attempt = QuizAttempt(user_id=user.id, jurisdiction="england-wales", total=15, pass_mark=80,
+                          submitted_at=now, score=14, passed=True)
+    db.session.add(attempt)
+    db.session.flush()
+    completion = TrainingCompletion(user_id=user.id, attempt_id=attempt.id, completed_at=now,
+                                    expires_at=now + timedelta(days=days_left), score_percent=93)
+    db.session.add(completion)
+    db.session.flush()
+    return completion
+
+
+@pytest.fixture
+def shop():
+    premises = PremisesFactory(name="Market Street")
+    manager = UserFactory(role=Role.MANAGER, retailer=premises.retailer)
+    staff = UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises,
+                        name="Jo Bloggs", email="jo.bloggs@example.com")
+    return premises, manager, staff
+
+
+def staff_certificate(staff, days_left: int = 365) -> Certificate:
+    return services.issue_staff_certificate(completion_for(staff, days_left),
+                                            actor=Actor(staff), mailer=get_mailer(),
+                                            verify_url=verify_url)
+
+
+def test_staff_certificate_is_stored_and_emailed(app, shop, outbox):
+    _premises, _manager, staff = shop
+    cert = staff_certificate(staff)
+    assert cert.sha256 == hashlib.sha256(cert.pdf).hexdigest() and cert.pdf.startswith(b"%PDF")
+    assert (cert.holder_name, cert.premises_name) == ("Jo Bloggs", "Market Street")
+    email = outbox[-1]
+    assert email.to == "jo.bloggs@example.com" and cert.code in email.body
+    assert email.attachments[0].content == cert.pdf
+
+
+def test_downloads_are_byte_identical_and_match_the_published_hash(client, login_as, shop):
+    _premises, _manager, staff = shop
+    cert = staff_certificate(staff)
+    login_as(staff)
+    first = client.get(f"/certificates/{cert.code}.pdf")
+    second = client.get(f"/certificates/{cert.code}.pdf")
+    assert first.data == second.data == cert.pdf
+    assert first.headers["Content-Disposition"].endswith(f'certificate-{cert.code}.pdf')
+    public = client.get(f"/verify/{cert.code}.json").json
+    assert public["sha256"] == hashlib.sha256(first.data).hexdigest()
+
+
+def test_verify_page_shows_a_valid_staff_certificate_without_email(client, shop):
+    _premises, _manager, staff = shop
+    cert = staff_certificate(staff)
+    page = client.get(f"/verify/{cert.code}")
+    assert "This certificate is valid" in page.text
+    assert "Jo Bloggs" in page.text and cert.business_name in page.text
+    assert "jo.bloggs@example.com" not in page.text and cert.sha256 in page.text
+    data = client.get(f"/verify/{cert.code}.json").json
+    assert data["status"] == "valid" and data["holder"] == "Jo Bloggs"
+    assert "email" not in str(data).lower() and "jo.bloggs@" not in str(data)
+    db.session.refresh(cert)
+    assert cert.verifications == 2
+
+
+def test_typed_codes_are_forgiving_and_bad_codes_explained(client, shop):
+    _premises, _manager, staff = shop
+    cert = staff_certificate(staff)
+    typed = client.get("/verify", query_string={"code": cert.code.lower().replace("-", " ")})
+    assert typed.headers["Location"] == f"/verify/{cert.code}"
+    typo = client.get("/verify", query_string={"code": cert.code[:-1] + "Z"
+                                               if cert.code[-1] != "Z" else cert.code[:-1] + "Y"})
+    assert "check each character" in typo.text and "govuk-error-summary" in typo.text
+    unknown = client.get("/verify/KSC-2345-6789-ABC8")
+    assert unknown.status_code == 404 and "Page not found" in unknown.text
+    assert client.get("/verify/KSC-2345-6789-ABC8.json").status_code == 404
+
+
+def test_revoked_expired_and_superseded_show_at_once(client, login_as, shop, people):
+    _premises, _manager, staff = shop
+    cert = staff_certificate(staff)
+    login_as(people["officer"])
+    response = client.post(f"/certificates/{cert.code}/revoke",
+                           data={"reason": "Issued to the wrong person"}, follow_redirects=True)
+    assert "revoked" in response.text
+    page = client.get(f"/verify/{cert.code}")
+    assert "This certificate has been revoked" in page.text
+    assert "Issued to the wrong person" in page.text
+    assert client.get(f"/verify/{cert.code}.json").json["revoke_reason"] == \
+        "Issued to the wrong person"
+
+    old = staff_certificate(staff, days_left=-1)
+    assert "This certificate has been replaced" in client.get(f"/verify/{old.code}").text or \
+        "This certificate has expired" in client.get(f"/verify/{old.code}").text
+    new = staff_certificate(staff)  # a renewal supersedes the previous one
+    page = client.get(f"/verify/{old.code}")
+    assert "This certificate has been replaced" in page.text and new.code in page.text
+    expired = staff_certificate(UserFactory(role=Role.STAFF, retailer_id=staff.retailer_id,
+                                            premises_id=staff.premises_id), days_left=-2)
+    assert client.get(f"/verify/{expired.code}.json").json["status"] == "expired"
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"certificate_issued", "certificate_revoked", "certificate_superseded"} <= actions
+
+
+def test_admin_corrects_a_misspelt_name_by_reissuing(client, login_as, shop, people):
+    _premises, _manager, staff = shop
+    cert = staff_certificate(staff)
+    login_as(people["admin"])
+    response = client.post(f"/certificates/{cert.code}/correct", data={
+        "holder_name": "Jo Blogs-Smith", "reason": "Surname misspelt"}, follow_redirects=True)
+    new = db.session.scalar(select(Certificate).where(Certificate.holder_name == "Jo Blogs-Smith"))
+    assert new.code in response.text
+    db.session.refresh(cert)
+    assert cert.superseded_by_id == new.id and cert.supersede_reason == "Surname misspelt"
+    assert (new.issued_at, new.expires_at) == (cert.issued_at, cert.expires_at)
+    assert "Surname misspelt" in client.get(f"/verify/{cert.code}").text
+    blank = client.post(f"/certificates/{new.code}/correct", data={"holder_name": "", "reason": ""})
+    assert "Enter the name to print" in blank.text
+
+
+def make_green(premises, days_ago: int = 1) -> Assessment:
+    assessment = Assessment(premises_id=premises.id, status="submitted",
+                            started_by_id=UserFactory().id,
+                            submitted_at=utcnow() - timedelta(days=days_ago), rating="green",
+                            score_percent=92, points_met=60, points_applicable=65)
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def failed_test_purchase(premises, officer) -> TestPurchase:
+    visit = Visit(premises_id=premises.id, officer_id=officer.id, idempotency_key="k" * 32,
+                  status="submitted", visited_at=utcnow())
+    db.session.add(visit)
+    db.session.flush()
+    purchase = TestPurchase(visit_id=visit.id, premises_id=premises.id, volunteer_age=16,
+                            item_attempted="Kitchen knife", id_asked=False, sold=True)
+    db.session.add(purchase)
+    db.session.flush()
+    return purchase
+
+
+def test_manager_is_told_exactly_which_conditions_are_unmet(client, login_as, shop, people):
+    premises, manager, staff = shop
+    login_as(manager)
+    page = client.get(f"/certificates/premises/{premises.id}")
+    assert "No self-assessment has been submitted" in page.text
+    assert "0 of 1 active staff hold a current training certificate" in page.text
+    client.post(f"/certificates/premises/{premises.id}")
+    assert db.session.scalar(select(Certificate)) is None
+    make_green(premises)
+    staff_certificate(staff)
+    failed_test_purchase(premises, people["officer"])
+    page = client.get(f"/certificates/premises/{premises.id}")
+    assert "failed test purchase that has not been resolved" in page.text
+    assert "self-assessment" not in page.text.split("Not yet")[1]
+
+
+def test_premises_certificate_is_issued_then_suspended_and_restored(client, login_as, shop,
+                                                                   people):
+    premises, manager, staff = shop
+    make_green(premises)
+    staff_certificate(staff)
+    login_as(manager)
+    response = client.post(f"/certificates/premises/{premises.id}", follow_redirects=True)
+    cert = db.session.scalar(select(Certificate).where(Certificate.kind == "premises"))
+    assert cert.code in response.text and cert.premises_name == "Market Street"
+    assert client.get(f"/verify/{cert.code}.json").json["status"] == "valid"
+    purchase = failed_test_purchase(premises, people["officer"])
+    page = client.get(f"/verify/{cert.code}")
+    assert "This certificate is suspended" in page.text
+    purchase.resolved_at = utcnow()
+    db.session.flush()
+    assert client.get(f"/verify/{cert.code}.json").json["status"] == "valid"
+
+
+def test_manager_downloads_every_certificate_as_a_zip_with_an_index(client, login_as, shop):
+    premises, manager, staff = shop
+    certs = [staff_certificate(staff),
+             staff_certificate(UserFactory(role=Role.STAFF, retailer=premises.retailer,
+                                           premises=premises))]
+    elsewhere = PremisesFactory()
+    staff_certificate(UserFactory(role=Role.STAFF, retailer=elsewhere.retailer,
+                                  premises=elsewhere))  # another business: not in the bundle
+    login_as(manager)
+    response = client.get("/certificates/business.zip")
+    bundle = zipfile.ZipFile(io.BytesIO(response.data))
+    rows = list(csv.DictReader(io.StringIO(bundle.read("index.csv").decode())))
+    assert {r["Code"] for r in rows} == {c.code for c in certs}
+    for row in rows:
+        assert hashlib.sha256(bundle.read(row["File"])).hexdigest() == row["SHA-256"]
+
+
+def test_people_see_only_the_certificates_they_may(client, login_as, shop):
+    premises, manager, staff = shop
+    mine = staff_certificate(staff)
+    other_staff = UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises)
+    theirs = staff_certificate(other_staff)
+    login_as(staff)
+    page = client.get("/certificates/")
+    assert mine.code in page.text and theirs.code not in page.text
+    assert client.get(f"/certificates/{theirs.code}.pdf").status_code == 403
+    login_as(manager)
+    page = client.get("/certificates/")
+    assert mine.code in page.text and theirs.code in page.text
+
+
+def test_expire_command_marks_and_reminds(runner, shop, outbox):
+    premises, manager, staff = shop
+    soon = staff_certificate(staff, days_left=20)
+    gone = staff_certificate(UserFactory(role=Role.STAFF, retailer=premises.retailer),
+                             days_left=-1)
+    outbox.clear()
+    result = runner.invoke(args=["certificates", "expire"])
+    assert result.exit_code == 0 and "1 certificates marked expired, 1 reminders sent" in \
+        result.output
+    assert {e.to for e in outbox} == {staff.email, manager.email}
+    db.session.refresh(soon)
+    db.session.refresh(gone)
+    assert soon.reminder_sent_at and gone.expired_marked_at
+    again = expire_certificates(get_mailer(), Actor(None))
+    assert (again.expired, again.reminded) == (0, 0)
+
+
+def test_verify_endpoint_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", "3 per minute")
+    codes = [client.get("/verify/KSC-2345-6789-ABC8").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+
+
+def test_quiz_pass_issues_the_certificate(client, login_as, shop, outbox):
+    from tests.functional.training.test_routes import answer_all, open_attempt, read_all
+    from compliance.training.content import load_content
+
+    load_content()
+    _premises, _manager, staff = shop
+    login_as(staff)
+    read_all(client)
+    client.post("/training/quiz")
+    attempt = open_attempt(staff)
+    answer_all(client, attempt, right=True)
+    client.post(f"/training/quiz/{attempt.id}/check")
+    cert = db.session.scalar(select(Certificate).where(Certificate.holder_user_id == staff.id))
+    assert cert is not None and cert.kind == "staff"
+    assert outbox[-1].attachments and re.search(cert.code, outbox[-1].body)
+
+
+def test_certificate_list_uses_constant_queries(client, login_as, shop, count_queries,
+                                                monkeypatch):
+    premises, manager, staff = shop
+    monkeypatch.setattr(services, "render_certificate_pdf", lambda data: b"%PDF-1.7 stub")
+    login_as(manager)
+    staff_certificate(staff)
+    with count_queries() as one:
+        client.get("/certificates/")
+    for _ in range(19):
+        staff_certificate(UserFactory(role=Role.STAFF, retailer=premises.retailer,
+                                      premises=premises))
+    with count_queries() as twenty:
+        client.get("/certificates/")
+    assert one["n"] == twenty["n"]
