@@ -77,7 +77,8 @@ def _store(kind: str, data: CertificateData, *, retailer_id: int, holder_user_id
                        retailer_id=retailer_id, premises_id=premises_id,
                        completion_id=completion_id, holder_name=data.holder_name,
                        business_name=data.business_name, premises_name=data.premises_name,
-                       details=details | {"lines": list(data.lines)}, issued_at=issued_at, expires_at=expires_at, pdf=pdf,
+                       details=details | {"lines": list(data.lines)}, issued_at=issued_at,
+                       expires_at=expires_at, pdf=pdf,
                        sha256=hashlib.sha256(pdf).hexdigest(), issued_by_id=actor.user_id)
     db.session.add(cert)
     db.session.flush()

@@ -263,8 +263,8 @@ def test_verify_endpoint_is_rate_limited(app, client, monkeypatch):
 
 
 def test_quiz_pass_issues_the_certificate(client, login_as, shop, outbox):
-    from tests.functional.training.test_routes import answer_all, open_attempt, read_all
     from compliance.training.content import load_content
+    from tests.functional.training.test_routes import answer_all, open_attempt, read_all
 
     load_content()
     _premises, _manager, staff = shop
