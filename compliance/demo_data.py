@@ -78,3 +78,56 @@ def load_demo_training() -> None:
         for answer in attempt.answers:
             quiz.save_answer(attempt, answer, sorted(answer.question.correct_indexes))
         quiz.submit_attempt(attempt, actor)
+
+
+def load_demo_certificates() -> None:
+    """Every verify status can be seen: valid (staff and premises), expired and revoked."""
+    from datetime import timedelta
+
+    from compliance.audit import Actor
+    from compliance.certificates import services as certificates
+    from compliance.certificates.codes import new_code
+    from compliance.certificates.pdf import CertificateData
+    from compliance.models import Certificate
+    from compliance.models.base import utcnow
+    from compliance.quizzes.services import latest_completion
+
+    if db.session.scalar(select(Certificate.id).limit(1)) is not None:
+        return
+    actor = Actor(user=None, ip_address="demo")
+    base_url = "http://127.0.0.1:5000/verify/"
+    staff = db.session.scalar(select(User).where(User.email == "staff@example.com"))
+    trainee = db.session.scalar(select(User).where(User.email == "trainee@example.com"))
+    certificates.issue_staff_certificate(latest_completion(staff.id), actor=actor,
+                                         mailer=_NoMail(), verify_url=lambda c: base_url + c)
+    premises = db.session.get_one(Premises, staff.premises_id)
+    retailer = db.session.get_one(Retailer, premises.retailer_id)
+    now = utcnow()
+    issued = [
+        ("premises", retailer.name, now - timedelta(days=300), now + timedelta(days=65), None),
+        ("staff", trainee.name, now - timedelta(days=400), now - timedelta(days=35), None),
+        ("staff", trainee.name, now - timedelta(days=30), now + timedelta(days=335),
+         "Issued in error before the quiz was passed"),
+    ]
+    for kind, holder, issued_at, expires_at, revoke in issued:
+        code = new_code()
+        data = CertificateData(
+            code=code, kind=kind, holder_name=holder, business_name=retailer.name,
+            title=("Premises compliance certificate" if kind == "premises"
+                   else "Responsible knife sales training certificate"),
+            premises_name=premises.name, premises_address=premises.address,
+            issued_on=issued_at.strftime("%-d %B %Y"), expires_on=expires_at.strftime("%-d %B %Y"),
+            verify_url=base_url + code)
+        cert = certificates.store_certificate(
+            kind, data, retailer_id=retailer.id, premises_id=premises.id, actor=actor,
+            holder_user_id=trainee.id if kind == "staff" else None, issued_at=issued_at,
+            expires_at=expires_at, details={})
+        if revoke:
+            certificates.revoke(cert, revoke, actor)
+
+
+class _NoMail:
+    """Demo certificates are not emailed."""
+
+    def send(self, email) -> None:
+        pass

@@ -68,9 +68,10 @@ def status_of(cert: Certificate, suspended: set[int], now: datetime | None = Non
     return VALID
 
 
-def _store(kind: str, data: CertificateData, *, retailer_id: int, holder_user_id: int | None,
-           premises_id: int | None, issued_at: datetime, expires_at: datetime, actor: Actor,
-           details: dict, completion_id: int | None = None) -> Certificate:
+def store_certificate(kind: str, data: CertificateData, *, retailer_id: int,
+                      holder_user_id: int | None, premises_id: int | None,
+                      issued_at: datetime, expires_at: datetime, actor: Actor,
+                      details: dict, completion_id: int | None = None) -> Certificate:
     """Render once, keep the bytes and their hash."""
     pdf = render_certificate_pdf(data)
     cert = Certificate(code=data.code, kind=kind, holder_user_id=holder_user_id,
@@ -113,7 +114,7 @@ def issue_staff_certificate(completion: TrainingCompletion, *, actor: Actor, mai
     previous = db.session.scalars(select(Certificate).where(
         Certificate.holder_user_id == user.id, Certificate.kind == "staff",
         Certificate.superseded_by_id.is_(None), Certificate.revoked_at.is_(None))).all()
-    cert = _store("staff", data, retailer_id=retailer.id, holder_user_id=user.id,
+    cert = store_certificate("staff", data, retailer_id=retailer.id, holder_user_id=user.id,
                   premises_id=premises.id if premises else None,
                   issued_at=completion.completed_at, expires_at=completion.expires_at,
                   actor=actor, details={"score_percent": score}, completion_id=completion.id)
@@ -189,7 +190,7 @@ def issue_premises_certificate(premises: Premises, *, actor: Actor,
     previous = db.session.scalars(select(Certificate).where(
         Certificate.premises_id == premises.id, Certificate.kind == "premises",
         Certificate.superseded_by_id.is_(None), Certificate.revoked_at.is_(None))).all()
-    cert = _store("premises", data, retailer_id=retailer.id, holder_user_id=None,
+    cert = store_certificate("premises", data, retailer_id=retailer.id, holder_user_id=None,
                   premises_id=premises.id, issued_at=now, expires_at=expires, actor=actor,
                   details={"trained": eligibility.trained, "staff": eligibility.staff})
     for old in previous:
@@ -222,7 +223,7 @@ def reissue(cert: Certificate, *, holder_name: str, reason: str, actor: Actor,
         premises_name=cert.premises_name, premises_address=premises.address if premises else None,
         issued_on=_day(cert.issued_at), expires_on=_day(cert.expires_at),
         verify_url=verify_url(code), lines=tuple(cert.details.get("lines", ())))
-    new = _store(cert.kind, data, retailer_id=cert.retailer_id,
+    new = store_certificate(cert.kind, data, retailer_id=cert.retailer_id,
                  holder_user_id=cert.holder_user_id, premises_id=cert.premises_id,
                  issued_at=cert.issued_at, expires_at=cert.expires_at, actor=actor,
                  details={k: v for k, v in cert.details.items() if k != "lines"}

@@ -81,7 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from compliance import create_app
-    from compliance.demo_data import load_demo_data, load_demo_training
+    from compliance.demo_data import load_demo_certificates, load_demo_data, load_demo_training
     from compliance.extensions import db
 
     db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
@@ -92,6 +92,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         upgrade()
         load_demo_data()
         load_demo_training()  # added: training modules and questions (Jo passed, Kim part way)
+        load_demo_certificates()  # every certificate status, for the verify journey
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

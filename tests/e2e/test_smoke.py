@@ -14,13 +14,16 @@ NAV_LINKS = ".govuk-service-navigation__list a"
 # What compliance/navigation.py gives each role in the header.
 ROLES = {
     "admin": ("admin@example.com", "Alex Admin",
-              {"Home", "Training", "Businesses", "Accounts", "Agencies", "Question bank",
+              {"Home", "Training", "Certificates", "Businesses", "Accounts", "Agencies",
+               "Question bank",
                "Audit log", "Your account"}),
     "officer": ("officer@example.com", "Olu Officer",
-                {"Home", "Training", "Businesses", "Your account"}),
+                {"Home", "Training", "Certificates", "Businesses", "Your account"}),
     "manager": ("manager@example.com", "Sam Manager",
-                {"Home", "Training", "Your business", "Training records", "Your account"}),
-    "staff": ("staff@example.com", "Jo Staff", {"Home", "Training", "Your account"}),
+                {"Home", "Training", "Certificates", "Your business", "Training records",
+                 "Your account"}),
+    "staff": ("staff@example.com", "Jo Staff",
+              {"Home", "Training", "Certificates", "Your account"}),
 }
 
 
