@@ -52,8 +52,9 @@ def test_certificate_pdf_is_tagged_with_title_and_language(pdf):
 @pytest.mark.slow
 def test_qr_code_decodes_to_the_verify_address(pdf, tmp_path):
     (tmp_path / "c.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm",  # noqa: S607 - poppler-utils, installed by .ci/run "-png", "-r", "150", str(tmp_path / "c.pdf"),
-                    str(tmp_path / "page")], check=True)
+    pdf_path, prefix = str(tmp_path / "c.pdf"), str(tmp_path / "page")
+    # poppler-utils (installed by .ci/run) turns the page into an image, as a phone camera sees it
+    subprocess.run(["pdftoppm", "-png", "-r", "150", pdf_path, prefix], check=True)  # noqa: S607
     image = Image.open(next(tmp_path.glob("page*.png")))
     results = zxingcpp.read_barcodes(image)
     assert [r.text for r in results] == ["http://localhost/verify/KSC-2345-6789-ABC8"]
