@@ -29,3 +29,21 @@ def safe_next(target: str | None, default: str) -> str:
 def page_arg() -> int:
     page = request.args.get("page", "1")
     return int(page) if page.isdigit() and int(page) > 0 else 1
+
+
+def managed_retailer_or_404():
+    """The business a manager (their own) or an admin (?retailer=ID) is working on."""
+    from flask import abort
+
+    from compliance.auth.permissions import can_manage_retailer
+    from compliance.extensions import db
+    from compliance.models import Retailer, Role
+
+    retailer_id = current_user.retailer_id if current_user.role == Role.MANAGER \
+        else request.args.get("retailer", type=int)
+    retailer = db.session.get(Retailer, retailer_id) if retailer_id else None
+    if retailer is None:
+        abort(404)
+    if not can_manage_retailer(current_user, retailer):
+        abort(403)
+    return retailer

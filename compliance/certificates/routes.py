@@ -13,7 +13,7 @@ from compliance.certificates import bp, queries, services
 from compliance.certificates.forms import ReissueForm, RequestPremisesCertificateForm, RevokeForm
 from compliance.extensions import db
 from compliance.models import Certificate, Premises, Retailer, Role
-from compliance.web import current_actor, page_arg
+from compliance.web import current_actor, managed_retailer_or_404, page_arg
 
 
 def verify_url(code: str) -> str:
@@ -69,13 +69,7 @@ def download(code: str):
 @bp.route("/business.zip")
 @role_required(Role.MANAGER, Role.ADMIN)
 def bundle():
-    retailer_id = current_user.retailer_id if current_user.role == Role.MANAGER \
-        else request.args.get("retailer", type=int)
-    retailer = db.session.get(Retailer, retailer_id) if retailer_id else None
-    if retailer is None:
-        abort(404)
-    if not can_manage_retailer(current_user, retailer):
-        abort(403)
+    retailer = managed_retailer_or_404()
     return send_file(BytesIO(queries.business_bundle(retailer.id)), mimetype="application/zip",
                      as_attachment=True, download_name=f"certificates-{retailer.id}.zip")
 

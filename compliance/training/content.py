@@ -111,20 +111,7 @@ def checklist_content(group: dict[str, Any], position: int, item: dict[str, Any]
 def add_checklist_version(key: str, content: dict[str, Any], *,
                           created_by_id: int | None = None) -> ChecklistItem | None:
     """Add a version of a checklist item unless an identical one exists (as for questions)."""
-    digest = content_hash(content)
-    versions = list(db.session.scalars(select(ChecklistItem).where(ChecklistItem.key == key)
-                                       .order_by(ChecklistItem.version)))
-    if versions and versions[-1].content_hash == digest:
-        return None
-    if any(v.content_hash == digest for v in versions) and created_by_id is None:
-        return None  # a file reload must not undo a later edit made in the browser
-    for old in versions:
-        old.is_current = False
-    item = ChecklistItem(key=key, version=len(versions) + 1, is_current=True,
-                         content_hash=digest, created_by_id=created_by_id, **content)
-    db.session.add(item)
-    db.session.flush()
-    return item
+    return _new_version(ChecklistItem, key, content, created_by_id)
 
 
 def _load_sources(path: Path, report: LoadReport) -> None:
@@ -163,18 +150,26 @@ def _load_module(meta: dict[str, Any], report: LoadReport) -> None:
 def add_question_version(key: str, content: dict[str, Any], *, created_by_id: int | None = None,
                          report: LoadReport | None = None) -> Question | None:
     """Add a version of a question unless an identical one exists; returns the new version."""
+    question = _new_version(Question, key, content, created_by_id, carry=("retired_at",))
+    if question is not None and report is not None:
+        report.questions_added.append(key)
+    return question
+
+
+def _new_version(model, key: str, content: dict[str, Any], created_by_id: int | None,
+                 carry: tuple[str, ...] = ()):
+    """The shared versioning rule for keyed content: add a version only for new content."""
     digest = content_hash(content)
-    versions = list(db.session.scalars(select(Question).where(Question.key == key)
-                                       .order_by(Question.version)))
+    versions = list(db.session.scalars(select(model).where(model.key == key)
+                                       .order_by(model.version)))
     if versions and versions[-1].content_hash == digest:
         return None
     if any(v.content_hash == digest for v in versions) and created_by_id is None:
         return None  # a file reload must not undo a later edit made in the browser
-    db.session.execute(update(Question).where(Question.key == key).values(is_current=False))
-    retired = versions[-1].retired_at if versions else None
-    question = Question(key=key, version=len(versions) + 1, is_current=True, retired_at=retired,
-                        content_hash=digest, created_by_id=created_by_id, **content)
-    db.session.add(question)
-    if report is not None:
-        report.questions_added.append(key)
-    return question
+    db.session.execute(update(model).where(model.key == key).values(is_current=False))
+    kept = {name: getattr(versions[-1], name) for name in carry} if versions else {}
+    row = model(key=key, version=len(versions) + 1, is_current=True, content_hash=digest,
+                created_by_id=created_by_id, **kept, **content)
+    db.session.add(row)
+    db.session.flush()
+    return row

@@ -4,12 +4,12 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance.auth.permissions import can_manage_retailer, role_required
+from compliance.auth.permissions import role_required
 from compliance.certificates.routes import verify_url
 from compliance.certificates.services import issue_staff_certificate
 from compliance.extensions import db
 from compliance.mail import get_mailer
-from compliance.models import Retailer, Role
+from compliance.models import Role
 from compliance.quizzes import services as quiz
 from compliance.training import bp, services
 from compliance.training.forms import (
@@ -20,7 +20,7 @@ from compliance.training.forms import (
 )
 from compliance.training.matrix import matrix_csv, training_matrix
 from compliance.training.rendering import render_markdown
-from compliance.web import current_actor
+from compliance.web import current_actor, managed_retailer_or_404
 
 LEARNERS = (Role.STAFF, Role.MANAGER)
 
@@ -154,21 +154,10 @@ def result(attempt_id: int):
                            state=quiz.quiz_state(current_user))
 
 
-def _matrix_retailer() -> Retailer:
-    retailer_id = current_user.retailer_id if current_user.role == Role.MANAGER \
-        else request.args.get("retailer", type=int)
-    retailer = db.session.get(Retailer, retailer_id) if retailer_id else None
-    if retailer is None:
-        abort(404)
-    if not can_manage_retailer(current_user, retailer):
-        abort(403)
-    return retailer
-
-
 @bp.route("/matrix")
 @role_required(Role.MANAGER, Role.ADMIN)
 def matrix():
-    retailer = _matrix_retailer()
+    retailer = managed_retailer_or_404()
     return render_template("training/matrix.html", retailer=retailer,
                            rows=training_matrix(retailer.id))
 
@@ -176,7 +165,7 @@ def matrix():
 @bp.route("/matrix.csv")
 @role_required(Role.MANAGER, Role.ADMIN)
 def matrix_download():
-    retailer = _matrix_retailer()
+    retailer = managed_retailer_or_404()
     return Response(matrix_csv(training_matrix(retailer.id)), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="training-matrix-{retailer.id}.csv"'})
