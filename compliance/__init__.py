@@ -126,14 +126,17 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from compliance.admin import bp as admin_bp
+    from compliance.assessments import bp as assessments_bp
     from compliance.auth import bp as auth_bp
     from compliance.business import bp as business_bp
     from compliance.certificates import bp as certificates_bp
     from compliance.certificates import verify_bp
     from compliance.main import bp as main_bp
     from compliance.quizzes import bp as questions_bp
+    from compliance.refusals import bp as refusals_bp
     from compliance.training import bp as training_bp
+    from compliance.visits import bp as visits_bp
 
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, questions_bp,
-               certificates_bp, verify_bp):
+               certificates_bp, verify_bp, visits_bp, assessments_bp, refusals_bp):
         app.register_blueprint(bp)

@@ -57,7 +57,13 @@ def prepare(config: dict) -> None:
     from flask_migrate import upgrade
 
     from compliance import create_app
-    from compliance.demo_data import load_demo_certificates, load_demo_data, load_demo_training
+    from compliance.demo_data import (
+        load_demo_assessments,
+        load_demo_certificates,
+        load_demo_data,
+        load_demo_training,
+        load_demo_visits,
+    )
     from compliance.extensions import db
 
     app = create_app(config)
@@ -65,7 +71,9 @@ def prepare(config: dict) -> None:
         upgrade()
         load_demo_data()
         load_demo_training()
+        load_demo_assessments()
         load_demo_certificates()
+        load_demo_visits()
         db.session.commit()
 
 

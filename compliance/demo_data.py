@@ -80,6 +80,21 @@ def load_demo_training() -> None:
         quiz.submit_attempt(attempt, actor)
 
 
+def load_demo_assessments() -> None:
+    """High Street: a green self-assessment from 11 months ago, a red one from last week and a
+    few weeks of refusals with sign-offs; Retail Park: a draft in progress."""
+    from compliance.assessments.demo import load
+
+    load()
+
+
+def load_demo_visits() -> None:
+    """A demo operation with a dozen visits, and a failed test purchase with a follow-up."""
+    from compliance.visits.demo import load
+
+    load()
+
+
 def load_demo_certificates() -> None:
     """Every verify status can be seen: valid (staff and premises), expired and revoked."""
     from datetime import timedelta

@@ -19,12 +19,17 @@ def nav_items() -> list[dict]:
                  (_("Certificates"), "certificates.index")]
         if current_user.role == Role.MANAGER:
             items += [(_("Your business"), "business.index"),
-                      (_("Training records"), "training.matrix")]
+                      (_("Training records"), "training.matrix"),
+                      (_("Visits and follow-ups"), "visits.shop")]
         if current_user.role in (Role.OFFICER, Role.ADMIN):
-            items.append((_("Businesses"), "business.index"))
+            items += [(_("Visits"), "visits.dashboard"), (_("Businesses"), "business.index")]
         if current_user.role == Role.ADMIN:
             items += [(_("Accounts"), "admin.users"), (_("Agencies"), "admin.agencies"),
-                      (_("Question bank"), "questions.index"), (_("Audit log"), "admin.audit_log")]
+                      (_("Question bank"), "questions.index"),
+                      (_("Checklist"), "assessments.checklist_index"),
+                      (_("Audit log"), "admin.audit_log")]
+        if current_user.role == Role.STAFF:
+            items.append((_("Record a refusal"), "refusals.record_start"))
         items.append((_("Your account"), "main.account"))
     current = request.endpoint or ""
     exact = {endpoint for _t, endpoint in items if endpoint == current}

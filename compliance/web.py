@@ -47,3 +47,22 @@ def managed_retailer_or_404():
     if not can_manage_retailer(current_user, retailer):
         abort(403)
     return retailer
+
+
+def premises_or_404(premises_id: int, allowed):
+    """The premises with its business loaded, or 404; 403 unless allowed(user, premises)."""
+    from flask import abort
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
+    from compliance.extensions import db
+    from compliance.models import Premises
+
+    premises = db.session.scalar(select(Premises).where(Premises.id == premises_id)
+                                 .options(joinedload(Premises.retailer))
+                                 .execution_options(populate_existing=True))
+    if premises is None:
+        abort(404)
+    if not allowed(current_user, premises):
+        abort(403)
+    return premises

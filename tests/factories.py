@@ -12,14 +12,17 @@ from compliance.extensions import db
 from compliance.models import (
     Agency,
     AgencyKind,
+    ChecklistItem,
     Jurisdiction,
     Premises,
     Question,
+    Refusal,
     Retailer,
     Role,
     TrainingModule,
     User,
 )
+from compliance.models.base import utcnow
 
 TEST_PASSWORD = "correct horse battery staple"
 # Cheap parameters: the hash records them, so verification works with any app setting.
@@ -108,3 +111,38 @@ class QuestionFactory(Base):
     explanation = "Because."
     source_tags = ["S6"]
     content_hash = factory.Sequence(lambda n: f"q{n:063d}")
+
+
+class ChecklistItemFactory(Base):
+    class Meta:
+        model = ChecklistItem
+
+    key = factory.Sequence(lambda n: f"check-{n}")
+    version = 1
+    is_current = True
+    number = factory.Sequence(lambda n: n + 1)
+    group_key = "test-group"
+    group_title = "Test group"
+    group_position = 1
+    question = factory.Sequence(lambda n: f"Is check {n} in place?")
+    officer_check = "The officer looks for it."
+    why = "It is part of due diligence."
+    how_to_fix = "Put it in place."
+    weight = "high"
+    applicability = "always"
+    source_tags = ["S5"]
+    automatic = None
+    content_hash = factory.Sequence(lambda n: f"c{n:063d}")
+
+
+class RefusalFactory(Base):
+    """Pass premises and recorded_by; the refuser defaults to whoever recorded it."""
+
+    class Meta:
+        model = Refusal
+
+    occurred_at = factory.LazyFunction(utcnow)
+    product = "Kitchen knife"
+    reason = "no_id"
+    refused_by_id = factory.LazyAttribute(lambda o: o.recorded_by.id)
+    refused_by_name = factory.LazyAttribute(lambda o: o.recorded_by.name)

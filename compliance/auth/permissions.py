@@ -10,7 +10,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from compliance.extensions import login_manager
-from compliance.models import Premises, Retailer, Role, User
+from compliance.models import FollowUp, Premises, Refusal, Retailer, Role, User, Visit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,3 +62,76 @@ def can_manage_staff_member(user: User, member: User) -> bool:
     if user.role == Role.ADMIN:
         return True
     return user.role == Role.MANAGER and member.retailer_id == user.retailer_id
+
+
+def can_view_visit(user: User, visit: Visit) -> bool:
+    """The officer's full record (notes, volunteer details): admins, and officers; drafts are
+    seen only by the officer recording them."""
+    if user.role == Role.ADMIN:
+        return visit.status == "submitted"
+    if user.role != Role.OFFICER:
+        return False
+    return visit.status == "submitted" or visit.officer_id == user.id
+
+
+def can_edit_visit(user: User, visit: Visit) -> bool:
+    """A draft: its officer. Once submitted: its officer or any officer of the same agency."""
+    if user.role != Role.OFFICER:
+        return False
+    if visit.officer_id == user.id:
+        return True
+    return (visit.status == "submitted" and visit.agency_id is not None
+            and visit.agency_id == user.agency_id)
+
+
+def can_view_visit_summary(user: User, visit: Visit, premises: Premises) -> bool:
+    """The summary left with the shop (no officer notes or volunteer details)."""
+    if can_view_visit(user, visit):
+        return True
+    return (user.role == Role.MANAGER and visit.status == "submitted"
+            and user.retailer_id == premises.retailer_id)
+
+
+def can_view_follow_up(user: User, follow_up: FollowUp, premises: Premises) -> bool:
+    if user.role in (Role.ADMIN, Role.OFFICER):
+        return True
+    return user.role == Role.MANAGER and user.retailer_id == premises.retailer_id
+
+
+def can_answer_follow_up(user: User, follow_up: FollowUp, premises: Premises) -> bool:
+    """The shop's managers answer follow-ups while they wait for the shop."""
+    return (user.role == Role.MANAGER and user.retailer_id == premises.retailer_id
+            and follow_up.is_open)
+
+
+def can_review_follow_up(user: User, follow_up: FollowUp, visit: Visit) -> bool:
+    """Close or return a follow-up: officers who may edit the visit that raised it."""
+    return follow_up.status != "closed" and can_edit_visit(user, visit)
+
+
+def can_read_premises_records(user: User, premises: Premises) -> bool:
+    """Self-assessments and the whole refusals register: officers and admins read every
+    premises'; managers their own business's."""
+    if user.role in (Role.ADMIN, Role.OFFICER):
+        return True
+    return user.role == Role.MANAGER and user.retailer_id == premises.retailer_id
+
+
+def is_premises_manager(user: User, premises: Premises) -> bool:
+    """Answer self-assessments and sign off the refusals register: the business's managers."""
+    return user.role == Role.MANAGER and user.retailer_id == premises.retailer_id
+
+
+def can_record_refusal(user: User, premises: Premises) -> bool:
+    """Staff of the premises and managers of its business."""
+    if user.role == Role.STAFF:
+        return user.premises_id == premises.id
+    return is_premises_manager(user, premises)
+
+
+def can_correct_refusal(user: User, refusal: Refusal, premises: Premises) -> bool:
+    """Managers correct any entry; staff correct the entries they recorded or refused."""
+    if refusal.premises_id != premises.id or not can_record_refusal(user, premises):
+        return False
+    return user.role == Role.MANAGER or user.id in (refusal.recorded_by_id,
+                                                    refusal.refused_by_id)

@@ -58,6 +58,10 @@ class RegisterBusinessForm(PremisesFieldsMixin, NewPasswordMixin, FlaskForm):
                               autocomplete="name")
     email = email_field(_l("Your email address"),
                         hint=_l("You will use this to sign in"))
+    claim_code = text_field(_l("Claim code (optional)"), "", optional=True, max_length=20,
+                            hint=_l("If an officer visited your shop before you registered, "
+                                    "enter the code printed on the visit summary they left, "
+                                    "for example 7KQM-RW3D-XHPA"), autocomplete="off")
     submit = submit(_l("Register business"))
 
 

@@ -4,9 +4,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from compliance.assessments.history import latest_submitted
 from compliance.auth.permissions import (
     can_manage_retailer,
     can_manage_staff_member,
+    can_read_premises_records,
     can_view_premises,
     can_view_retailer,
     role_required,
@@ -22,6 +24,7 @@ from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
+from compliance.visits.premises import InvalidClaimCode
 from compliance.web import current_actor, page_arg
 
 ALL_ROLES = tuple(Role)
@@ -64,10 +67,13 @@ def register():
             manager = services.register_business(
                 business_name=form.business_name.data, contact_name=form.contact_name.data,
                 email=form.email.data, password=form.password.data, premises=_details(form),
-                actor=current_actor())
+                actor=current_actor(), claim_code=form.claim_code.data)
         except EmailTaken:
             form.email.errors.append(_("An account already uses this email address. Sign in, "
                                        "or use a different email address."))
+        except InvalidClaimCode:
+            form.claim_code.errors.append(_("Enter the claim code exactly as it is printed on "
+                                            "your visit summary"))
         else:
             db.session.commit()
             login_user(manager)
@@ -122,8 +128,11 @@ def premises(retailer_id: int, premises_id: int):
         else _staff_retailer(retailer_id)
     premises = _premises_or_404(retailer, premises_id)
     staff = [u for u in retailer.users if u.premises_id == premises.id]
+    latest = latest_submitted(premises.id) if can_read_premises_records(
+        current_user, premises) else None
     return render_template("business/premises.html", retailer=retailer, premises=premises,
-                           staff=staff, can_manage=can_manage_retailer(current_user, retailer))
+                           staff=staff, can_manage=can_manage_retailer(current_user, retailer),
+                           latest_assessment=latest)
 
 
 def _staff_retailer(retailer_id: int) -> Retailer:

@@ -19,6 +19,7 @@ from compliance.mail import Email, Mailer
 from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
 from compliance.models.base import utcnow
 from compliance.tokens import new_token
+from compliance.visits.premises import claim, claimable_premises
 
 
 class NotPermitted(Exception):
@@ -40,16 +41,24 @@ class PremisesDetails:
 
 
 def register_business(*, business_name: str, contact_name: str, email: str, password: str,
-                      premises: PremisesDetails, actor: Actor) -> User:
-    """A shop owner registers: the business, its first premises, and them as its manager."""
+                      premises: PremisesDetails, actor: Actor,
+                      claim_code: str | None = None) -> User:
+    """A shop owner registers: the business, its first premises, and them as its manager.
+
+    With the claim code from an officer's visit summary, the owner takes over the shop the
+    officer added, with its visits (InvalidClaimCode if no unclaimed shop has the code).
+    """
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise EmailTaken
-    retailer = Retailer(name=business_name.strip(), contact_name=contact_name.strip(),
-                        contact_email=email)
-    db.session.add(retailer)
-    db.session.flush()
-    add_premises(retailer, premises)
+    if (claim_code or "").strip():
+        retailer = _take_over(claim_code, business_name, contact_name, email, premises)
+    else:
+        retailer = Retailer(name=business_name.strip(), contact_name=contact_name.strip(),
+                            contact_email=email)
+        db.session.add(retailer)
+        db.session.flush()
+        add_premises(retailer, premises)
     manager = User(email=email, name=contact_name.strip(), role=Role.MANAGER,
                    retailer_id=retailer.id, password_hash=hash_password(password))
     db.session.add(manager)
@@ -57,6 +66,16 @@ def register_business(*, business_name: str, contact_name: str, email: str, pass
     audit.record(actor, "business_registered", f"Registered business {retailer.name}",
                  target=retailer, user=manager)
     return manager
+
+
+def _take_over(claim_code: str, business_name: str, contact_name: str, email: str,
+               details: PremisesDetails) -> Retailer:
+    shop = claimable_premises(claim_code)
+    retailer = claim(shop, business_name=business_name, contact_name=contact_name, email=email)
+    for key, value in _premises_values(details).items():
+        setattr(shop, key, value)
+    db.session.flush()
+    return retailer
 
 
 def add_premises(retailer: Retailer, details: PremisesDetails) -> Premises:

@@ -8,8 +8,8 @@ from compliance.models.assessments import (
     RefusalSignOff,
 )
 from compliance.models.audit import AuditEvent
-from compliance.models.certificates import Certificate
 from compliance.models.base import Base
+from compliance.models.certificates import Certificate
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
 from compliance.models.tokens import Invitation, PasswordReset

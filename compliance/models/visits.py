@@ -58,7 +58,7 @@ class Visit(Base):
     lock_version: Mapped[int] = mapped_column(default=1)
 
     premises: Mapped[Premises] = relationship(lazy="raise")
-    officer: Mapped[User] = relationship(lazy="raise")
+    officer: Mapped[User] = relationship(lazy="raise", foreign_keys=[officer_id])
     agency: Mapped[Agency | None] = relationship(lazy="raise")
     operation: Mapped[Operation | None] = relationship(lazy="raise")
     findings: Mapped[list[VisitFinding]] = relationship(back_populates="visit", lazy="raise")
@@ -106,6 +106,10 @@ class TestPurchase(Base):
     visit: Mapped[Visit] = relationship(back_populates="test_purchases", lazy="raise",
                                         foreign_keys=[visit_id])
 
+    @property
+    def unresolved_failure(self) -> bool:
+        return self.sold and self.resolved_at is None
+
 
 class VisitChange(Base):
     """An edit to a submitted visit: who, when, why and what changed."""
@@ -145,3 +149,15 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visit: Mapped[Visit] = relationship(back_populates="follow_ups", lazy="raise")
+    premises: Mapped[Premises] = relationship(lazy="raise")
+    responded_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[responded_by_id])
+    closed_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[closed_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the shop: raised, or returned to them by the officer."""
+        return self.status in ("open", "returned")
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < utcnow().date()

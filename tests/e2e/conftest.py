@@ -81,7 +81,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from compliance import create_app
-    from compliance.demo_data import load_demo_certificates, load_demo_data, load_demo_training
+    from compliance.demo_data import (
+        load_demo_assessments,
+        load_demo_certificates,
+        load_demo_data,
+        load_demo_training,
+        load_demo_visits,
+    )
     from compliance.extensions import db
 
     db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
@@ -92,7 +98,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         upgrade()
         load_demo_data()
         load_demo_training()  # added: training modules and questions (Jo passed, Kim part way)
+        load_demo_assessments()  # self-assessments (green, red, a draft) and a refusals register
         load_demo_certificates()  # every certificate status, for the verify journey
+        load_demo_visits()  # Operation Sceptre visits, a failed test purchase, a follow-up
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

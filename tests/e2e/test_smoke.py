@@ -14,16 +14,16 @@ NAV_LINKS = ".govuk-service-navigation__list a"
 # What compliance/navigation.py gives each role in the header.
 ROLES = {
     "admin": ("admin@example.com", "Alex Admin",
-              {"Home", "Training", "Certificates", "Businesses", "Accounts", "Agencies",
-               "Question bank",
+              {"Home", "Training", "Certificates", "Visits", "Businesses", "Accounts", "Agencies",
+               "Question bank", "Checklist",
                "Audit log", "Your account"}),
     "officer": ("officer@example.com", "Olu Officer",
-                {"Home", "Training", "Certificates", "Businesses", "Your account"}),
+                {"Home", "Training", "Certificates", "Visits", "Businesses", "Your account"}),
     "manager": ("manager@example.com", "Sam Manager",
                 {"Home", "Training", "Certificates", "Your business", "Training records",
-                 "Your account"}),
+                 "Visits and follow-ups", "Your account"}),
     "staff": ("staff@example.com", "Jo Staff",
-              {"Home", "Training", "Certificates", "Your account"}),
+              {"Home", "Training", "Certificates", "Record a refusal", "Your account"}),
 }
 
 

@@ -10,7 +10,9 @@ import pytest
 
 from compliance.models import AttemptAnswer, Certificate, Invitation, QuizAttempt
 from compliance.models.base import utcnow
+from tests.assessment_factories import matrix_ids as assessment_ids
 from tests.factories import QuestionFactory, TrainingModuleFactory
+from tests.visit_factories import matrix_ids as visit_ids
 
 ANON, STAFF, MANAGER, OTHER, OFFICER, ADMIN = (
     "anonymous", "staff", "manager", "other_manager", "officer", "admin")
@@ -57,6 +59,29 @@ ROUTES = {
     "/verify": (200, 200, 200, 200, 200, 200),
     "/verify/{cert}": (200, 200, 200, 200, 200, 200),
     "/verify/{cert}.json": (200, 200, 200, 200, 200, 200),
+    "/visits/": (302, 403, 302, 302, 200, 200),  # managers: their visits and follow-ups
+    "/visits/list": (302, 403, 403, 403, 200, 200),
+    "/visits/new?premises={premises}": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}": (302, 403, 403, 403, 200, 200),
+    "/visits/{draft}": (302, 403, 403, 403, 200, 403),  # a draft: its officer only
+    "/visits/{visit}/details": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/checklist/{one}": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/test-purchase": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/outcome": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/summary": (302, 403, 200, 403, 200, 200),
+    "/visits/{draft}/summary": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/follow-ups/new": (302, 403, 403, 403, 200, 403),
+    "/visits/follow-ups/{follow_up}": (302, 403, 200, 403, 200, 200),
+    "/visits/shop": (302, 403, 200, 200, 403, 403),
+    "/visits/premises": (302, 403, 403, 403, 200, 200),
+    "/visits/premises/new": (302, 403, 403, 403, 200, 403),
+    "/visits/premises/{premises}": (302, 403, 403, 403, 200, 200),
+    "/visits/priorities": (302, 403, 403, 403, 200, 200),
+    "/visits/operations": (302, 403, 403, 403, 200, 200),
+    "/visits/operations/new": (302, 403, 403, 403, 403, 200),
+    "/visits/operations/{operation}/edit": (302, 403, 403, 403, 403, 200),
+    "/visits/operations/{operation}/report": (302, 403, 403, 403, 200, 200),
+    "/visits/operations/{operation}/report.csv": (302, 403, 403, 403, 200, 200),
     "/training/": (302, 200, 200, 200, 200, 200),
     "/training/modules/{module}": (302, 200, 200, 200, 200, 200),
     "/training/quiz": (302, 302, 200, 200, 403, 403),  # staff: resumes the open attempt
@@ -65,6 +90,25 @@ ROUTES = {
     "/training/quiz/{attempt}/result": (302, 302, 404, 404, 403, 403),
     "/training/matrix?retailer={retailer}": (302, 403, 200, 200, 403, 200),
     "/training/matrix.csv?retailer={retailer}": (302, 403, 200, 200, 403, 200),
+    "/premises/{premises}/assessments/": (302, 403, 200, 403, 200, 200),
+    "/premises/{premises}/assessments/new": (302, 403, 302, 403, 403, 403),  # draft: resume
+    "/premises/{premises}/assessments/{assessment}/resume": (302, 403, 302, 403, 403, 403),
+    "/premises/{premises}/assessments/{assessment}/tasks": (302, 403, 200, 403, 403, 403),
+    "/premises/{premises}/assessments/{assessment}/items/{item}": (
+        302, 403, 200, 403, 403, 403),
+    "/premises/{premises}/assessments/{assessment}/check": (302, 403, 200, 403, 403, 403),
+    "/premises/{premises}/assessments/{assessment}": (302, 403, 302, 403, 404, 404),  # draft
+    "/premises/{premises}/assessments/{submitted}": (302, 403, 200, 403, 200, 200),
+    "/premises/{premises}/profile": (302, 403, 200, 403, 403, 200),
+    "/admin/checklist/": (302, 403, 403, 403, 403, 200),
+    "/admin/checklist/{item}/edit": (302, 403, 403, 403, 403, 200),
+    "/refusals/record": (302, 302, 302, 302, 403, 403),
+    "/premises/{premises}/refusals/": (302, 200, 200, 403, 200, 200),  # staff: their own
+    "/premises/{premises}/refusals/new": (302, 200, 200, 403, 403, 403),
+    "/premises/{premises}/refusals/{refusal}/correct": (302, 200, 200, 403, 403, 403),
+    "/premises/{premises}/refusals/weeks/{week}/sign-off": (302, 403, 200, 403, 403, 403),
+    "/premises/{premises}/refusals/register.csv": (302, 403, 200, 403, 200, 200),
+    "/premises/{premises}/refusals/register.pdf": (302, 403, 200, 403, 200, 200),
 }
 
 # State-changing POSTs: never allowed to the wrong people (200/302 = allowed).
@@ -82,9 +126,30 @@ POSTS = {
     "/admin/questions/new": (302, 403, 403, 403, 403, 200),
     "/admin/questions/{question}/retire": (302, 403, 403, 403, 403, 302),
     "/admin/questions/import": (302, 403, 403, 403, 403, 200),
+    "/visits/new?premises={premises}": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/details": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/checklist/{one}": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/test-purchase": (302, 403, 403, 403, 200, 403),
+    "/visits/{visit}/outcome": (302, 403, 403, 403, 200, 403),
+    "/visits/{draft}/submit": (302, 403, 403, 403, 302, 403),
+    "/visits/{visit}/follow-ups/new": (302, 403, 403, 403, 200, 403),
+    "/visits/follow-ups/{follow_up}/answer": (302, 403, 200, 403, 403, 403),
+    "/visits/follow-ups/{follow_up}/review": (302, 403, 403, 403, 200, 403),
+    "/visits/premises/new": (302, 403, 403, 403, 200, 403),
+    "/visits/operations/new": (302, 403, 403, 403, 403, 200),
+    "/visits/operations/{operation}/edit": (302, 403, 403, 403, 403, 200),
     "/training/quiz": (302, 302, 302, 302, 403, 403),
     "/training/quiz/{attempt}/{one}": (302, 200, 404, 404, 403, 403),
     "/training/quiz/{attempt}/check": (302, 200, 404, 404, 403, 403),
+    "/premises/{premises}/assessments/new": (302, 403, 302, 403, 403, 403),
+    "/premises/{premises}/assessments/{assessment}/items/{item}": (
+        302, 403, 200, 403, 403, 403),
+    "/premises/{premises}/assessments/{assessment}/check": (302, 403, 200, 403, 403, 403),
+    "/premises/{premises}/profile": (302, 403, 200, 403, 403, 200),
+    "/admin/checklist/{item}/edit": (302, 403, 403, 403, 403, 200),
+    "/premises/{premises}/refusals/new": (302, 200, 200, 403, 403, 403),
+    "/premises/{premises}/refusals/{refusal}/correct": (302, 200, 200, 403, 403, 403),
+    "/premises/{premises}/refusals/weeks/{week}/sign-off": (302, 403, 302, 403, 403, 403),
 }
 
 
@@ -111,7 +176,8 @@ def _ids(people):
                        pdf=b"%PDF-1.7 test", sha256="0" * 64)
     db.session.add(cert)
     db.session.flush()
-    return {"cert": cert.code, "one": 1, "module": module.slug, "question": question.key, "attempt": attempt.id,
+    return {**visit_ids(people), **assessment_ids(people), "cert": cert.code, "one": 1,
+            "module": module.slug, "question": question.key, "attempt": attempt.id,
             "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,
             "agency": people["officer"].agency_id, "invitation": invitation.id}

@@ -35,7 +35,13 @@ def test_demo_prepares_idempotently(tmp_path, monkeypatch):
         assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 5
         assert conn.execute(text("SELECT count(*) FROM training_completions")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM training_modules")).scalar() >= 10
-        assert conn.execute(text("SELECT count(*) FROM retailers")).scalar() == 1
+        # Demo Hardware, and the shops in the demo visits (one not registered yet).
+        assert conn.execute(text("SELECT count(*) FROM retailers")).scalar() == 4
+        assert conn.execute(text("SELECT count(*) FROM visits")).scalar() == 12
+        assert conn.execute(text(
+            "SELECT count(*) FROM test_purchases WHERE sold AND resolved_at IS NULL")).scalar() == 1
+        assert conn.execute(text(
+            "SELECT count(*) FROM follow_ups WHERE status = 'open'")).scalar() == 1
         assert conn.execute(text(
             "SELECT count(*) FROM premises p JOIN retailers r ON r.id = p.retailer_id "
             "WHERE r.name = 'Demo Hardware Ltd'")).scalar() == 2

@@ -162,3 +162,9 @@ def test_officer_searches_businesses_by_postcode(client, login_as, people):
     response = client.get("/businesses/", query_string={"q": "zz9"})
     assert "Gamma Cutlers" in response.text and "Alpha Tools" not in response.text
     assert "1 business" in response.text
+
+
+def test_radio_questions_keep_their_legend(client):
+    """A GOV.UK radios fieldset needs a legend, or screen readers lose the question."""
+    page = client.get("/businesses/register")
+    assert re.search(r"<legend[^>]*>\s*Where is the shop\?\s*</legend>", page.text)

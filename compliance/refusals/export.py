@@ -1,0 +1,69 @@
+"""The register as plain data: a CSV, and the dict the PDF is rendered from (no ORM objects
+reach the PDF template)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any
+
+from compliance.models import Premises, RefusalSignOff
+from compliance.refusals.services import REASONS, Entry, monday_of, to_uk
+
+CSV_HEADER = ["Entry", "Date and time (UK)", "Product or category", "Reason", "Description",
+              "Refused by", "Recorded by", "Recorded at (UK)", "Corrects entry",
+              "Corrected by entry", "Week starting", "Week signed off by", "Signed off at (UK)"]
+
+
+def _uk(value: datetime | None) -> str:
+    return to_uk(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def safe(value: str | None) -> str:
+    """Stop spreadsheet formula injection from text typed by users."""
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def entry_row(entry: Entry, signed: dict[date, RefusalSignOff]) -> dict[str, Any]:
+    r = entry.refusal
+    week = monday_of(to_uk(r.occurred_at).date())
+    sign_off = signed.get(week)
+    return {
+        "id": r.id, "occurred_at": _uk(r.occurred_at), "product": r.product,
+        "reason": REASONS.get(r.reason, r.reason), "description": r.description or "",
+        "refused_by": r.refused_by_name, "recorded_by": r.recorded_by.name,
+        "recorded_at": _uk(r.recorded_at), "corrects": r.corrects_id or "",
+        "corrected_by": entry.corrected_by_id or "", "week": week.isoformat(),
+        "signed_by": sign_off.signed_by.name if sign_off else "",
+        "signed_at": _uk(sign_off.signed_at) if sign_off else "",
+    }
+
+
+def register_csv(entries: list[Entry], signed: dict[date, RefusalSignOff]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for entry in entries:
+        row = entry_row(entry, signed)
+        writer.writerow([row["id"], row["occurred_at"], safe(row["product"]), row["reason"],
+                         safe(row["description"]), safe(row["refused_by"]),
+                         safe(row["recorded_by"]), row["recorded_at"], row["corrects"],
+                         row["corrected_by"], row["week"], safe(row["signed_by"]),
+                         row["signed_at"]])
+    return out.getvalue()
+
+
+def register_data(premises: Premises, business: str, entries: list[Entry],
+                  signed: dict[date, RefusalSignOff], generated_at: datetime) -> dict[str, Any]:
+    """Everything the PDF shows, as plain strings and numbers."""
+    return {
+        "business": business, "premises": premises.name, "address": premises.address,
+        "generated_at": _uk(generated_at),
+        "entries": [entry_row(e, signed) for e in entries],
+        "sign_offs": [{"week": s.week_start.isoformat(), "signed_by": s.signed_by.name,
+                       "signed_at": _uk(s.signed_at), "entries": s.entries,
+                       "note": s.note or ""}
+                      for s in sorted(signed.values(), key=lambda s: s.week_start)],
+    }

@@ -1,0 +1,192 @@
+"""Refusals register pages: record (on a phone), list, correct, weekly sign-off, CSV and PDF.
+
+Each view loads the premises, checks access to it, calls one service, commits, redirects.
+"""
+
+from datetime import date, timedelta
+from io import BytesIO
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from compliance.auth.permissions import (
+    can_correct_refusal,
+    can_read_premises_records,
+    can_record_refusal,
+    is_premises_manager,
+    role_required,
+)
+from compliance.extensions import db
+from compliance.models import Premises, Role
+from compliance.models.base import utcnow
+from compliance.refusals import bp, export, pdf, services
+from compliance.refusals.forms import SignOffForm, refusal_form
+from compliance.web import current_actor, page_arg, premises_or_404
+
+BASE = "/premises/<int:premises_id>/refusals"
+SHOP = (Role.STAFF, Role.MANAGER)
+READERS = (Role.MANAGER, Role.OFFICER, Role.ADMIN)
+
+
+@bp.app_template_filter("uk_time")
+def uk_time(value) -> str:
+    return services.to_uk(value).strftime("%-d %B %Y, %H:%M") if value else ""
+
+
+def _can_see_register(user, premises: Premises) -> bool:
+    """Staff see their own entries; the rest is checked per entry in the service query."""
+    return can_read_premises_records(user, premises) or can_record_refusal(user, premises)
+
+
+@bp.route("/refusals/record")
+@role_required(*SHOP)
+def record_start():
+    """The staff navigation's "Record a refusal": the form for their premises."""
+    if current_user.role == Role.MANAGER or current_user.premises_id is None:
+        return redirect(url_for("business.index"))
+    return redirect(url_for(".new", premises_id=current_user.premises_id))
+
+
+@bp.route(f"{BASE}/")
+@role_required(*Role)
+def index(premises_id: int):
+    premises = premises_or_404(premises_id, _can_see_register)
+    everything = can_read_premises_records(current_user, premises)
+    pagination, entries = services.register_page(
+        premises.id, page_arg(), current_app.config["PAGE_SIZE"],
+        only_user_id=None if everything else current_user.id)
+    weeks = services.weeks(premises) if everything else []
+    correctable = {e.refusal.id for e in entries if not e.corrected
+                   and can_correct_refusal(current_user, e.refusal, premises)}
+    return render_template("refusals/index.html", premises=premises, entries=entries,
+                           pagination=pagination, weeks=weeks, everything=everything,
+                           reasons=services.REASONS, correctable=correctable,
+                           can_sign_off=is_premises_manager(current_user, premises),
+                           can_record=can_record_refusal(current_user, premises))
+
+
+def _initial(refusal=None) -> dict:
+    if refusal is None:
+        now = services.to_uk(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+        return {"occurred_at": now, "refused_by": current_user.id}
+    return {"occurred_at": services.to_uk(refusal.occurred_at).replace(tzinfo=None),
+            "product": refusal.product, "reason": refusal.reason,
+            "description": refusal.description or "", "refused_by": refusal.refused_by_id}
+
+
+def _save(premises: Premises, form, corrects=None) -> Response | None:
+    """Record the entry from a valid form; None (with the form's errors set) when refused."""
+    details = services.RefusalDetails(
+        occurred_at=form.when(), product=form.product.data, reason=form.reason.data,
+        description=form.description.data, refused_by_id=form.refused_by.data)
+    try:
+        refusal = services.record(premises, details, current_actor(), corrects=corrects)
+    except services.NotPermitted:
+        form.refused_by.errors.append(_("Select who refused the sale"))
+        return None
+    except services.AlreadyCorrected as exc:
+        flash(_("Entry %(old)s has already been corrected by entry %(new)s. Correct that one "
+                "instead.", old=corrects.id, new=exc.newer.id))
+        return redirect(url_for(".index", premises_id=premises.id))
+    db.session.commit()
+    message = (_("Correction saved as entry %(n)s", n=refusal.id) if corrects
+               else _("Refusal recorded. Thank you."))
+    flash(message, "success")
+    return redirect(url_for(".index", premises_id=premises.id))
+
+
+@bp.route(f"{BASE}/new", methods=["GET", "POST"])
+@role_required(*SHOP)
+def new(premises_id: int):
+    premises = premises_or_404(premises_id, can_record_refusal)
+    form = refusal_form(services.refusers(premises),
+                        None if request.method == "POST" else _initial())
+    if form.validate_on_submit() and (response := _save(premises, form)) is not None:
+        return response
+    return render_template("refusals/form.html", premises=premises, form=form, corrects=None)
+
+
+@bp.route(f"{BASE}/<int:refusal_id>/correct", methods=["GET", "POST"])
+@role_required(*SHOP)
+def correct(premises_id: int, refusal_id: int):
+    premises = premises_or_404(premises_id, can_record_refusal)
+    try:
+        refusal = services.get_refusal(refusal_id, premises.id)
+    except services.NotFound:
+        abort(404)
+    if not can_correct_refusal(current_user, refusal, premises):
+        abort(403)
+    form = refusal_form(services.refusers(premises),
+                        None if request.method == "POST" else _initial(refusal))
+    if form.validate_on_submit() and (response := _save(premises, form, refusal)) is not None:
+        return response
+    return render_template("refusals/form.html", premises=premises, form=form, corrects=refusal)
+
+
+def _week(value: str) -> date:
+    try:
+        start = date.fromisoformat(value)
+    except ValueError:
+        abort(404)
+    if start.weekday() != 0:
+        abort(404)
+    return start
+
+
+@bp.route(f"{BASE}/weeks/<week>/sign-off", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def sign_off(premises_id: int, week: str):
+    premises = premises_or_404(premises_id, is_premises_manager)
+    start = _week(week)
+    form = SignOffForm()
+    if form.validate_on_submit():
+        try:
+            services.sign_off_week(premises, start, form.note.data, current_actor())
+        except services.InvalidWeek:
+            abort(404)
+        except services.AlreadySignedOff:
+            flash(_("That week has already been signed off"))
+        else:
+            db.session.commit()
+            flash(_("Week of %(day)s signed off", day=start.strftime("%-d %B %Y")), "success")
+        return redirect(url_for(".index", premises_id=premises.id))
+    signed = services.sign_offs(premises.id, since=start).get(start)
+    count = services.count_in_week(premises.id, start)
+    return render_template("refusals/sign_off.html", premises=premises, form=form,
+                           start=start, end=start + timedelta(days=6),
+                           count=count, signed=signed)
+
+
+def _download_data(premises: Premises):
+    entries = services.all_entries(premises.id)
+    return entries, services.sign_offs(premises.id)
+
+
+@bp.route(f"{BASE}/register.csv")
+@role_required(*READERS)
+def download_csv(premises_id: int):
+    premises = premises_or_404(premises_id, can_read_premises_records)
+    return Response(export.register_csv(*_download_data(premises)), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="refusals-register-{premises.id}.csv"'})
+
+
+@bp.route(f"{BASE}/register.pdf")
+@role_required(*READERS)
+def download_pdf(premises_id: int):
+    premises = premises_or_404(premises_id, can_read_premises_records)
+    data = export.register_data(premises, premises.retailer.name, *_download_data(premises),
+                                generated_at=utcnow())
+    return send_file(BytesIO(pdf.render_register_pdf(data)), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"refusals-register-{premises.id}.pdf")

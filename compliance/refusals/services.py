@@ -1,0 +1,247 @@
+"""The refusals register: refused sales recorded by staff, corrected only by new entries, and
+signed off weekly (Monday to Sunday, UK time) by a manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, selectinload
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.extensions import db
+from compliance.models import Premises, Refusal, RefusalSignOff, Role, User
+from compliance.models.base import utcnow
+
+UK = ZoneInfo("Europe/London")
+REASONS = {
+    "no_id": "No ID",
+    "id_not_acceptable": "ID not acceptable",
+    "proxy": "Suspected proxy purchase",
+    "behaviour": "Customer's behaviour",
+    "other": "Other",
+}
+WEEKS_SHOWN = 12
+
+
+class NotFound(Exception):
+    pass
+
+
+class NotPermitted(Exception):
+    """The refuser is not someone who works at the premises, or the entry is elsewhere."""
+
+
+class AlreadyCorrected(Exception):
+    def __init__(self, newer: Refusal) -> None:
+        super().__init__(newer.id)
+        self.newer = newer
+
+
+class AlreadySignedOff(Exception):
+    pass
+
+
+class InvalidWeek(Exception):
+    """Not a Monday, or a week that has not started yet."""
+
+
+def to_uk(value: datetime) -> datetime:
+    return value.astimezone(UK)
+
+
+def from_uk(local: datetime) -> datetime:
+    """A wall-clock time in the UK (as typed into the form) as an aware UTC datetime."""
+    return local.replace(tzinfo=UK).astimezone(UTC)
+
+
+def uk_today(now: datetime | None = None) -> date:
+    return to_uk(now or utcnow()).date()
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_bounds(start: date) -> tuple[datetime, datetime]:
+    """A Monday-to-Sunday UK week as a UTC [start, end) range."""
+    begin = datetime.combine(start, time(), UK)
+    end = datetime.combine(start + timedelta(days=7), time(), UK)
+    return begin.astimezone(UTC), end.astimezone(UTC)
+
+
+def not_superseded():
+    """Entries that no correction replaces: a correction and its original count once."""
+    newer = aliased(Refusal)
+    return ~select(newer.id).where(newer.corrects_id == Refusal.id).exists()
+
+
+@dataclass(frozen=True)
+class RefusalDetails:
+    occurred_at: datetime  # aware
+    product: str
+    reason: str
+    description: str | None
+    refused_by_id: int
+
+
+def refusers(premises: Premises) -> list[User]:
+    """Who can be named as refusing: the premises' active staff and the business's managers."""
+    return list(db.session.scalars(select(User).where(
+        User.active, User.retailer_id == premises.retailer_id,
+        or_(User.role == Role.MANAGER,
+            (User.role == Role.STAFF) & (User.premises_id == premises.id)))
+        .order_by(User.name)))
+
+
+def get_refusal(refusal_id: int, premises_id: int) -> Refusal:
+    refusal = db.session.get(Refusal, refusal_id)
+    if refusal is None or refusal.premises_id != premises_id:
+        raise NotFound
+    return refusal
+
+
+def correction_of(refusal_id: int) -> Refusal | None:
+    return db.session.scalar(select(Refusal).where(Refusal.corrects_id == refusal_id)
+                             .order_by(Refusal.id).limit(1))
+
+
+def record(premises: Premises, details: RefusalDetails, actor: Actor, *,
+           corrects: Refusal | None = None) -> Refusal:
+    """Add an entry; with `corrects`, a new entry that replaces (never deletes) the old one."""
+    refuser = next((u for u in refusers(premises) if u.id == details.refused_by_id), None)
+    if refuser is None or details.reason not in REASONS:
+        raise NotPermitted
+    if corrects is not None:
+        if corrects.premises_id != premises.id:
+            raise NotPermitted
+        if (newer := correction_of(corrects.id)) is not None:
+            raise AlreadyCorrected(newer)
+    refusal = Refusal(premises_id=premises.id, occurred_at=details.occurred_at,
+                      product=details.product.strip(), reason=details.reason,
+                      description=(details.description or "").strip() or None,
+                      refused_by_id=refuser.id, refused_by_name=refuser.name,
+                      recorded_by_id=actor.user_id, recorded_at=utcnow(),
+                      corrects_id=corrects.id if corrects is not None else None)
+    db.session.add(refusal)
+    db.session.flush()
+    if corrects is not None:
+        audit.record(actor, "refusal_corrected",
+                     f"Corrected refusals register entry {corrects.id} with entry {refusal.id}",
+                     target=refusal, details={"premises_id": premises.id,
+                                              "corrects_id": corrects.id})
+    return refusal
+
+
+@dataclass(frozen=True)
+class Entry:
+    refusal: Refusal
+    corrected_by_id: int | None
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_by_id is not None
+
+
+def _entries(refusals: list[Refusal]) -> list[Entry]:
+    ids = [r.id for r in refusals]
+    newer = dict(db.session.execute(select(Refusal.corrects_id, Refusal.id).where(
+        Refusal.corrects_id.in_(ids)).order_by(Refusal.id.desc())).all()) if ids else {}
+    return [Entry(r, newer.get(r.id)) for r in refusals]
+
+
+def register_page(premises_id: int, page: int, per_page: int, *,
+                  only_user_id: int | None = None):
+    """One page of the register, newest first: (pagination, entries). Three queries."""
+    stmt = (select(Refusal).where(Refusal.premises_id == premises_id)
+            .options(selectinload(Refusal.recorded_by))
+            .order_by(Refusal.occurred_at.desc(), Refusal.id.desc()))
+    if only_user_id is not None:
+        stmt = stmt.where(or_(Refusal.recorded_by_id == only_user_id,
+                              Refusal.refused_by_id == only_user_id))
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return pagination, _entries(list(pagination.items))
+
+
+def all_entries(premises_id: int) -> list[Entry]:
+    """The whole register, oldest first, for the CSV and PDF downloads."""
+    refusals = list(db.session.scalars(
+        select(Refusal).where(Refusal.premises_id == premises_id)
+        .options(selectinload(Refusal.recorded_by)).order_by(Refusal.occurred_at, Refusal.id)))
+    return _entries(refusals)
+
+
+def sign_offs(premises_id: int, since: date | None = None) -> dict[date, RefusalSignOff]:
+    stmt = (select(RefusalSignOff).where(RefusalSignOff.premises_id == premises_id)
+            .options(selectinload(RefusalSignOff.signed_by)))
+    if since is not None:
+        stmt = stmt.where(RefusalSignOff.week_start >= since)
+    return {s.week_start: s for s in db.session.scalars(stmt)}
+
+
+def count_in_week(premises_id: int, start: date) -> int:
+    begin, end = week_bounds(start)
+    return db.session.scalar(select(func.count(Refusal.id)).where(
+        Refusal.premises_id == premises_id, Refusal.occurred_at >= begin,
+        Refusal.occurred_at < end, not_superseded())) or 0
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    entries: int
+    sign_off: RefusalSignOff | None
+    current: bool
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+
+def weeks(premises: Premises, today: date | None = None) -> list[Week]:
+    """Recent weeks, newest first, with entry counts and sign-offs (four queries): from the
+    week of the first entry or of registration, at most WEEKS_SHOWN weeks."""
+    current = monday_of(today or uk_today())
+    first = db.session.scalar(select(func.min(Refusal.occurred_at)).where(
+        Refusal.premises_id == premises.id))
+    earliest = min(d for d in (first, premises.created_at) if d is not None)
+    start = max(monday_of(to_uk(earliest).date()),
+                current - timedelta(weeks=WEEKS_SHOWN - 1))
+    counts: dict[date, int] = {}
+    for when in db.session.scalars(select(Refusal.occurred_at).where(
+            Refusal.premises_id == premises.id, Refusal.occurred_at >= week_bounds(start)[0],
+            not_superseded())):
+        week = monday_of(to_uk(when).date())
+        counts[week] = counts.get(week, 0) + 1
+    signed = sign_offs(premises.id, since=start)
+    count = (current - start).days // 7 + 1
+    return [Week(day, counts.get(day, 0), signed.get(day), day == current)
+            for day in (current - timedelta(weeks=n) for n in range(count))]
+
+
+def sign_off_week(premises: Premises, start: date, note: str | None, actor: Actor,
+                  today: date | None = None) -> RefusalSignOff:
+    """A manager's review of one past or current week, once."""
+    if start.weekday() != 0 or start > monday_of(today or uk_today()):
+        raise InvalidWeek
+    if db.session.scalar(select(RefusalSignOff.id).where(
+            RefusalSignOff.premises_id == premises.id, RefusalSignOff.week_start == start)):
+        raise AlreadySignedOff
+    sign_off = RefusalSignOff(premises_id=premises.id, week_start=start,
+                              signed_by_id=actor.user_id, signed_at=utcnow(),
+                              entries=count_in_week(premises.id, start),
+                              note=(note or "").strip() or None)
+    try:
+        with db.session.begin_nested():  # two managers at once: the second is refused
+            db.session.add(sign_off)
+    except IntegrityError as exc:
+        raise AlreadySignedOff from exc
+    audit.record(actor, "refusals_week_signed_off",
+                 f"Signed off the refusals register of {premises.name} for the week of "
+                 f"{start.isoformat()}", target=sign_off,
+                 details={"premises_id": premises.id, "entries": sign_off.entries})
+    return sign_off

@@ -1,0 +1,119 @@
+"""Follow-up actions: an officer asks the shop to do something; the shop's managers answer;
+the officer closes it, or returns it to the shop.
+
+States: open -> answered -> closed, or answered -> returned -> answered -> ... An open or
+returned follow-up past its due date is overdue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.extensions import db
+from compliance.models import FollowUp, Premises, Visit
+from compliance.models.base import utcnow
+from compliance.visits.services import clean_text
+
+DECISIONS = ("close", "return")
+
+
+class FollowUpError(Exception):
+    """The follow-up is not in a state that allows this."""
+
+
+@dataclass(frozen=True)
+class FollowUpDetails:
+    action: str
+    due_on: date
+    evidence_wanted: str | None = None
+    guidance_link: str | None = None
+
+
+def raise_follow_up(visit: Visit, details: FollowUpDetails,
+                    actor: Actor) -> tuple[FollowUp, bool]:
+    """Ask the shop to act; the same action and date again (a retry) returns the first one."""
+    action = details.action.strip()
+    existing = db.session.scalar(select(FollowUp).where(
+        FollowUp.visit_id == visit.id, FollowUp.action == action,
+        FollowUp.due_on == details.due_on))
+    if existing is not None:
+        return existing, False
+    follow_up = FollowUp(visit_id=visit.id, premises_id=visit.premises_id, action=action,
+                         due_on=details.due_on, status="open",
+                         evidence_wanted=clean_text(details.evidence_wanted),
+                         guidance_link=clean_text(details.guidance_link),
+                         created_by_id=actor.user_id)
+    db.session.add(follow_up)
+    db.session.flush()
+    audit.record(actor, "follow_up_raised", f"Raised a follow-up for premises "
+                 f"{visit.premises_id}, due {details.due_on.isoformat()}", target=follow_up,
+                 details={"visit_id": visit.id})
+    return follow_up, True
+
+
+def load_follow_up(follow_up_id: int) -> FollowUp | None:
+    return db.session.scalar(select(FollowUp).where(FollowUp.id == follow_up_id).options(
+        joinedload(FollowUp.visit), joinedload(FollowUp.premises).joinedload(Premises.retailer),
+        joinedload(FollowUp.responded_by), joinedload(FollowUp.closed_by)))
+
+
+def respond(follow_up: FollowUp, note: str, actor: Actor) -> None:
+    """A shop manager says what they have done."""
+    if not follow_up.is_open:
+        raise FollowUpError
+    follow_up.status = "answered"
+    follow_up.response_note = note.strip()
+    follow_up.responded_by_id, follow_up.responded_at = actor.user_id, utcnow()
+    audit.record(actor, "follow_up_answered", f"Answered follow-up {follow_up.id}",
+                 target=follow_up)
+    db.session.flush()
+
+
+def review(follow_up: FollowUp, decision: str, note: str | None, actor: Actor) -> None:
+    """The officer accepts the shop's answer (closes it) or returns it with a note."""
+    if follow_up.status == "closed" or decision not in DECISIONS:
+        raise FollowUpError
+    follow_up.officer_note = clean_text(note)
+    if decision == "close":
+        follow_up.status = "closed"
+        follow_up.closed_by_id, follow_up.closed_at = actor.user_id, utcnow()
+    else:
+        follow_up.status = "returned"
+    audit.record(actor, f"follow_up_{'closed' if decision == 'close' else 'returned'}",
+                 f"{'Closed' if decision == 'close' else 'Returned'} follow-up {follow_up.id}",
+                 target=follow_up)
+    db.session.flush()
+
+
+def follow_ups_for_retailer(retailer_id: int) -> list[FollowUp]:
+    """A business's follow-ups from submitted visits: open ones first, by due date."""
+    return list(db.session.scalars(
+        select(FollowUp).join(FollowUp.premises).join(Visit, FollowUp.visit_id == Visit.id)
+        .options(joinedload(FollowUp.premises))
+        .where(Premises.retailer_id == retailer_id, Visit.status == "submitted")
+        .order_by((FollowUp.status == "closed"), FollowUp.due_on, FollowUp.id)))
+
+
+def follow_ups_for_visits(visit_scope, limit: int = 20) -> list[FollowUp]:
+    """Follow-ups still in progress on the visits selected by `visit_scope` (a subquery)."""
+    return list(db.session.scalars(
+        select(FollowUp).options(joinedload(FollowUp.premises))
+        .where(FollowUp.visit_id.in_(visit_scope), FollowUp.status != "closed")
+        .order_by(FollowUp.due_on, FollowUp.id).limit(limit)))
+
+
+def overdue_counts(premises_scope) -> dict[int, int]:
+    """Open or returned follow-ups past their due date, per premises (one query)."""
+    today = utcnow().date()
+    rows = db.session.execute(
+        select(FollowUp.premises_id, func.count(FollowUp.id))
+        .where(FollowUp.premises_id.in_(premises_scope),
+               FollowUp.status.in_(("open", "returned")), FollowUp.due_on < today)
+        .group_by(FollowUp.premises_id))
+    return {premises_id: count for premises_id, count in rows}

@@ -1,0 +1,98 @@
+"""Operations (admins set them up), their reports, and the visit-priority list."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from compliance.auth.permissions import role_required
+from compliance.extensions import db
+from compliance.models import Role
+from compliance.visits import bp, operations, reports
+from compliance.visits.access import operation_or_404
+from compliance.visits.charts import bar_chart
+from compliance.visits.other_forms import OperationForm
+from compliance.visits.priorities import priority_list
+from compliance.web import current_actor, page_arg
+
+OFFICERS = (Role.OFFICER, Role.ADMIN)
+
+
+@bp.route("/operations")
+@role_required(*OFFICERS)
+def operation_list():
+    return render_template("visits/operations.html", operations=operations.list_operations())
+
+
+@bp.route("/operations/new", methods=["GET", "POST"])
+@bp.route("/operations/<int:operation_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_operation(operation_id: int | None = None):
+    operation = operation_or_404(operation_id) if operation_id else None
+    data = None
+    if operation is not None and request.method == "GET":
+        data = {"name": operation.name, "starts_on": operation.starts_on,
+                "ends_on": operation.ends_on, "areas": "\n".join(operation.areas)}
+    form = OperationForm(data=data)
+    if form.validate_on_submit():
+        try:
+            operations.save_operation(operation, operations.OperationDetails(
+                name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                areas=operations.parse_areas(form.areas.data)), current_actor())
+        except operations.OperationNameTaken:
+            form.name.errors.append(_("An operation with this name already exists"))
+        else:
+            db.session.commit()
+            flash(_("Operation saved"), "success")
+            return redirect(url_for("visits.operation_list"))
+    return render_template("visits/operation_form.html", form=form, operation=operation)
+
+
+def _area(operation) -> str | None:
+    area = request.args.get("area") or None
+    if area is not None and area not in operation.areas:
+        abort(404)
+    return area
+
+
+@bp.route("/operations/<int:operation_id>/report")
+@role_required(*OFFICERS)
+def operation_report(operation_id: int):
+    operation = operation_or_404(operation_id)
+    report = reports.operation_report(operation, _area(operation))
+    charts = {
+        "outcomes": bar_chart("chart-outcomes", _("Outcomes of visits"), report.outcomes),
+        "purchases": bar_chart("chart-purchases", _("Test purchases"), report.purchase_counts),
+        "materials": bar_chart("chart-materials", _("Materials given"), report.materials),
+    }
+    return render_template("visits/report.html", report=report, charts=charts)
+
+
+@bp.route("/operations/<int:operation_id>/report.csv")
+@role_required(*OFFICERS)
+def operation_report_csv(operation_id: int):
+    operation = operation_or_404(operation_id)
+    area = _area(operation)
+    # Officer-only notes leave the portal only for an admin who asks for them.
+    notes = current_user.role == Role.ADMIN and request.args.get("notes") == "1"
+    body = reports.report_csv(reports.report_visits(operation, area), include_notes=notes)
+    if notes:
+        reports.record_notes_export(operation, area, current_actor())
+        db.session.commit()
+    slug = re.sub(r"[^a-z0-9]+", "-", (area or "").lower()).strip("-")
+    name = f"operation-{operation.id}" + (f"-{slug}" if slug else "")
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+@bp.route("/priorities")
+@role_required(*OFFICERS)
+def priorities():
+    rows = priority_list(current_user)
+    per_page, page = current_app.config["PAGE_SIZE"], page_arg()
+    shown = rows[(page - 1) * per_page: page * per_page]
+    return render_template("visits/priorities.html", rows=shown, total=len(rows), page=page,
+                           per_page=per_page)

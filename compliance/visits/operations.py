@@ -1,0 +1,90 @@
+"""Operations: weeks of action such as "Operation Sceptre, November 2026", set up by admins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.extensions import db
+from compliance.models import Operation
+
+
+class OperationNameTaken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class OperationDetails:
+    name: str
+    starts_on: date
+    ends_on: date
+    areas: list[str]
+
+
+def parse_areas(text: str | None) -> list[str]:
+    """One area a line; blanks and repeats dropped, order kept."""
+    seen: list[str] = []
+    for line in (text or "").splitlines():
+        area = " ".join(line.split())
+        if area and area.lower() not in (a.lower() for a in seen):
+            seen.append(area)
+    return seen
+
+
+def list_operations() -> list[Operation]:
+    return list(db.session.scalars(select(Operation).order_by(Operation.starts_on.desc(),
+                                                              Operation.id.desc())))
+
+
+def get_operation(operation_id: int) -> Operation | None:
+    return db.session.get(Operation, operation_id)
+
+
+def save_operation(operation: Operation | None, details: OperationDetails,
+                   actor: Actor) -> Operation:
+    """Create an operation, or change one (visits keep pointing at it)."""
+    name = " ".join(details.name.split())
+    clash = db.session.scalar(select(Operation.id).where(
+        func.lower(Operation.name) == name.lower()))
+    if clash is not None and (operation is None or clash != operation.id):
+        raise OperationNameTaken
+    creating = operation is None
+    if operation is None:
+        operation = Operation(created_by_id=actor.user_id)
+        db.session.add(operation)
+    operation.name, operation.starts_on, operation.ends_on = name, details.starts_on, \
+        details.ends_on
+    operation.areas = list(details.areas)
+    db.session.flush()
+    audit.record(actor, "operation_created" if creating else "operation_updated",
+                 f"{'Created' if creating else 'Updated'} operation {name}", target=operation,
+                 details={"starts_on": details.starts_on.isoformat(),
+                          "ends_on": details.ends_on.isoformat(), "areas": operation.areas})
+    return operation
+
+
+def operation_area_choices(operations: list[Operation]) -> list[tuple[str, str]]:
+    """Values for the visit form's one "operation and area" select: "id" or "id|area"."""
+    pairs = []
+    for op in operations:
+        pairs.append((str(op.id), op.name))
+        pairs.extend((f"{op.id}|{area}", f"{op.name}: {area}") for area in op.areas)
+    return pairs
+
+
+def split_operation_area(value: str | None) -> tuple[int | None, str | None]:
+    """The select's value back into (operation id, area)."""
+    if not value:
+        return None, None
+    op, _, area = value.partition("|")
+    return (int(op) if op.isdigit() else None), (area or None)
+
+
+def default_operation(operations: list[Operation], today: date) -> Operation | None:
+    """The operation running today, when exactly one is."""
+    running = [op for op in operations if op.starts_on <= today <= op.ends_on]
+    return running[0] if len(running) == 1 else None

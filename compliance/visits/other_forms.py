@@ -1,0 +1,87 @@
+"""Forms for adding a shop, follow-ups and operations (syntax only)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from wtforms import RadioField
+from wtforms.validators import InputRequired, ValidationError
+
+from compliance.business.forms import PremisesFieldsMixin
+from compliance.forms import choices, submit, text_field
+from compliance.visits.forms import GovDateField, text_area
+from compliance.visits.timezone import uk_today
+
+
+class AddPremisesForm(PremisesFieldsMixin, FlaskForm):
+    business_name = text_field(_l("Business name (optional)"), "", optional=True,
+                               hint=_l("If you know it. Otherwise the shop name is used "
+                                       "until the business registers."))
+    submit = submit(_l("Add shop and start a visit"))
+
+
+class FollowUpForm(FlaskForm):
+    action = text_area(_l("What the shop needs to do"), _l("Enter what the shop needs to do"),
+                       hint=_l("For example, put a Challenge 25 sign at the knife display"))
+    due_on = GovDateField(_l("Due date"), _l("Enter the due date"),
+                          _l("Due date must be a real date"),
+                          description=_l("For example, 9 12 2026"))
+    evidence_wanted = text_area(_l("Evidence wanted (optional)"),
+                                hint=_l("For example, a photo of the sign in place"))
+    guidance_link = text_field(_l("Guidance link (optional)"), "", optional=True,
+                               max_length=500,
+                               hint=_l("A page of guidance that explains what to do"))
+    submit = submit(_l("Send the follow-up to the shop"))
+
+    def validate_due_on(self, field) -> None:
+        if field.data and field.data < uk_today():
+            raise ValidationError(_l("Due date must be today or in the future"))
+
+    def validate_guidance_link(self, field) -> None:
+        value = (field.data or "").strip()
+        if value and not (value.startswith("https://") or value.startswith("/")):
+            raise ValidationError(_l("Enter a link that starts with https://"))
+
+
+class FollowUpResponseForm(FlaskForm):
+    response_note = text_area(_l("What you have done"), _l("Enter what you have done"),
+                              hint=_l("Describe the evidence too, for example where the "
+                                      "officer can see the new sign"))
+    submit = submit(_l("Send your answer to the officer"))
+
+
+class FollowUpReviewForm(FlaskForm):
+    decision = RadioField(_l("Is the follow-up done?"), widget=GovRadioInput(),
+                          choices=choices([("close", _l("Yes, close it")),
+                                           ("return", _l("No, return it to the shop"))]),
+                          validators=[InputRequired(message=_l(
+                              "Select whether to close the follow-up or return it"))])
+    officer_note = text_area(_l("Note to the shop (optional when closing)"), max_length=1000)
+    submit = submit(_l("Save decision"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A returned follow-up must say why (an optional field skips its own validators).
+        if self.decision.data == "return" and not (self.officer_note.data or "").strip():
+            self.officer_note.errors = [_l("Enter what the shop still needs to do")]
+            return False
+        return valid
+
+
+class OperationForm(FlaskForm):
+    name = text_field(_l("Operation name"), _l("Enter the operation name"),
+                      hint=_l("For example, Operation Sceptre, November 2026"))
+    starts_on = GovDateField(_l("Start date"), _l("Enter the start date"),
+                             _l("Start date must be a real date"),
+                             description=_l("For example, 16 11 2026"))
+    ends_on = GovDateField(_l("End date"), _l("Enter the end date"),
+                           _l("End date must be a real date"))
+    areas = text_area(_l("Areas (optional)"), max_length=2000,
+                      hint=_l("One area on each line, for example a town or a policing "
+                              "district"))
+    submit = submit(_l("Save operation"))
+
+    def validate_ends_on(self, field) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("End date must be the same as or after the start date"))

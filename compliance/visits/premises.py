@@ -1,0 +1,132 @@
+"""Premises for visits: finding a shop, adding one that has not registered, claim codes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.extensions import db
+from compliance.models import Jurisdiction, Premises, Retailer
+
+# No look-alikes (0/O, 1/I/L) so the code can be typed from a printed page without doubt.
+CLAIM_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CLAIM_GROUPS, CLAIM_GROUP_SIZE = 3, 4  # 31**12: about 59 bits, far beyond guessing
+
+
+class InvalidClaimCode(Exception):
+    """No unclaimed shop has this claim code."""
+
+
+@dataclass(frozen=True)
+class NewPremises:
+    name: str
+    address_line_1: str
+    address_line_2: str | None
+    town: str
+    postcode: str
+    jurisdiction: Jurisdiction
+    business_name: str | None = None
+
+
+def new_claim_code() -> str:
+    """A random code such as 7KQM-RW3D-XHPA."""
+    groups = ("".join(secrets.choice(CLAIM_ALPHABET) for _ in range(CLAIM_GROUP_SIZE))
+              for _ in range(CLAIM_GROUPS))
+    return "-".join(groups)
+
+
+def normalise_claim_code(value: str | None) -> str:
+    """What the person typed, in the stored shape: upper case, grouped with hyphens."""
+    compact = re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
+    size = CLAIM_GROUP_SIZE
+    return "-".join(compact[i:i + size] for i in range(0, len(compact), size))
+
+
+def find_premises(search: str, limit: int = 25) -> list[Premises]:
+    """Premises whose name, postcode, town or business name contains the search (one query)."""
+    term = search.strip().lower()
+    if not term:
+        return []
+    like = f"%{term}%"
+    compact = f"%{term.replace(' ', '')}%"
+    stmt = (select(Premises).join(Premises.retailer).options(joinedload(Premises.retailer))
+            .where(or_(func.lower(Premises.name).like(like),
+                       func.replace(func.lower(Premises.postcode), " ", "").like(compact),
+                       func.lower(Premises.town).like(like),
+                       func.lower(Retailer.name).like(like)))
+            .order_by(Premises.name, Premises.id).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def premises_with_retailer(premises_id: int) -> Premises | None:
+    return db.session.scalar(select(Premises).options(joinedload(Premises.retailer))
+                             .where(Premises.id == premises_id))
+
+
+def add_unregistered_premises(details: NewPremises, actor: Actor) -> tuple[Premises, bool]:
+    """An officer adds a shop that has not registered; returns (premises, created).
+
+    The same name and postcode again (a retry or a double tap) returns the shop already added.
+    """
+    postcode = details.postcode.strip().upper()
+    existing = db.session.scalar(
+        select(Premises).options(joinedload(Premises.retailer))
+        .where(func.lower(Premises.name) == details.name.strip().lower(),
+               Premises.postcode == postcode))
+    if existing is not None:
+        return existing, False
+    business = (details.business_name or "").strip() or details.name.strip()
+    retailer = Retailer(name=business, contact_name="", contact_email="", claimed=False)
+    db.session.add(retailer)
+    db.session.flush()
+    premises = Premises(
+        retailer_id=retailer.id, name=details.name.strip(),
+        address_line_1=details.address_line_1.strip(),
+        address_line_2=(details.address_line_2 or "").strip() or None,
+        town=details.town.strip(), postcode=postcode, jurisdiction=details.jurisdiction,
+        claim_code=_unused_claim_code())
+    db.session.add(premises)
+    db.session.flush()
+    audit.record(actor, "premises_added_by_officer",
+                 f"Added unregistered premises {premises.name}", target=premises)
+    return premises, True
+
+
+def _unused_claim_code() -> str:
+    while True:
+        code = new_claim_code()
+        if db.session.scalar(select(Premises.id).where(Premises.claim_code == code)) is None:
+            return code
+
+
+def claimable_premises(claim_code: str) -> Premises:
+    """The unclaimed shop this code was printed for, or InvalidClaimCode."""
+    code = normalise_claim_code(claim_code)
+    premises = db.session.scalar(select(Premises).options(joinedload(Premises.retailer))
+                                 .where(Premises.claim_code == code)) if code else None
+    if premises is None or premises.retailer.claimed:
+        raise InvalidClaimCode
+    return premises
+
+
+def claim(premises: Premises, *, business_name: str, contact_name: str,
+          email: str) -> Retailer:
+    """The registering owner takes over an officer-added business; its codes stop working.
+
+    Visits, test purchases and follow-ups stay with the premises, so the new manager sees them.
+    """
+    retailer = premises.retailer
+    retailer.name = business_name.strip()
+    retailer.contact_name = contact_name.strip()
+    retailer.contact_email = email
+    retailer.claimed = True
+    for shop in db.session.scalars(select(Premises).where(Premises.retailer_id == retailer.id)):
+        shop.claim_code = None
+    db.session.flush()
+    return retailer

@@ -1,0 +1,52 @@
+"""Finding the shop to visit, or adding one that has not registered yet."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from compliance.auth.permissions import role_required
+from compliance.extensions import db
+from compliance.models import Jurisdiction, Role
+from compliance.visits import bp, followups, premises, queries, services
+from compliance.visits.access import premises_or_404
+from compliance.visits.other_forms import AddPremisesForm
+from compliance.web import current_actor
+
+
+@bp.route("/premises")
+@role_required(Role.OFFICER, Role.ADMIN)
+def find_premises():
+    search = request.args.get("q", "")[:100]
+    results = premises.find_premises(search)
+    failed = services.premises_with_unresolved_failed_test_purchase(p.id for p in results)
+    return render_template("visits/find_premises.html", search=search, results=results,
+                           failed=failed)
+
+
+@bp.route("/premises/new", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def add_premises():
+    form = AddPremisesForm()
+    if form.validate_on_submit():
+        shop, created = premises.add_unregistered_premises(premises.NewPremises(
+            name=form.premises_name.data, address_line_1=form.address_line_1.data,
+            address_line_2=form.address_line_2.data, town=form.town.data,
+            postcode=form.postcode.data, jurisdiction=Jurisdiction(form.jurisdiction.data),
+            business_name=form.business_name.data), current_actor())
+        db.session.commit()
+        flash(_("Shop added. Its claim code is printed on the visit summary.") if created
+              else _("This shop was already added"), "success")
+        return redirect(url_for("visits.new", premises=shop.id))
+    return render_template("visits/add_premises.html", form=form)
+
+
+@bp.route("/premises/<int:premises_id>")
+@role_required(Role.OFFICER, Role.ADMIN)
+def premises_page(premises_id: int):
+    shop = premises_or_404(premises_id)
+    return render_template(
+        "visits/premises.html", shop=shop, visits=queries.premises_visits(shop.id, current_user),
+        failed=services.has_unresolved_failed_test_purchase(shop.id),
+        overdue=followups.overdue_counts([shop.id]).get(shop.id, 0))

@@ -1,0 +1,176 @@
+"""What the visit pages list, each in a fixed number of queries however many rows there are.
+
+The shop's side gets plain dataclasses built here, never visit rows: officer-only notes and
+volunteer details are left out before anything reaches a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import false, func, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from compliance.extensions import db
+from compliance.models import FollowUp, Premises, Retailer, Role, User, Visit
+from compliance.visits import followups
+from compliance.visits.labels import UNMET
+
+RECENT = 10
+
+
+def visible_visits(user: User):
+    """The ids of the visits a user's lists include (a subquery).
+
+    Officers: their agency's submitted visits and their own drafts. Admins: every submitted
+    visit. Anyone else: none.
+    """
+    stmt = select(Visit.id)
+    if user.role == Role.ADMIN:
+        return stmt.where(Visit.status == "submitted")
+    if user.role != Role.OFFICER:
+        return stmt.where(false())
+    agency = (Visit.agency_id == user.agency_id) if user.agency_id else (
+        Visit.officer_id == user.id)
+    return stmt.where(or_(Visit.officer_id == user.id,
+                          (Visit.status == "submitted") & agency))
+
+
+def _with_premises(stmt):
+    return stmt.options(joinedload(Visit.premises).joinedload(Premises.retailer),
+                        joinedload(Visit.officer))
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    drafts: list[Visit]
+    recent: list[Visit]
+    follow_ups: list[FollowUp]
+
+
+def dashboard(user: User) -> Dashboard:
+    """An officer's drafts and recent visits, and the follow-ups still in progress."""
+    drafts = db.session.scalars(_with_premises(select(Visit)).where(
+        Visit.officer_id == user.id, Visit.status == "draft")
+        .order_by(Visit.updated_at.desc()).limit(RECENT))
+    mine = (Visit.officer_id == user.id) if user.role == Role.OFFICER else true()
+    recent = db.session.scalars(_with_premises(select(Visit)).where(
+        Visit.status == "submitted", mine)
+        .order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(RECENT))
+    return Dashboard(list(drafts), list(recent),
+                     followups.follow_ups_for_visits(visible_visits(user)))
+
+
+def visit_list(user: User, search: str, page: int, per_page: int):
+    """A page of the visits a user may see, newest first (two queries)."""
+    stmt = _with_premises(select(Visit)).join(Visit.premises).join(Premises.retailer).where(
+        Visit.id.in_(visible_visits(user)))
+    if search.strip():
+        like = f"%{search.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Premises.name).like(like),
+                              func.lower(Premises.postcode).like(like),
+                              func.lower(Retailer.name).like(like)))
+    stmt = stmt.order_by(Visit.visited_at.desc(), Visit.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def premises_visits(premises_id: int, user: User) -> list[Visit]:
+    """Visits to one shop that this officer or admin may see, newest first."""
+    return list(db.session.scalars(
+        select(Visit).options(joinedload(Visit.officer), selectinload(Visit.test_purchases),
+                              selectinload(Visit.follow_ups))
+        .where(Visit.premises_id == premises_id,
+               or_(Visit.status == "submitted", Visit.officer_id == user.id))
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())))
+
+
+# --- the shop's side -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShopTestPurchase:
+    item_attempted: str
+    id_asked: bool
+    sold: bool
+    staff_member: str | None
+    letter_sent: bool
+
+
+@dataclass(frozen=True)
+class ShopFinding:
+    number: int
+    check: str
+    answer: str
+    how_to_fix: str
+
+
+@dataclass(frozen=True)
+class ShopVisit:
+    """A visit as the shop sees it: no officer-only notes, no volunteer details."""
+
+    id: int
+    premises_id: int
+    premises_name: str
+    premises_address: str
+    business_name: str
+    visited_at: datetime | None
+    visit_type: str | None
+    officer_name: str
+    agency_name: str | None
+    person_spoken_to: str | None
+    person_role: str | None
+    outcome: str | None
+    advice_given: str | None
+    materials: list[str]
+    test_purchases: list[ShopTestPurchase]
+    to_put_right: list[ShopFinding]
+    follow_ups: list[FollowUp]
+    claim_code: str | None
+
+
+def shop_visit(visit: Visit) -> ShopVisit:
+    """The summary left with the shop, from a visit loaded by services.load_visit."""
+    premises = visit.premises
+    unmet = sorted((f for f in visit.findings if f.answer in UNMET), key=lambda f: f.item.number)
+    return ShopVisit(
+        id=visit.id, premises_id=premises.id, premises_name=premises.name,
+        premises_address=premises.address, business_name=premises.retailer.name,
+        visited_at=visit.visited_at, visit_type=visit.visit_type,
+        officer_name=visit.officer.name, agency_name=visit.agency.name if visit.agency else None,
+        person_spoken_to=visit.person_spoken_to, person_role=visit.person_role,
+        outcome=visit.outcome, advice_given=visit.advice_given, materials=list(visit.materials),
+        test_purchases=[ShopTestPurchase(p.item_attempted, p.id_asked, p.sold, p.staff_member,
+                                         p.letter_sent) for p in visit.test_purchases],
+        to_put_right=[ShopFinding(f.item.number, f.item.officer_check, f.answer,
+                                  f.item.how_to_fix) for f in unmet],
+        follow_ups=sorted(visit.follow_ups, key=lambda f: (f.due_on, f.id)),
+        claim_code=None if premises.retailer.claimed else premises.claim_code)
+
+
+@dataclass(frozen=True)
+class ShopVisitRow:
+    id: int
+    premises_name: str
+    visited_at: datetime | None
+    visit_type: str | None
+    outcome: str | None
+    advice_given: str | None
+    follow_ups: int
+    test_purchase: str | None  # "sold" | "refused" | None
+
+
+def shop_visits(retailer_id: int) -> list[ShopVisitRow]:
+    """Every submitted visit to a business's premises, newest first (three queries)."""
+    visits = db.session.scalars(
+        select(Visit).join(Visit.premises)
+        .options(joinedload(Visit.premises), selectinload(Visit.test_purchases),
+                 selectinload(Visit.follow_ups))
+        .where(Premises.retailer_id == retailer_id, Visit.status == "submitted")
+        .order_by(Visit.visited_at.desc(), Visit.id.desc()))
+    return [ShopVisitRow(
+        id=v.id, premises_name=v.premises.name, visited_at=v.visited_at,
+        visit_type=v.visit_type, outcome=v.outcome, advice_given=v.advice_given,
+        follow_ups=len(v.follow_ups),
+        test_purchase=("sold" if any(p.sold for p in v.test_purchases) else "refused")
+        if v.test_purchases else None) for v in visits]

@@ -1,0 +1,362 @@
+"""Recording a visit on the officer's side: drafts per page, submission, duplicates, edits."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from compliance.extensions import db
+from compliance.models import (
+    Assessment,
+    AssessmentAnswer,
+    AuditEvent,
+    TestPurchase,
+    Visit,
+    VisitChange,
+    VisitFinding,
+)
+from compliance.models.base import utcnow
+from tests.functional.visits.helpers import key_from, lock_from, start_form, start_visit
+from tests.visit_factories import FindingFactory, VisitFactory
+
+
+def group_items(checklist, position: int):
+    return [i for i in checklist if i.group_position == position]
+
+
+def test_officer_finds_the_shop_by_postcode_name_or_business(client, login_as, cast):
+    login_as(cast["officer"])
+    for search in ("ab12cd", "AB1 2CD", "alpha high", "Alpha Tools"):
+        page = client.get("/visits/premises", query_string={"q": search}).text
+        assert "Alpha High Street" in page, search
+        assert f"/visits/new?premises={cast['shop'].id}" in page
+    assert "0 shops found" in client.get("/visits/premises?q=zzzz").text
+
+
+def test_visit_is_saved_page_by_page_and_resumed(client, login_as, cast, checklist):
+    login_as(cast["officer"])
+    shop = cast["shop"]
+    visit = start_visit(client, shop)
+    assert (visit.status, visit.visit_type, visit.person_spoken_to) == ("draft", "engagement",
+                                                                        "Pat")
+    assert visit.officer_id == cast["officer"].id and visit.agency_id == cast["officer"].agency_id
+
+    first = group_items(checklist, 1)
+    page = client.get(f"/visits/{visit.id}/checklist/1")
+    assert page.status_code == 200 and "This visit is a draft" in page.text
+    answers = {f"item_{first[0].id}": "no", f"note_{first[0].id}": "Zombie knife on display",
+               f"item_{first[1].id}": "yes", "lock_version": lock_from(page.text)}
+    saved = client.post(f"/visits/{visit.id}/checklist/1", data=answers)
+    assert saved.headers["Location"].endswith(f"/visits/{visit.id}/checklist/2")
+    findings = {f.checklist_item_id: f for f in db.session.scalars(select(VisitFinding))}
+    assert findings[first[0].id].answer == "no"
+    assert findings[first[0].id].note == "Zombie knife on display"
+    assert first[1].id in findings and len(findings) == 2  # "not checked" stores nothing
+
+    # The signal drops. Later the draft is on the dashboard, and the page shows what was saved.
+    dashboard = client.get("/visits/").text
+    assert "Continue the visit to Alpha High Street" in dashboard
+    again = client.get(f"/visits/{visit.id}/checklist/1").text
+    assert 'value="no" checked' in again and "Zombie knife on display" in again
+
+    detail = client.get(f"/visits/{visit.id}").text
+    assert "Submit visit" in detail and "Zombie knife on display" in detail
+    refused = client.post(f"/visits/{visit.id}/submit", data={"lock_version": lock_from(detail)})
+    assert refused.status_code == 400 and "Record the outcome of the visit" in refused.text
+
+    outcome = client.get(f"/visits/{visit.id}/outcome").text
+    response = client.post(f"/visits/{visit.id}/outcome", data={
+        "outcome": "advice_given", "materials": ["posters", "leaflets"],
+        "advice_given": "Move the knives behind the counter.", "officer_notes": "Owner evasive",
+        "lock_version": lock_from(outcome)})
+    assert response.headers["Location"].endswith(f"/visits/{visit.id}")
+    detail = client.get(f"/visits/{visit.id}").text
+    submitted = client.post(f"/visits/{visit.id}/submit", data={"lock_version": lock_from(detail)},
+                            follow_redirects=True)
+    assert "Visit submitted" in submitted.text
+    db.session.refresh(visit)
+    assert visit.status == "submitted" and visit.submitted_at is not None
+    assert visit.materials == ["posters", "leaflets"]
+    assert "Continue the visit" not in client.get("/visits/").text
+
+
+def test_double_tapped_start_makes_one_visit(client, login_as, cast):
+    login_as(cast["officer"])
+    shop = cast["shop"]
+    key = key_from(client.get(f"/visits/new?premises={shop.id}").text)
+    data = {**start_form(), "idempotency_key": key}
+    first = client.post(f"/visits/new?premises={shop.id}", data=data)
+    second = client.post(f"/visits/new?premises={shop.id}", data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count(Visit.id))) == 1
+    # A fresh form has a fresh key, so a genuinely new visit is possible.
+    assert key_from(client.get(f"/visits/new?premises={shop.id}").text) != key
+
+
+def test_a_key_cannot_be_used_to_reach_another_officers_visit(client, login_as, cast):
+    visit = VisitFactory(officer=cast["colleague"], premises=cast["shop"], status="draft")
+    login_as(cast["officer"])
+    response = client.post(f"/visits/new?premises={cast['shop'].id}",
+                           data={**start_form(), "idempotency_key": visit.idempotency_key})
+    assert response.status_code == 400
+
+
+def test_start_form_errors_use_govuk_wording_and_keep_input(client, login_as, cast):
+    login_as(cast["officer"])
+    shop = cast["shop"]
+    key = key_from(client.get(f"/visits/new?premises={shop.id}").text)
+    page = client.post(f"/visits/new?premises={shop.id}", data={
+        "idempotency_key": key, "visit_date": ["", "", ""], "visit_time": "25:99",
+        "person_spoken_to": "Kept text"}).text
+    assert "There is a problem" in page
+    assert "Enter the date of the visit" in page
+    assert "Enter the time in the 24-hour clock, like 14:30" in page
+    assert "Select the type of visit" in page
+    assert 'value="Kept text"' in page
+    future = client.post(f"/visits/new?premises={shop.id}", data={
+        **start_form(), "idempotency_key": key,
+        "visit_date": ["1", "1", str(utcnow().year + 1)]}).text
+    assert "Date of the visit must be today or in the past" in future
+    assert db.session.scalar(select(func.count(Visit.id))) == 0
+
+
+def test_submitting_twice_is_harmless(client, login_as, cast):
+    login_as(cast["officer"])
+    visit = VisitFactory(officer=cast["officer"], premises=cast["shop"], status="draft",
+                         submitted_at=None)
+    lock = visit.lock_version
+    client.post(f"/visits/{visit.id}/submit", data={"lock_version": lock})
+    again = client.post(f"/visits/{visit.id}/submit", data={"lock_version": lock})
+    assert again.status_code == 302
+    events = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action == "visit_submitted")).all()
+    assert events == ["visit_submitted"]
+
+
+def test_officers_see_findings_beside_the_shops_own_answers(client, login_as, cast, checklist):
+    shop, item = cast["shop"], checklist[2]
+    assessment = Assessment(premises_id=shop.id, status="submitted", started_by_id=cast[
+        "manager"].id, submitted_at=utcnow(), profile={}, rating="green")
+    db.session.add(assessment)
+    db.session.flush()
+    db.session.add(AssessmentAnswer(assessment_id=assessment.id, checklist_item_id=item.id,
+                                    answer="yes"))
+    db.session.flush()
+    login_as(cast["officer"])
+    visit = start_visit(client, shop)
+    page = client.get(f"/visits/{visit.id}/checklist/{item.group_position}").text
+    assert "The shop&#39;s own answer:" in page or "The shop's own answer:" in page
+    client.post(f"/visits/{visit.id}/checklist/{item.group_position}",
+                data={f"item_{item.id}": "no", "lock_version": lock_from(page)})
+    detail = client.get(f"/visits/{visit.id}").text
+    assert detail.count("Differs from the shop") == 1
+
+
+def _submitted_visit(cast, **kwargs) -> Visit:
+    return VisitFactory(officer=cast["officer"], premises=cast["shop"], **kwargs)
+
+
+def test_changing_a_submitted_visit_needs_a_reason_and_is_kept_in_history(client, login_as,
+                                                                        cast):
+    visit = _submitted_visit(cast, outcome="advice_given")
+    login_as(cast["officer"])
+    page = client.get(f"/visits/{visit.id}/outcome").text
+    assert "Reason for the change" in page
+    data = {"outcome": "non_compliant", "advice_given": "Fix the till prompt",
+            "lock_version": lock_from(page)}
+    refused = client.post(f"/visits/{visit.id}/outcome", data=data)
+    assert refused.status_code == 200 and "Enter the reason for the change" in refused.text
+    assert 'Fix the till prompt' in refused.text
+    saved = client.post(f"/visits/{visit.id}/outcome",
+                        data={**data, "reason": "Typed the wrong outcome"},
+                        follow_redirects=True)
+    assert "Visit updated" in saved.text
+    change = db.session.scalar(select(VisitChange))
+    assert change.reason == "Typed the wrong outcome"
+    assert change.changed_by_id == cast["officer"].id
+    assert change.changes["outcome"] == {"from": "advice_given", "to": "non_compliant"}
+    assert "Changes since submission" in saved.text and "Typed the wrong outcome" in saved.text
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit_edited"))
+    assert "outcome" in event.details["fields"] and event.target_id == visit.id
+
+
+def test_two_officers_editing_at_once_cannot_overwrite_each_other(client, app, login_as, cast):
+    visit = _submitted_visit(cast, advice_given="Original advice")
+    other = app.test_client()
+    login_as(cast["officer"])
+    with other.session_transaction() as session:
+        session["_user_id"] = cast["colleague"].get_id()
+    mine = client.get(f"/visits/{visit.id}/outcome").text
+    theirs = other.get(f"/visits/{visit.id}/outcome").text
+    assert lock_from(mine) == lock_from(theirs)
+
+    first = other.post(f"/visits/{visit.id}/outcome", data={
+        "outcome": "advice_given", "advice_given": "Colleague's advice",
+        "reason": "Added what we said", "lock_version": lock_from(theirs)})
+    assert first.status_code == 302
+
+    mine_typed = {"outcome": "compliant", "advice_given": "My advice, typed at the same time",
+                  "reason": "My reason", "lock_version": lock_from(mine)}
+    stale = client.post(f"/visits/{visit.id}/outcome", data=mine_typed)
+    assert stale.status_code == 200
+    assert "Someone else changed this visit" in stale.text
+    assert "My advice, typed at the same time" in stale.text and "My reason" in stale.text
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).advice_given == "Colleague's advice"
+
+    # Saving again, knowingly, with the page's refreshed lock version works.
+    resaved = client.post(f"/visits/{visit.id}/outcome",
+                          data={**mine_typed, "lock_version": lock_from(stale.text)})
+    assert resaved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).advice_given == "My advice, typed at the same time"
+    assert len(db.session.scalars(select(VisitChange)).all()) == 2
+
+
+def test_a_repeated_save_is_not_a_conflict(client, login_as, cast):
+    visit = _submitted_visit(cast)
+    login_as(cast["officer"])
+    page = client.get(f"/visits/{visit.id}/outcome").text
+    data = {"outcome": "compliant", "reason": "Rechecked", "lock_version": lock_from(page),
+            "advice_given": visit.advice_given, "officer_notes": visit.officer_notes,
+            "materials": visit.materials}
+    assert client.post(f"/visits/{visit.id}/outcome", data=data).status_code == 302
+    assert client.post(f"/visits/{visit.id}/outcome", data=data).status_code == 302
+    assert len(db.session.scalars(select(VisitChange)).all()) == 1
+
+
+def test_failed_test_purchase_flags_the_shop_until_a_later_pass(client, login_as, cast):
+    from compliance.visits.services import has_unresolved_failed_test_purchase
+
+    login_as(cast["officer"])
+    shop = cast["shop"]
+    visit = start_visit(client, shop, visit_type="test_purchase")
+    page = client.get(f"/visits/{visit.id}/test-purchase").text
+    client.post(f"/visits/{visit.id}/test-purchase", data={
+        "volunteer_age": "15", "item_attempted": "Kitchen knife", "id_asked": "no",
+        "sold": "sold", "staff_member": "Till 2", "letter_sent": "no",
+        "lock_version": lock_from(page)})
+    assert not has_unresolved_failed_test_purchase(shop.id)  # a draft does not count yet
+    outcome = client.get(f"/visits/{visit.id}/outcome").text
+    client.post(f"/visits/{visit.id}/outcome", data={"outcome": "non_compliant",
+                                                     "lock_version": lock_from(outcome)})
+    detail = client.get(f"/visits/{visit.id}").text
+    client.post(f"/visits/{visit.id}/submit", data={"lock_version": lock_from(detail)})
+    assert has_unresolved_failed_test_purchase(shop.id)
+    assert "Failed test purchase" in client.get("/visits/premises?q=Alpha").text
+    failed = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "test_purchase_failed"))
+    assert failed.details["premises_id"] == shop.id
+
+    retest = start_visit(client, shop, visit_type="test_purchase")
+    page = client.get(f"/visits/{retest.id}/test-purchase").text
+    client.post(f"/visits/{retest.id}/test-purchase", data={
+        "volunteer_age": "16", "item_attempted": "Craft knife", "id_asked": "yes",
+        "sold": "refused", "letter_sent": "yes", "lock_version": lock_from(page)})
+    outcome = client.get(f"/visits/{retest.id}/outcome").text
+    client.post(f"/visits/{retest.id}/outcome", data={"outcome": "compliant",
+                                                      "lock_version": lock_from(outcome)})
+    detail = client.get(f"/visits/{retest.id}").text
+    client.post(f"/visits/{retest.id}/submit", data={"lock_version": lock_from(detail)})
+    assert not has_unresolved_failed_test_purchase(shop.id)
+    cleared = db.session.scalar(select(TestPurchase).where(TestPurchase.sold.is_(True)))
+    assert cleared.resolved_by_visit_id == retest.id
+    assert db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "test_purchase_cleared")).details["visit_id"] == retest.id
+
+
+def test_test_purchase_errors(client, login_as, cast):
+    login_as(cast["officer"])
+    visit = start_visit(client, cast["shop"], visit_type="test_purchase")
+    page = client.get(f"/visits/{visit.id}/test-purchase").text
+    errors = client.post(f"/visits/{visit.id}/test-purchase", data={
+        "volunteer_age": "21", "lock_version": lock_from(page)}).text
+    for message in ("Volunteer&#39;s age must be between 13 and 17",
+                    "Enter the item the volunteer tried to buy",
+                    "Select whether the volunteer was asked for ID",
+                    "Select whether the item was sold or refused",
+                    "Select whether the outcome letter has been sent"):
+        assert message in errors or message.replace("&#39;", "'") in errors
+    detail = client.get(f"/visits/{visit.id}").text
+    missing = client.post(f"/visits/{visit.id}/submit", data={"lock_version": lock_from(detail)})
+    assert "Record the test purchase" in missing.text
+
+
+def test_admins_read_but_do_not_edit_visits(client, login_as, cast):
+    visit = _submitted_visit(cast)
+    login_as(cast["admin"])
+    page = client.get(f"/visits/{visit.id}").text
+    assert visit.officer_notes in page
+    assert f"/visits/{visit.id}/outcome" not in page
+    assert client.get(f"/visits/{visit.id}/outcome").status_code == 403
+
+
+def test_officers_of_another_agency_read_but_do_not_edit(client, login_as, cast):
+    visit = _submitted_visit(cast)
+    login_as(cast["stranger"])
+    assert client.get(f"/visits/{visit.id}").status_code == 200
+    assert client.get(f"/visits/{visit.id}/details").status_code == 403
+    login_as(cast["colleague"])
+    assert client.get(f"/visits/{visit.id}/details").status_code == 200
+
+
+def test_changing_details_and_findings_of_a_submitted_visit(client, login_as, cast, checklist):
+    visit = _submitted_visit(cast, visit_type="engagement")
+    item, other = checklist[0], checklist[1]
+    FindingFactory(visit=visit, item=item, checklist_item_id=item.id, answer="no")
+    FindingFactory(visit=visit, item=other, checklist_item_id=other.id, answer="yes")
+    login_as(cast["officer"])
+    page = client.get(f"/visits/{visit.id}/details").text
+    assert 'value="Pat Owner"' in page
+    moved = client.post(f"/visits/{visit.id}/details", data={
+        **start_form(visit_type="complaint"), "lock_version": lock_from(page),
+        "reason": "It was a complaint visit"})
+    assert moved.headers["Location"].endswith(f"/visits/{visit.id}")
+    page = client.get(f"/visits/{visit.id}/checklist/1").text
+    client.post(f"/visits/{visit.id}/checklist/1", data={
+        f"item_{item.id}": "yes", f"note_{item.id}": "Removed since",
+        f"item_{other.id}": "not_checked", "lock_version": lock_from(page),
+        "reason": "Corrected the checks"})
+    db.session.expire_all()
+    findings = {f.checklist_item_id: f for f in db.session.scalars(select(VisitFinding))}
+    assert findings[item.id].answer == "yes" and other.id not in findings
+    changes = [c.changes for c in db.session.scalars(select(VisitChange).order_by(
+        VisitChange.id))]
+    assert changes[0]["visit_type"] == {"from": "engagement", "to": "complaint"}
+    assert changes[1][f"item {item.number}"] == {"from": "no", "to": "yes"}
+    assert changes[1][f"item {other.number}"] == {"from": "yes", "to": None}
+    history = client.get(f"/visits/{visit.id}").text
+    assert "It was a complaint visit" in history and "Corrected the checks" in history
+
+
+def test_submitting_from_a_stale_page_asks_to_check_again(client, login_as, cast):
+    visit = VisitFactory(officer=cast["officer"], premises=cast["shop"], status="draft",
+                         submitted_at=None)
+    login_as(cast["officer"])
+    stale = lock_from(client.get(f"/visits/{visit.id}").text)
+    page = client.get(f"/visits/{visit.id}/outcome").text
+    client.post(f"/visits/{visit.id}/outcome", data={
+        "outcome": "referred", "lock_version": lock_from(page)})
+    response = client.post(f"/visits/{visit.id}/submit", data={"lock_version": stale})
+    assert response.status_code == 409
+    assert "Someone else changed this visit. Check it again" in response.text
+    assert lock_from(response.text) == stale + 1
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).status == "draft"
+
+
+def test_visit_forms_carry_a_csrf_token(app, client, login_as, cast, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    login_as(cast["officer"])
+    shop = cast["shop"]
+    page = client.get(f"/visits/new?premises={shop.id}").text
+    data = {**start_form(), "idempotency_key": key_from(page)}
+    assert client.post(f"/visits/new?premises={shop.id}", data=data).status_code == 400
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    started = client.post(f"/visits/new?premises={shop.id}", data={**data, "csrf_token": token})
+    assert started.status_code == 302
+    visit = db.session.scalar(select(Visit))
+    detail = client.get(f"/visits/{visit.id}").text
+    assert detail.count('name="csrf_token"') >= 2  # the submit form and the sign-out form

@@ -1,0 +1,130 @@
+"""Refusals register services: recording, corrections, Monday-based weeks and sign-off."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from compliance.audit import Actor
+from compliance.extensions import db
+from compliance.models import RefusalSignOff, Role
+from compliance.refusals import services
+from compliance.refusals.export import register_csv, safe
+from tests.factories import PremisesFactory, RefusalFactory, UserFactory
+
+
+@pytest.fixture
+def shop():
+    premises = PremisesFactory()
+    staff = UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises)
+    manager = UserFactory(role=Role.MANAGER, retailer=premises.retailer)
+    return premises, staff, manager
+
+
+def details(refused_by, **kw) -> services.RefusalDetails:
+    values = {"occurred_at": datetime(2026, 11, 20, 14, tzinfo=UTC), "product": " Axe ",
+              "reason": "no_id", "description": "  ", "refused_by_id": refused_by.id}
+    return services.RefusalDetails(**(values | kw))
+
+
+@pytest.mark.parametrize("day, monday", [
+    (date(2026, 11, 23), date(2026, 11, 23)),  # a Monday
+    (date(2026, 11, 29), date(2026, 11, 23)),  # the Sunday after
+    (date(2026, 11, 25), date(2026, 11, 23)),
+    (date(2027, 1, 1), date(2026, 12, 28)),    # across a year
+])
+def test_weeks_start_on_monday(day, monday):
+    assert services.monday_of(day) == monday
+
+
+def test_week_bounds_are_uk_midnights_in_utc():
+    assert services.week_bounds(date(2026, 7, 6)) == (
+        datetime(2026, 7, 5, 23, tzinfo=UTC), datetime(2026, 7, 12, 23, tzinfo=UTC))
+    winter = services.week_bounds(date(2026, 11, 23))
+    assert winter == (datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
+
+
+def test_record_names_only_people_of_the_premises(shop):
+    premises, staff, manager = shop
+    refusal = services.record(premises, details(staff), Actor(staff))
+    assert (refusal.product, refusal.description, refusal.refused_by_name) == (
+        "Axe", None, staff.name)
+    elsewhere = UserFactory(role=Role.STAFF, retailer=premises.retailer,
+                            premises=PremisesFactory(retailer=premises.retailer))
+    left = UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises,
+                       active=False)
+    assert {u.id for u in services.refusers(premises)} == {staff.id, manager.id}
+    for who in (elsewhere, left, UserFactory(role=Role.OFFICER)):
+        with pytest.raises(services.NotPermitted):
+            services.record(premises, details(who), Actor(staff))
+    with pytest.raises(services.NotPermitted):
+        services.record(premises, details(staff, reason="bored"), Actor(staff))
+
+
+def test_corrections_chain_and_never_change_the_original(shop):
+    premises, staff, manager = shop
+    original = services.record(premises, details(staff), Actor(staff))
+    fixed = services.record(premises, details(staff, product="Hatchet"), Actor(manager),
+                            corrects=original)
+    assert fixed.corrects_id == original.id and original.product == "Axe"
+    with pytest.raises(services.AlreadyCorrected) as exc:
+        services.record(premises, details(staff), Actor(manager), corrects=original)
+    assert exc.value.newer.id == fixed.id
+    other = PremisesFactory(retailer=premises.retailer)
+    with pytest.raises(services.NotPermitted):
+        services.record(other, details(manager), Actor(manager), corrects=fixed)
+    _page, entries = services.register_page(premises.id, 1, 25)
+    assert [(e.refusal.id, e.corrected_by_id) for e in entries] == [
+        (fixed.id, None), (original.id, fixed.id)]
+
+
+def test_sign_off_once_per_past_or_current_week(shop):
+    premises, staff, manager = shop
+    today = date(2026, 11, 25)
+    monday = date(2026, 11, 23)
+    first = RefusalFactory(premises=premises, recorded_by=staff,
+                           occurred_at=datetime(2026, 11, 24, 10, tzinfo=UTC))
+    RefusalFactory(premises=premises, recorded_by=staff, corrects_id=first.id,
+                   occurred_at=datetime(2026, 11, 24, 10, tzinfo=UTC))
+    RefusalFactory(premises=premises, recorded_by=staff,
+                   occurred_at=datetime(2026, 11, 22, 23, 30, tzinfo=UTC))  # Sunday before
+    sign_off = services.sign_off_week(premises, monday, " ok ", Actor(manager), today)
+    assert (sign_off.entries, sign_off.note, sign_off.signed_by_id) == (1, "ok", manager.id)
+    with pytest.raises(services.AlreadySignedOff):
+        services.sign_off_week(premises, monday, None, Actor(manager), today)
+    for start in (monday + timedelta(days=1), monday + timedelta(weeks=1)):
+        with pytest.raises(services.InvalidWeek):
+            services.sign_off_week(premises, start, None, Actor(manager), today)
+    earlier = services.sign_off_week(premises, monday - timedelta(weeks=5), None,
+                                     Actor(manager), today)
+    assert earlier.entries == 0
+
+
+def test_weeks_list_counts_entries_and_shows_unsigned_weeks(shop, count_queries):
+    premises, staff, manager = shop
+    premises.created_at = datetime(2026, 10, 1, tzinfo=UTC)
+    today = date(2026, 11, 25)
+    for when in (datetime(2026, 11, 24, 9, tzinfo=UTC), datetime(2026, 11, 25, 9, tzinfo=UTC),
+                 datetime(2026, 11, 17, 9, tzinfo=UTC)):
+        RefusalFactory(premises=premises, recorded_by=staff, occurred_at=when)
+    db.session.add(RefusalSignOff(premises_id=premises.id, week_start=date(2026, 11, 16),
+                                  signed_by_id=manager.id, entries=1))
+    db.session.flush()
+    with count_queries() as counter:
+        weeks = services.weeks(premises, today)
+        names = [w.sign_off.signed_by.name for w in weeks if w.sign_off]
+    assert counter["n"] == 4 and names == [manager.name]
+    assert weeks[0].start == date(2026, 11, 23) and weeks[0].current and weeks[0].entries == 2
+    assert weeks[1].start == date(2026, 11, 16) and weeks[1].sign_off is not None
+    assert weeks[-1].start == date(2026, 9, 28)  # the week the premises registered
+    assert len(weeks) == 9 and weeks[0].end == date(2026, 11, 29)
+    premises.created_at = datetime(2025, 1, 1, tzinfo=UTC)
+    assert len(services.weeks(premises, today)) == services.WEEKS_SHOWN
+
+
+def test_csv_neutralises_spreadsheet_formulas(shop):
+    premises, staff, _manager = shop
+    RefusalFactory(premises=premises, recorded_by=staff, product="+SUM(A1)",
+                   description="@cmd", occurred_at=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    text = register_csv(services.all_entries(premises.id), services.sign_offs(premises.id))
+    assert "'+SUM(A1)" in text and "'@cmd" in text
+    assert safe("-1") == "'-1" and safe("Axe") == "Axe" and safe(None) == ""
