@@ -22,7 +22,6 @@ from compliance.models import (
     Premises,
     Retailer,
     Role,
-    TestPurchase,
     TrainingCompletion,
     User,
 )
@@ -47,12 +46,10 @@ def _day(value: datetime) -> str:
 
 
 def suspended_premises(premises_ids: list[int]) -> set[int]:
-    """Premises with an unresolved failed test purchase (a sale to a test purchaser)."""
-    if not premises_ids:
-        return set()
-    return set(db.session.scalars(select(TestPurchase.premises_id).where(
-        TestPurchase.premises_id.in_(premises_ids), TestPurchase.sold,
-        TestPurchase.resolved_at.is_(None))))
+    """Premises whose certificates are suspended: an unresolved failed test purchase."""
+    from compliance.visits.services import premises_with_unresolved_failed_test_purchase
+
+    return premises_with_unresolved_failed_test_purchase(premises_ids)
 
 
 def status_of(cert: Certificate, suspended: set[int], now: datetime | None = None) -> str:
