@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from compliance.business.services import PremisesDetails
 from compliance.forms import NewPasswordMixin, choices, email_field, submit, text_field
 from compliance.models import Jurisdiction
 
@@ -43,6 +44,12 @@ class PremisesFieldsMixin:
     postcode = text_field(_l("Postcode"), _l("Enter the postcode"), max_length=10,
                           autocomplete="postal-code")
     jurisdiction = _jurisdiction_field()
+
+    def premises_details(self) -> PremisesDetails:
+        return PremisesDetails(
+            name=self.premises_name.data, address_line_1=self.address_line_1.data,
+            address_line_2=self.address_line_2.data, town=self.town.data,
+            postcode=self.postcode.data, jurisdiction=Jurisdiction(self.jurisdiction.data))
 
     def validate_postcode(self, field) -> None:
         if not _POSTCODE.match(normalise_postcode(field.data)):

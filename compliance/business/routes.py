@@ -23,7 +23,7 @@ from compliance.business.forms import (
 from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
-from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
+from compliance.models import Invitation, Premises, Retailer, Role, User
 from compliance.visits.premises import InvalidClaimCode
 from compliance.web import current_actor, page_arg
 
@@ -49,13 +49,6 @@ def _premises_or_404(retailer: Retailer, premises_id: int) -> Premises:
     return premises
 
 
-def _details(form) -> services.PremisesDetails:
-    return services.PremisesDetails(
-        name=form.premises_name.data, address_line_1=form.address_line_1.data,
-        address_line_2=form.address_line_2.data, town=form.town.data,
-        postcode=form.postcode.data, jurisdiction=Jurisdiction(form.jurisdiction.data))
-
-
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -66,8 +59,9 @@ def register():
         try:
             manager = services.register_business(
                 business_name=form.business_name.data, contact_name=form.contact_name.data,
-                email=form.email.data, password=form.password.data, premises=_details(form),
-                actor=current_actor(), claim_code=form.claim_code.data)
+                email=form.email.data, password=form.password.data,
+                premises=form.premises_details(), actor=current_actor(),
+                claim_code=form.claim_code.data)
         except EmailTaken:
             form.email.errors.append(_("An account already uses this email address. Sign in, "
                                        "or use a different email address."))
@@ -113,7 +107,7 @@ def add_premises(retailer_id: int):
     retailer = _retailer_or_404(retailer_id, manage=True)
     form = PremisesForm()
     if form.validate_on_submit():
-        premises = services.add_premises(retailer, _details(form))
+        premises = services.add_premises(retailer, form.premises_details())
         db.session.commit()
         flash(_("Premises %(name)s added", name=premises.name), "success")
         return redirect(url_for("business.detail", retailer_id=retailer.id))
@@ -154,7 +148,7 @@ def edit_premises(retailer_id: int, premises_id: int):
         "address_line_2": premises.address_line_2, "town": premises.town,
         "postcode": premises.postcode, "jurisdiction": premises.jurisdiction.value})
     if form.validate_on_submit():
-        services.update_premises(premises, _details(form), current_actor())
+        services.update_premises(premises, form.premises_details(), current_actor())
         db.session.commit()
         flash(_("Premises details saved"), "success")
         return redirect(url_for("business.premises", retailer_id=retailer.id,

@@ -19,7 +19,6 @@ from compliance.mail import Email, Mailer
 from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
 from compliance.models.base import utcnow
 from compliance.tokens import new_token
-from compliance.visits.premises import claim, claimable_premises
 
 
 class NotPermitted(Exception):
@@ -70,6 +69,8 @@ def register_business(*, business_name: str, contact_name: str, email: str, pass
 
 def _take_over(claim_code: str, business_name: str, contact_name: str, email: str,
                details: PremisesDetails) -> Retailer:
+    from compliance.visits.premises import claim, claimable_premises  # visits builds on business
+
     shop = claimable_premises(claim_code)
     retailer = claim(shop, business_name=business_name, contact_name=contact_name, email=email)
     for key, value in _premises_values(details).items():

@@ -4,34 +4,27 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from compliance import audit
 from compliance.audit import Actor
+from compliance.certificates.codes import ALPHABET
+
+if TYPE_CHECKING:
+    from compliance.business.services import PremisesDetails
 from compliance.extensions import db
-from compliance.models import Jurisdiction, Premises, Retailer
+from compliance.models import Premises, Retailer
 
 # No look-alikes (0/O, 1/I/L) so the code can be typed from a printed page without doubt.
-CLAIM_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CLAIM_ALPHABET = ALPHABET  # the certificate codes' alphabet
 CLAIM_GROUPS, CLAIM_GROUP_SIZE = 3, 4  # 31**12: about 59 bits, far beyond guessing
 
 
 class InvalidClaimCode(Exception):
     """No unclaimed shop has this claim code."""
-
-
-@dataclass(frozen=True)
-class NewPremises:
-    name: str
-    address_line_1: str
-    address_line_2: str | None
-    town: str
-    postcode: str
-    jurisdiction: Jurisdiction
-    business_name: str | None = None
 
 
 def new_claim_code() -> str:
@@ -69,7 +62,8 @@ def premises_with_retailer(premises_id: int) -> Premises | None:
                              .where(Premises.id == premises_id))
 
 
-def add_unregistered_premises(details: NewPremises, actor: Actor) -> tuple[Premises, bool]:
+def add_unregistered_premises(details: PremisesDetails, actor: Actor,
+                              business_name: str | None = None) -> tuple[Premises, bool]:
     """An officer adds a shop that has not registered; returns (premises, created).
 
     The same name and postcode again (a retry or a double tap) returns the shop already added.
@@ -81,17 +75,15 @@ def add_unregistered_premises(details: NewPremises, actor: Actor) -> tuple[Premi
                Premises.postcode == postcode))
     if existing is not None:
         return existing, False
-    business = (details.business_name or "").strip() or details.name.strip()
+    # Imported here: the business package imports this module for claim codes.
+    from compliance.business.services import add_premises
+
+    business = (business_name or "").strip() or details.name.strip()
     retailer = Retailer(name=business, contact_name="", contact_email="", claimed=False)
     db.session.add(retailer)
     db.session.flush()
-    premises = Premises(
-        retailer_id=retailer.id, name=details.name.strip(),
-        address_line_1=details.address_line_1.strip(),
-        address_line_2=(details.address_line_2 or "").strip() or None,
-        town=details.town.strip(), postcode=postcode, jurisdiction=details.jurisdiction,
-        claim_code=_unused_claim_code())
-    db.session.add(premises)
+    premises = add_premises(retailer, details)
+    premises.claim_code = _unused_claim_code()
     db.session.flush()
     audit.record(actor, "premises_added_by_officer",
                  f"Added unregistered premises {premises.name}", target=premises)

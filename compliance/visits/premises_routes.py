@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
-from compliance.models import Jurisdiction, Role
+from compliance.models import Role
 from compliance.visits import bp, followups, premises, queries, services
 from compliance.visits.access import premises_or_404
 from compliance.visits.other_forms import AddPremisesForm
@@ -30,11 +30,8 @@ def find_premises():
 def add_premises():
     form = AddPremisesForm()
     if form.validate_on_submit():
-        shop, created = premises.add_unregistered_premises(premises.NewPremises(
-            name=form.premises_name.data, address_line_1=form.address_line_1.data,
-            address_line_2=form.address_line_2.data, town=form.town.data,
-            postcode=form.postcode.data, jurisdiction=Jurisdiction(form.jurisdiction.data),
-            business_name=form.business_name.data), current_actor())
+        shop, created = premises.add_unregistered_premises(
+            form.premises_details(), current_actor(), business_name=form.business_name.data)
         db.session.commit()
         flash(_("Shop added. Its claim code is printed on the visit summary.") if created
               else _("This shop was already added"), "success")

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from compliance.audit import Actor
+from compliance.business.services import PremisesDetails
 from compliance.extensions import db
 from compliance.models import AuditEvent, Jurisdiction, Visit
 from compliance.models.base import utcnow
@@ -163,7 +164,7 @@ def test_claim_codes_are_typeable_and_unique(actor):
         assert set(code.replace("-", "")) <= set(premises.CLAIM_ALPHABET)
     assert not set("01ILO") & set(premises.CLAIM_ALPHABET)
     assert premises.normalise_claim_code(" 7kqm rw3d-xhpa ") == "7KQM-RW3D-XHPA"
-    shop, created = premises.add_unregistered_premises(premises.NewPremises(
+    shop, created = premises.add_unregistered_premises(PremisesDetails(
         name="Corner Knives", address_line_1="1 Road", address_line_2=None, town="Town",
         postcode="ex1 1aa", jurisdiction=Jurisdiction.ENGLAND_WALES), actor)
     assert created and premises.claimable_premises(shop.claim_code.lower()).id == shop.id
