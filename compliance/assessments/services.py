@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -176,8 +177,11 @@ def start_or_resume(premises: Premises, actor: Actor) -> Assessment:
         return existing
     assessment = Assessment(premises_id=premises.id, status="draft",
                             started_by_id=actor.user_id, profile=profile_of(premises))
-    db.session.add(assessment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a savepoint: losing the race undoes only this insert
+            db.session.add(assessment)
+    except IntegrityError:  # another manager started one a moment ago: use theirs
+        return draft_for(premises.id)
     return assessment
 
 

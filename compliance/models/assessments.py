@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.models.base import Base, TimestampMixin, UTCDateTime, str200, utcnow
@@ -77,6 +77,11 @@ class Assessment(Base):
                                                            lazy="raise")
 
     __mapper_args__ = {"version_id_col": lock_version}
+    # One draft per premises, enforced by the database so two managers starting at the same
+    # moment cannot make two.
+    __table_args__ = (Index("uq_assessments_one_draft_per_premises", "premises_id", unique=True,
+                            sqlite_where=text("status = 'draft'"),
+                            postgresql_where=text("status = 'draft'")),)
 
 
 class AssessmentAnswer(Base):
@@ -113,6 +118,7 @@ class Refusal(Base):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("refusals.id"))
+    correction_reason: Mapped[str | None] = mapped_column(Text)  # why, when this corrects one
 
     premises: Mapped[Premises] = relationship(lazy="raise")
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id], lazy="raise")

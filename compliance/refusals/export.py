@@ -13,7 +13,8 @@ from compliance.refusals.services import REASONS, Entry, monday_of, to_uk
 
 CSV_HEADER = ["Entry", "Date and time (UK)", "Product or category", "Reason", "Description",
               "Refused by", "Recorded by", "Recorded at (UK)", "Corrects entry",
-              "Corrected by entry", "Week starting", "Week signed off by", "Signed off at (UK)"]
+              "Corrected by entry", "Correction reason", "Week starting", "Week signed off by",
+              "Signed off at (UK)"]
 
 
 def _uk(value: datetime | None) -> str:
@@ -35,7 +36,8 @@ def entry_row(entry: Entry, signed: dict[date, RefusalSignOff]) -> dict[str, Any
         "reason": REASONS.get(r.reason, r.reason), "description": r.description or "",
         "refused_by": r.refused_by_name, "recorded_by": r.recorded_by.name,
         "recorded_at": _uk(r.recorded_at), "corrects": r.corrects_id or "",
-        "corrected_by": entry.corrected_by_id or "", "week": week.isoformat(),
+        "corrected_by": entry.corrected_by_id or "",
+        "correction_reason": r.correction_reason or "", "week": week.isoformat(),
         "signed_by": sign_off.signed_by.name if sign_off else "",
         "signed_at": _uk(sign_off.signed_at) if sign_off else "",
     }
@@ -50,7 +52,8 @@ def register_csv(entries: list[Entry], signed: dict[date, RefusalSignOff]) -> st
         writer.writerow([row["id"], row["occurred_at"], safe(row["product"]), row["reason"],
                          safe(row["description"]), safe(row["refused_by"]),
                          safe(row["recorded_by"]), row["recorded_at"], row["corrects"],
-                         row["corrected_by"], row["week"], safe(row["signed_by"]),
+                         row["corrected_by"], safe(row["correction_reason"]), row["week"],
+                         safe(row["signed_by"]),
                          row["signed_at"]])
     return out.getvalue()
 

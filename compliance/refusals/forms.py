@@ -68,9 +68,19 @@ class RefusalForm(FlaskForm):
         return from_uk(self.occurred_at.data)
 
 
-def refusal_form(people, initial: dict | None = None) -> RefusalForm:
+class CorrectionForm(RefusalForm):
+    correction_reason = TextAreaField(
+        _l("What is being corrected, and why?"), widget=GovTextArea(),
+        description=_l("For example: wrong date entered; the product was a craft knife"),
+        validators=[InputRequired(message=_l("Enter what is being corrected and why")),
+                    Length(max=DESCRIPTION_MAX, message=_l(
+                        "The reason must be %(n)s characters or fewer", n=DESCRIPTION_MAX))])
+    submit = submit(_l("Save correction"))
+
+
+def refusal_form(people, initial: dict | None = None, *, correcting: bool = False) -> RefusalForm:
     """The form listing the people who can be named as refusing; `initial` prefills a GET."""
-    form = RefusalForm(data=initial)
+    form = (CorrectionForm if correcting else RefusalForm)(data=initial)
     form.refused_by.choices = choices((u.id, u.name) for u in people)
     return form
 

@@ -91,7 +91,9 @@ def _save(premises: Premises, form, corrects=None) -> Response | None:
         occurred_at=form.when(), product=form.product.data, reason=form.reason.data,
         description=form.description.data, refused_by_id=form.refused_by.data)
     try:
-        refusal = services.record(premises, details, current_actor(), corrects=corrects)
+        refusal = services.record(
+            premises, details, current_actor(), corrects=corrects,
+            correction_reason=form.correction_reason.data if corrects is not None else None)
     except services.NotPermitted:
         form.refused_by.errors.append(_("Select who refused the sale"))
         return None
@@ -128,7 +130,7 @@ def correct(premises_id: int, refusal_id: int):
     if not can_correct_refusal(current_user, refusal, premises):
         abort(403)
     form = refusal_form(services.refusers(premises),
-                        None if request.method == "POST" else _initial(refusal))
+                        None if request.method == "POST" else _initial(refusal), correcting=True)
     if form.validate_on_submit() and (response := _save(premises, form, refusal)) is not None:
         return response
     return render_template("refusals/form.html", premises=premises, form=form, corrects=refusal)

@@ -111,7 +111,7 @@ def correction_of(refusal_id: int) -> Refusal | None:
 
 
 def record(premises: Premises, details: RefusalDetails, actor: Actor, *,
-           corrects: Refusal | None = None) -> Refusal:
+           corrects: Refusal | None = None, correction_reason: str | None = None) -> Refusal:
     """Add an entry; with `corrects`, a new entry that replaces (never deletes) the old one."""
     refuser = next((u for u in refusers(premises) if u.id == details.refused_by_id), None)
     if refuser is None or details.reason not in REASONS:
@@ -121,17 +121,21 @@ def record(premises: Premises, details: RefusalDetails, actor: Actor, *,
             raise NotPermitted
         if (newer := correction_of(corrects.id)) is not None:
             raise AlreadyCorrected(newer)
+        if not (correction_reason or "").strip():
+            raise ValueError("a correction needs a reason")
     refusal = Refusal(premises_id=premises.id, occurred_at=details.occurred_at,
                       product=details.product.strip(), reason=details.reason,
                       description=(details.description or "").strip() or None,
                       refused_by_id=refuser.id, refused_by_name=refuser.name,
                       recorded_by_id=actor.user_id, recorded_at=utcnow(),
-                      corrects_id=corrects.id if corrects is not None else None)
+                      corrects_id=corrects.id if corrects is not None else None,
+                      correction_reason=(correction_reason or "").strip() or None)
     db.session.add(refusal)
     db.session.flush()
     if corrects is not None:
         audit.record(actor, "refusal_corrected",
-                     f"Corrected refusals register entry {corrects.id} with entry {refusal.id}",
+                     f"Corrected refusals register entry {corrects.id} with entry {refusal.id}: "
+                     f"{refusal.correction_reason}",
                      target=refusal, details={"premises_id": premises.id,
                                               "corrects_id": corrects.id})
     return refusal

@@ -41,6 +41,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assessments'))
     )
     with op.batch_alter_table('assessments', schema=None) as batch_op:
+        batch_op.create_index('uq_assessments_one_draft_per_premises', ['premises_id'],
+                              unique=True, sqlite_where=sa.text("status = 'draft'"),
+                              postgresql_where=sa.text("status = 'draft'"))
         batch_op.create_index(batch_op.f('ix_assessments_premises_id'), ['premises_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assessments_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_assessments_submitted_at'), ['submitted_at'], unique=False)
@@ -114,6 +117,7 @@ def upgrade():
     sa.Column('recorded_by_id', sa.Integer(), nullable=False),
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('corrects_id', sa.Integer(), nullable=True),
+    sa.Column('correction_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['corrects_id'], ['refusals.id'], name=op.f('fk_refusals_corrects_id_refusals')),
     sa.ForeignKeyConstraint(['premises_id'], ['premises.id'], name=op.f('fk_refusals_premises_id_premises')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_refusals_recorded_by_id_users')),

@@ -120,12 +120,20 @@ def test_a_correction_is_a_new_entry_and_the_old_one_stays(client, login_as, sho
     form = client.get(url(premises, f"{old.id}/correct"))
     assert 'value="Kitchen knfe"' in form.text and f"Correct entry {old.id}" in form.text
     assert local(old.occurred_at) in form.text
+    no_reason = client.post(url(premises, f"{old.id}/correct"), data={
+        "occurred_at": local(old.occurred_at), "product": "Kitchen knife", "reason": "no_id",
+        "refused_by": staff.id})
+    assert "Enter what is being corrected and why" in no_reason.text
+    assert 'value="Kitchen knife"' in no_reason.text and len(entries(premises)) == 2
     saved = client.post(url(premises, f"{old.id}/correct"), data={
         "occurred_at": local(old.occurred_at), "product": "Kitchen knife", "reason": "no_id",
-        "refused_by": staff.id}, follow_redirects=True)
+        "refused_by": staff.id, "correction_reason": "Product name misspelt"},
+        follow_redirects=True)
     new = entries(premises)[-1]
     assert f"Correction saved as entry {new.id}" in saved.text
     assert new.corrects_id == old.id and new.product == "Kitchen knife"
+    assert new.correction_reason == "Product name misspelt"
+    assert "Product name misspelt" in saved.text
     db.session.refresh(old)
     assert old.product == "Kitchen knfe"  # never changed, never deleted
     assert "Corrected</strong>" in saved.text and "Correction</strong>" in saved.text
@@ -135,7 +143,7 @@ def test_a_correction_is_a_new_entry_and_the_old_one_stays(client, login_as, sho
                                                        "corrects_id": old.id}
     again = client.post(url(premises, f"{old.id}/correct"), data={
         "occurred_at": local(old.occurred_at), "product": "Knife", "reason": "no_id",
-        "refused_by": staff.id}, follow_redirects=True)
+        "refused_by": staff.id, "correction_reason": "Again"}, follow_redirects=True)
     assert f"already been corrected by entry {new.id}" in again.text
     assert len(entries(premises)) == 3
     login_as(shop["manager"])

@@ -52,6 +52,34 @@ def test_one_draft_per_premises_shared_by_its_managers(shop, items):
     assert first.started_by_id == manager.id and first.status == "draft"
 
 
+def test_two_managers_starting_at_the_same_moment_share_one_draft(shop, items, monkeypatch):
+    premises, manager, actor = shop
+    deputy = UserFactory(role=Role.MANAGER, retailer=premises.retailer)
+    theirs = services.start_or_resume(premises, Actor(deputy))
+    # Our check for a draft ran just before the deputy's insert landed.
+    real = services.draft_for
+    calls = iter([None])
+    monkeypatch.setattr(services, "draft_for", lambda pid: next(calls, None) or real(pid))
+    assert services.start_or_resume(premises, actor) is theirs
+    drafts = db.session.scalars(select(Assessment).where(Assessment.premises_id == premises.id,
+                                                         Assessment.status == "draft")).all()
+    assert drafts == [theirs]
+
+
+def test_the_database_refuses_a_second_draft(shop):
+    from sqlalchemy.exc import IntegrityError
+
+    premises, manager, _actor = shop
+    db.session.add(Assessment(premises_id=premises.id, status="draft", started_by_id=manager.id))
+    db.session.flush()
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(Assessment(premises_id=premises.id, status="draft",
+                                  started_by_id=manager.id))
+    db.session.add(Assessment(premises_id=premises.id, status="submitted",
+                              started_by_id=manager.id, submitted_at=utcnow()))
+    db.session.flush()  # submitted ones are not limited
+
+
 def test_each_save_bumps_the_version_and_a_stale_one_is_refused(shop, items):
     premises, _manager, actor = shop
     assessment = services.start_or_resume(premises, actor)

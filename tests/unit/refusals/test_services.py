@@ -63,15 +63,19 @@ def test_record_names_only_people_of_the_premises(shop):
 def test_corrections_chain_and_never_change_the_original(shop):
     premises, staff, manager = shop
     original = services.record(premises, details(staff), Actor(staff))
+    with pytest.raises(ValueError):  # a correction always says why
+        services.record(premises, details(staff), Actor(manager), corrects=original)
     fixed = services.record(premises, details(staff, product="Hatchet"), Actor(manager),
-                            corrects=original)
+                            corrects=original, correction_reason="It was a hatchet")
     assert fixed.corrects_id == original.id and original.product == "Axe"
     with pytest.raises(services.AlreadyCorrected) as exc:
-        services.record(premises, details(staff), Actor(manager), corrects=original)
+        services.record(premises, details(staff), Actor(manager), corrects=original,
+                        correction_reason="x")
     assert exc.value.newer.id == fixed.id
     other = PremisesFactory(retailer=premises.retailer)
     with pytest.raises(services.NotPermitted):
-        services.record(other, details(manager), Actor(manager), corrects=fixed)
+        services.record(other, details(manager), Actor(manager), corrects=fixed,
+                        correction_reason="x")
     _page, entries = services.register_page(premises.id, 1, 25)
     assert [(e.refusal.id, e.corrected_by_id) for e in entries] == [
         (fixed.id, None), (original.id, fixed.id)]
