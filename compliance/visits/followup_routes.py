@@ -12,11 +12,19 @@ from compliance.auth.permissions import (
     role_required,
 )
 from compliance.extensions import db
+from compliance.mail import get_mailer
 from compliance.models import Retailer, Role
 from compliance.visits import bp, followups, queries
 from compliance.visits.access import follow_up_or_404, visit_or_404
+from compliance.visits.follow_up_mail import FollowUpMail
 from compliance.visits.other_forms import FollowUpForm, FollowUpResponseForm, FollowUpReviewForm
 from compliance.web import current_actor
+
+
+def follow_up_mail() -> FollowUpMail:
+    """The app's mailer, and full links to follow-up pages for the emails."""
+    return FollowUpMail(get_mailer(), lambda follow_up_id: url_for(
+        "visits.follow_up", follow_up_id=follow_up_id, _external=True))
 
 
 @bp.route("/<int:visit_id>/follow-ups/new", methods=["GET", "POST"])
@@ -28,7 +36,7 @@ def new_follow_up(visit_id: int):
         followups.raise_follow_up(visit, followups.FollowUpDetails(
             action=form.action.data, due_on=form.due_on.data,
             evidence_wanted=form.evidence_wanted.data,
-            guidance_link=form.guidance_link.data), current_actor())
+            guidance_link=form.guidance_link.data), current_actor(), mail=follow_up_mail())
         db.session.commit()
         flash(_("Follow-up added. The shop's managers see it once the visit is submitted.")
               if visit.status == "draft" else _("Follow-up sent to the shop"), "success")
@@ -60,7 +68,7 @@ def answer_follow_up(follow_up_id: int):
     form = FollowUpResponseForm()
     if not form.validate_on_submit():
         return _render(item, form, FollowUpReviewForm())
-    followups.respond(item, form.response_note.data, current_actor())
+    followups.respond(item, form.response_note.data, current_actor(), mail=follow_up_mail())
     db.session.commit()
     flash(_("Answer sent. The officer will close the follow-up or return it to you."),
           "success")
@@ -79,7 +87,8 @@ def review_follow_up(follow_up_id: int):
     form = FollowUpReviewForm()
     if not form.validate_on_submit():
         return _render(item, FollowUpResponseForm(), form)
-    followups.review(item, form.decision.data, form.officer_note.data, current_actor())
+    followups.review(item, form.decision.data, form.officer_note.data, current_actor(),
+                     mail=follow_up_mail())
     db.session.commit()
     flash(_("Follow-up closed") if form.decision.data == "close"
           else _("Follow-up returned to the shop"), "success")

@@ -18,6 +18,12 @@ from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import FollowUp, Premises, Visit
 from compliance.models.base import utcnow
+from compliance.visits.follow_up_mail import (
+    FollowUpMail,
+    send_answered,
+    send_raised,
+    send_returned,
+)
 from compliance.visits.services import clean_text
 
 DECISIONS = ("close", "return")
@@ -35,9 +41,13 @@ class FollowUpDetails:
     guidance_link: str | None = None
 
 
-def raise_follow_up(visit: Visit, details: FollowUpDetails,
-                    actor: Actor) -> tuple[FollowUp, bool]:
-    """Ask the shop to act; the same action and date again (a retry) returns the first one."""
+def raise_follow_up(visit: Visit, details: FollowUpDetails, actor: Actor, *,
+                    mail: FollowUpMail | None) -> tuple[FollowUp, bool]:
+    """Ask the shop to act; the same action and date again (a retry) returns the first one.
+
+    The managers are emailed now if the visit is submitted; a draft's follow-ups reach them
+    when it is (see submit_visit). With no `mail` (the demo data), nobody is emailed.
+    """
     action = details.action.strip()
     existing = db.session.scalar(select(FollowUp).where(
         FollowUp.visit_id == visit.id, FollowUp.action == action,
@@ -54,6 +64,8 @@ def raise_follow_up(visit: Visit, details: FollowUpDetails,
     audit.record(actor, "follow_up_raised", f"Raised a follow-up for premises "
                  f"{visit.premises_id}, due {details.due_on.isoformat()}", target=follow_up,
                  details={"visit_id": visit.id})
+    if mail is not None and visit.status == "submitted":
+        send_raised(mail, _premises(follow_up), [follow_up])
     return follow_up, True
 
 
@@ -63,8 +75,9 @@ def load_follow_up(follow_up_id: int) -> FollowUp | None:
         joinedload(FollowUp.responded_by), joinedload(FollowUp.closed_by)))
 
 
-def respond(follow_up: FollowUp, note: str, actor: Actor) -> None:
-    """A shop manager says what they have done."""
+def respond(follow_up: FollowUp, note: str, actor: Actor, *,
+            mail: FollowUpMail | None) -> None:
+    """A shop manager says what they have done; the officer who raised it is emailed."""
     if not follow_up.is_open:
         raise FollowUpError
     follow_up.status = "answered"
@@ -73,10 +86,14 @@ def respond(follow_up: FollowUp, note: str, actor: Actor) -> None:
     audit.record(actor, "follow_up_answered", f"Answered follow-up {follow_up.id}",
                  target=follow_up)
     db.session.flush()
+    if mail is not None:
+        send_answered(mail, _premises(follow_up), follow_up, actor.user)
 
 
-def review(follow_up: FollowUp, decision: str, note: str | None, actor: Actor) -> None:
-    """The officer accepts the shop's answer (closes it) or returns it with a note."""
+def review(follow_up: FollowUp, decision: str, note: str | None, actor: Actor, *,
+           mail: FollowUpMail | None) -> None:
+    """The officer accepts the shop's answer (closes it), or returns it with a note that is
+    emailed to the shop's managers."""
     if follow_up.status == "closed" or decision not in DECISIONS:
         raise FollowUpError
     follow_up.officer_note = clean_text(note)
@@ -89,6 +106,13 @@ def review(follow_up: FollowUp, decision: str, note: str | None, actor: Actor) -
                  f"{'Closed' if decision == 'close' else 'Returned'} follow-up {follow_up.id}",
                  target=follow_up)
     db.session.flush()
+    if mail is not None and decision == "return":
+        send_returned(mail, _premises(follow_up), follow_up)
+
+
+def _premises(follow_up: FollowUp) -> Premises:
+    """The follow-up's shop: usually already loaded (by load_follow_up or load_visit)."""
+    return db.session.get_one(Premises, follow_up.premises_id)
 
 
 def follow_ups_for_retailer(retailer_id: int) -> list[FollowUp]:

@@ -24,6 +24,7 @@ from compliance.visits.checklist import (
     group_at,
     shop_answers,
 )
+from compliance.visits.followup_routes import follow_up_mail
 from compliance.visits.forms import (
     OutcomeForm,
     StartVisitForm,
@@ -34,9 +35,10 @@ from compliance.visits.forms import (
     findings_form,
     refresh_lock,
 )
+from compliance.visits.history import present_history
 from compliance.visits.labels import template_labels
 from compliance.visits.priorities import priority_list
-from compliance.visits.timezone import uk_time, uk_today
+from compliance.visits.timezone import uk_datetime_text, uk_time, uk_today
 from compliance.web import current_actor, page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
@@ -49,8 +51,7 @@ def _labels() -> dict:
 
 @bp.app_template_filter("uk_datetime")
 def uk_datetime(value) -> str:
-    local = uk_time(value)
-    return local.strftime("%-d %B %Y, %H:%M") if local else ""
+    return uk_datetime_text(value)
 
 
 @bp.route("/")
@@ -242,7 +243,8 @@ def _render_detail(visit, form, missing=(), conflict: bool = False, status: int 
     return render_template(
         "visits/detail.html", visit=visit, form=form, missing=missing, conflict=conflict,
         sections=all_finding_rows(visit, groups, shop_answers(visit.premises_id)),
-        history=services.visit_history(visit.id), can_edit=can_edit_visit(current_user, visit),
+        history=present_history(services.visit_history(visit.id)),
+        can_edit=can_edit_visit(current_user, visit),
         first_group=groups[0].position if groups else 1), status
 
 
@@ -254,7 +256,8 @@ def submit(visit_id: int):
     if not form.validate_on_submit():
         return redirect(url_for("visits.detail", visit_id=visit.id))
     try:
-        submitted = services.submit_visit(visit, form.lock_version.data, current_actor())
+        submitted = services.submit_visit(visit, form.lock_version.data, current_actor(),
+                                          mail=follow_up_mail())
     except services.VisitIncomplete as exc:
         return _render_detail(visit, form, missing=exc.missing, status=400)
     except services.VisitConflict:

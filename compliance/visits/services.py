@@ -27,6 +27,7 @@ from compliance.models import (
     VisitFinding,
 )
 from compliance.models.base import utcnow
+from compliance.visits.follow_up_mail import FollowUpMail, send_raised
 
 
 class VisitError(Exception):
@@ -192,8 +193,13 @@ def missing_sections(visit: Visit) -> list[str]:
     return missing
 
 
-def submit_visit(visit: Visit, lock_version: int, actor: Actor) -> bool:
-    """Submit a draft; submitting again does nothing (False)."""
+def submit_visit(visit: Visit, lock_version: int, actor: Actor, *,
+                 mail: FollowUpMail | None) -> bool:
+    """Submit a draft; submitting again does nothing (False).
+
+    The shop's managers see the visit's follow-ups from now on, so this is when they are
+    emailed about the ones raised while it was a draft (with no `mail`, nobody is).
+    """
     if visit.status == "submitted":
         return False
     if lock_version != visit.lock_version:
@@ -212,6 +218,9 @@ def submit_visit(visit: Visit, lock_version: int, actor: Actor) -> bool:
                                                    "visit_id": visit.id})
     flush_visit()
     clear_earlier_failures(visit, actor)
+    if mail is not None:
+        send_raised(mail, db.session.get_one(Premises, visit.premises_id),
+                    [f for f in visit.follow_ups if f.is_open])
     return True
 
 

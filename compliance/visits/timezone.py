@@ -25,5 +25,11 @@ def uk_time(value: datetime | None) -> datetime | None:
     return value.astimezone(UK) if value is not None else None
 
 
+def uk_datetime_text(value: datetime | None) -> str:
+    """A moment as people read it in the UK: "21 November 2026, 15:00" ("" for none)."""
+    local = uk_time(value)
+    return f"{local.day} {local:%B %Y, %H:%M}" if local else ""
+
+
 def uk_today() -> date:
     return datetime.now(UK).date()

@@ -83,12 +83,14 @@ def staff_record_and_correct(page, live_server) -> None:
     fits(page)
     page.locator("#product").fill("Santoku knife, 18 cm")
     page.get_by_label("ID not acceptable", exact=True).check()
-    click(page, "button", "Save refusal")
+    page.get_by_label("What is being corrected, and why?").fill("Blade size and reason were wrong")
+    click(page, "button", "Save correction")
     assert "Correction saved as entry" in page.locator(".govuk-notification-banner").inner_text()
     fits(page)
     items = page.locator(".app-refusal-list__item")
     assert "Correction" in items.nth(0).inner_text()
     assert "Santoku knife, 18 cm" in items.nth(0).inner_text()
+    assert "Blade size and reason were wrong" in items.nth(0).inner_text()
     assert "Corrected" in items.nth(1).inner_text()
 
 

@@ -3,10 +3,10 @@
 1. The demo officer, on a 360 x 800 phone, records an engagement visit at Demo Hardware Retail
    Park, then a failed test purchase at Demo Hardware High Street with a follow-up, and leaves
    the printable summary.
-2. The demo manager sees both visits without officer-only notes or the volunteer's age, and
-   answers the follow-up.
-3. The officer closes the follow-up; the priority list shows the failed test purchase and the
-   operation report counts both visits.
+2. The demo manager is emailed the follow-up when the visit is submitted, opens the emailed
+   link, sees both visits without officer-only notes or the volunteer's age, and answers it.
+3. The officer, emailed the answer, closes the follow-up; the priority list shows the failed
+   test purchase and the operation report counts both visits.
 """
 
 from __future__ import annotations
@@ -148,8 +148,21 @@ def officer_records_two_visits(officer, base: str) -> None:
     submit(officer)
 
 
-def manager_answers(manager, base: str) -> None:
+def emails_about(app, to: str) -> list:
+    """What the live server has emailed `to` about the journey's follow-up."""
+    return [e for e in app.extensions["mailer"].outbox if e.to == to and FOLLOW_UP in e.body]
+
+
+def link_in(email) -> str:
+    return email.body.rstrip().rsplit("\n", 1)[-1]
+
+
+def manager_answers(manager, base: str, link: str) -> None:
     sign_in(manager, base, "manager@example.com")
+    manager.goto(link)  # the link in the email
+    assert heading(manager) == "Follow-up action"
+    assert FOLLOW_UP in manager.locator("main").inner_text()
+    checked(manager, phone=False)
     click(manager, "link", "Visits and follow-ups")
     assert heading(manager) == "Visits and follow-ups"
     checked(manager, phone=False)
@@ -176,7 +189,8 @@ def manager_answers(manager, base: str) -> None:
     checked(manager, phone=False)
 
 
-def test_officer_records_visits_and_the_manager_answers(browser, live_server, live_db_file):
+def test_officer_records_visits_and_the_manager_answers(browser, live_server, live_app,
+                                                       live_db_file):
     operation_id = read_db(live_db_file, "SELECT id FROM operations WHERE name = ?",
                            OPERATION)[0][0]
     contexts = []
@@ -198,7 +212,14 @@ def test_officer_records_visits_and_the_manager_answers(browser, live_server, li
         officer.context.clear_cookies()
 
         officer_records_two_visits(officer, live_server)
-        manager_answers(new_page(DESKTOP), live_server)
+        [raised] = emails_about(live_app, "manager@example.com")
+        assert link_in(raised).startswith(f"{live_server}/visits/follow-ups/")
+        for note in SECRET_NOTES:
+            assert note not in raised.body
+        manager_answers(new_page(DESKTOP), live_server, link_in(raised))
+        [answered] = emails_about(live_app, "officer@example.com")
+        assert "All weekend staff retrained" in answered.body
+        assert link_in(answered) == link_in(raised)
 
         # The officer closes the answered follow-up from the dashboard.
         officer.goto("/visits/")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from compliance.extensions import db
-from compliance.models import Assessment, Role
+from compliance.models import Assessment, Role, VisitChange
 from compliance.models.base import utcnow
 from tests.factories import PremisesFactory, UserFactory
 from tests.visit_factories import (
@@ -90,3 +90,22 @@ def test_visit_page_uses_constant_queries_however_many_findings(client, login_as
         FollowUpFactory(visit=visit, action=f"Action {_}")
     assert _queries(client, count_queries, f"/visits/{visit.id}") == one
     assert _queries(client, count_queries, f"/visits/{visit.id}/summary") == summary
+
+
+def test_visit_history_uses_constant_queries_however_many_changes(client, login_as,
+                                                                  count_queries, cast):
+    visit = VisitFactory(officer=cast["officer"], premises=cast["shop"])
+    login_as(cast["officer"])
+
+    def change(n: int) -> None:
+        for _ in range(n):
+            before, after = OperationFactory(), OperationFactory()
+            db.session.add(VisitChange(
+                visit_id=visit.id, changed_by_id=cast["colleague"].id, reason="Operation",
+                changes={"operation_id": {"from": before.id, "to": after.id}}))
+        db.session.flush()
+
+    change(1)
+    one = _queries(client, count_queries, f"/visits/{visit.id}")
+    change(19)
+    assert _queries(client, count_queries, f"/visits/{visit.id}") == one

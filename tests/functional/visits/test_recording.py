@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from datetime import date, time
 
 from sqlalchemy import func, select
 
@@ -17,8 +19,9 @@ from compliance.models import (
     VisitFinding,
 )
 from compliance.models.base import utcnow
+from compliance.visits.timezone import from_uk
 from tests.functional.visits.helpers import key_from, lock_from, start_form, start_visit
-from tests.visit_factories import FindingFactory, VisitFactory
+from tests.visit_factories import FindingFactory, OperationFactory, VisitFactory
 
 
 def group_items(checklist, position: int):
@@ -329,6 +332,54 @@ def test_changing_details_and_findings_of_a_submitted_visit(client, login_as, ca
     assert changes[1][f"item {other.number}"] == {"from": "yes", "to": None}
     history = client.get(f"/visits/{visit.id}").text
     assert "It was a complaint visit" in history and "Corrected the checks" in history
+
+
+def test_the_history_reads_as_people_write_and_stores_the_raw_values(client, login_as, cast,
+                                                                    checklist):
+    operation = OperationFactory(name="Operation Sceptre, July 2025", areas=["North"])
+    visit = _submitted_visit(cast, visit_type="engagement", outcome="advice_given",
+                             materials=["posters"],
+                             visited_at=from_uk(date(2025, 7, 1), time(9, 0)))
+    item = checklist[0]
+    FindingFactory(visit=visit, item=item, checklist_item_id=item.id, answer="no")
+    login_as(cast["officer"])
+    page = client.get(f"/visits/{visit.id}/details").text
+    client.post(f"/visits/{visit.id}/details", data={
+        **start_form(date(2025, 7, 1), visit_time="15:00", visit_type="test_purchase",
+                     operation=f"{operation.id}|North"),
+        "lock_version": lock_from(page), "reason": "Wrong time and operation"})
+    page = client.get(f"/visits/{visit.id}/outcome").text
+    client.post(f"/visits/{visit.id}/outcome", data={
+        "outcome": "non_compliant", "materials": ["leaflets", "training_sign_up"],
+        "advice_given": "Put a Challenge 25 sign up", "officer_notes": visit.officer_notes,
+        "lock_version": lock_from(page),
+        "reason": "Typed the wrong outcome"})
+    page = client.get(f"/visits/{visit.id}/checklist/1").text
+    client.post(f"/visits/{visit.id}/checklist/1", data={
+        f"item_{item.id}": "not_checked", "lock_version": lock_from(page),
+        "reason": "Not checked after all"})
+
+    history = client.get(f"/visits/{visit.id}").text.split("Changes since submission")[-1]
+    lines = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", li)).split())
+             for li in re.findall(r"<li>(.*?)</li>", history, re.S)]
+    for line in (
+            "Date and time: 1 July 2025, 09:00 changed to 1 July 2025, 15:00",  # BST, not UTC
+            "Type: Engagement and advice changed to Test purchase",
+            "Operation: blank changed to Operation Sceptre, July 2025",
+            "Area: blank changed to North",
+            "Outcome: Advice given changed to Non-compliant, follow-up needed",
+            "Materials given: Posters changed to Leaflets, Training sign-up",
+            f"Checklist item {item.number}: No changed to Not checked"):
+        assert line.replace(" changed to ", " → changed to ") in lines, lines
+    for raw in ("operation_id", "visit_type", "2025-07-01T", "non_compliant",
+                "training_sign_up"):
+        assert raw not in history
+    stored = {key: value for change in db.session.scalars(select(VisitChange))
+              for key, value in change.changes.items()}
+    assert stored["operation_id"] == {"from": None, "to": operation.id}
+    assert stored["visited_at"] == {"from": "2025-07-01T08:00+00:00",
+                                    "to": "2025-07-01T14:00+00:00"}
+    assert stored["materials"] == {"from": ["posters"], "to": ["leaflets", "training_sign_up"]}
 
 
 def test_submitting_from_a_stale_page_asks_to_check_again(client, login_as, cast):

@@ -85,8 +85,9 @@ def test_submitting_a_sale_audits_the_failure(officer, actor):
                          visit_type="test_purchase")
     PurchaseFactory(visit=visit, premises_id=shop.id)
     loaded = services.load_visit(visit.id)
-    assert services.submit_visit(loaded, loaded.lock_version, actor)
-    assert not services.submit_visit(loaded, loaded.lock_version, actor)  # again: nothing
+    assert services.submit_visit(loaded, loaded.lock_version, actor, mail=None)
+    assert not services.submit_visit(loaded, loaded.lock_version, actor,
+                                     mail=None)  # again: nothing
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "test_purchase_failed"))
     assert event.target_type == "TestPurchase" and event.details["premises_id"] == shop.id
@@ -175,16 +176,16 @@ def test_claim_codes_are_typeable_and_unique(actor):
 def test_follow_up_states(officer, actor):
     visit = VisitFactory(officer=officer)
     details = followups.FollowUpDetails(action="Fix the sign", due_on=date.today())
-    item, created = followups.raise_follow_up(visit, details, actor)
+    item, created = followups.raise_follow_up(visit, details, actor, mail=None)
     assert created and item.status == "open" and not item.is_overdue
-    followups.respond(item, "Done", actor)
+    followups.respond(item, "Done", actor, mail=None)
     with pytest.raises(followups.FollowUpError):
-        followups.respond(item, "Again", actor)
-    followups.review(item, "return", "Not yet", actor)
+        followups.respond(item, "Again", actor, mail=None)
+    followups.review(item, "return", "Not yet", actor, mail=None)
     assert item.is_open
-    followups.review(item, "close", None, actor)
+    followups.review(item, "close", None, actor, mail=None)
     with pytest.raises(followups.FollowUpError):
-        followups.review(item, "close", None, actor)
+        followups.review(item, "close", None, actor, mail=None)
 
 
 def test_operation_helpers():
