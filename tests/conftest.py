@@ -178,3 +178,6 @@ def count_queries(app: Flask):
 
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+from tests.races import committed_db  # noqa: E402,F401  (a fixture for race tests)
