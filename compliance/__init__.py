@@ -62,7 +62,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env()
     if test_config:
         app.config.update(test_config)
-    _require(app, "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    _require(app, "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_BASE_URL")
+    from compliance.urls import PublicBaseURLError, check_public_base_url
+
+    try:  # every printed and emailed address is built from it, never from the Host header
+        app.config["PUBLIC_BASE_URL"] = check_public_base_url(app.config["PUBLIC_BASE_URL"])
+    except PublicBaseURLError as exc:
+        raise ConfigurationError(str(exc)) from exc
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["SQLALCHEMY_DATABASE_URI"])
 
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
@@ -132,11 +138,14 @@ def register_blueprints(app: Flask) -> None:
     from compliance.certificates import bp as certificates_bp
     from compliance.certificates import verify_bp
     from compliance.main import bp as main_bp
+    from compliance.quiz import bp as quiz_bp
     from compliance.quizzes import bp as questions_bp
     from compliance.refusals import bp as refusals_bp
     from compliance.training import bp as training_bp
+    from compliance.verification import bp as verification_bp
     from compliance.visits import bp as visits_bp
 
-    for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, questions_bp,
-               certificates_bp, verify_bp, visits_bp, assessments_bp, refusals_bp):
+    for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, quiz_bp, questions_bp,
+               certificates_bp, verify_bp, visits_bp, assessments_bp, refusals_bp,
+               verification_bp):
         app.register_blueprint(bp)

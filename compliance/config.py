@@ -56,6 +56,9 @@ class Config:
     QUIZ_LENGTH = 15
     QUIZ_PASS_MARK = 80  # percent
     QUIZ_COOLING_OFF_MINUTES = 10
+    # After a fail, show which questions were wrong but not the right options (Moodle's
+    # "show right answers" is this set to True).
+    QUIZ_SHOW_RIGHT_ANSWERS_ON_FAIL = False
     TRAINING_VALID_DAYS = 365  # the Home Office voluntary agreement asks for yearly refreshers
     TRAINING_EXPIRY_WARNING_DAYS = 30
 

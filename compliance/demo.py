@@ -29,7 +29,16 @@ def instance_path() -> Path:
     return Path(Flask("compliance", instance_relative_config=True).instance_path)
 
 
-def demo_config() -> dict:
+def public_base_url(host: str, port: int) -> str:
+    """The address the demo serves on, for QR codes and emailed links (a wildcard bind is
+    reached on this machine at 127.0.0.1)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a check
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def demo_config(public_url: str = "http://127.0.0.1:5000") -> dict:
     """Settings for the embedded demo: SQLite and a random key kept in the instance folder."""
     folder = instance_path()
     folder.mkdir(parents=True, exist_ok=True)
@@ -48,6 +57,7 @@ def demo_config() -> dict:
         "SESSION_COOKIE_SECURE": False,  # served over plain http on 127.0.0.1
         "REMEMBER_COOKIE_SECURE": False,
         "MAIL_BACKEND": "log",
+        "PUBLIC_BASE_URL": public_url,
         "DEMO": True,
     }
 
@@ -62,6 +72,7 @@ def prepare(config: dict) -> None:
         load_demo_certificates,
         load_demo_data,
         load_demo_training,
+        load_demo_verification,
         load_demo_visits,
     )
     from compliance.extensions import db
@@ -74,20 +85,23 @@ def prepare(config: dict) -> None:
         load_demo_assessments()
         load_demo_certificates()
         load_demo_visits()
+        load_demo_verification()
         db.session.commit()
 
 
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--public-url", default=None,
+              help="The address people use to reach the demo, if not http://HOST:PORT.")
 @click.option("--no-serve", is_flag=True, help="Prepare the database, then exit.")
-def demo_command(host: str, port: int, no_serve: bool) -> None:
+def demo_command(host: str, port: int, public_url: str | None, no_serve: bool) -> None:
     """Migrate the embedded SQLite database, load demo data and serve the portal."""
     from werkzeug.serving import run_simple
 
     from compliance import create_app
 
-    config = demo_config()
+    config = demo_config(public_url or public_base_url(host, port))
     prepare(config)
     click.echo(f"Demo database ready: {config['SQLALCHEMY_DATABASE_URI']}")
     click.echo(f"Demo sign-ins (password for each: {DEMO_PASSWORD}):")
@@ -97,5 +111,6 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         return
     app = create_app(config)  # a fresh instance, outside any app context
     app.logger.setLevel(logging.INFO)
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop); printed and emailed links "
+               f"use {config['PUBLIC_BASE_URL']}")
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)

@@ -55,10 +55,8 @@ def load_demo_data() -> None:
 
 def load_demo_training() -> None:
     """Jo Staff has read everything and passed; Kim Trainee is part way through the modules."""
-    import random
-
     from compliance.audit import Actor
-    from compliance.quizzes import services as quiz
+    from compliance.quiz import services as quiz
     from compliance.training import services as training
     from compliance.training.content import load_content
 
@@ -72,12 +70,24 @@ def load_demo_training() -> None:
     for module in modules[:4]:
         training.mark_read(trainee, module, actor)
     if quiz.latest_completion(staff.id) is None:
-        rng = random.Random(2026)  # noqa: S311 - repeatable demo data
-        attempt = quiz.start_attempt(staff, actor, rng)
-        attempt = quiz.load_attempt(attempt.id, staff)
-        for answer in attempt.answers:
-            quiz.save_answer(attempt, answer, sorted(answer.question.correct_indexes))
-        quiz.submit_attempt(attempt, actor)
+        pass_quiz(staff, actor, seed=2026)
+
+
+def pass_quiz(user: User, actor, seed: int) -> None:
+    """Read every module and pass the quiz with every answer right, as a learner would."""
+    import random
+
+    from compliance.quiz import services as quiz
+    from compliance.training import services as training
+
+    for module in training.current_modules(training.jurisdiction_for(user)):
+        training.mark_read(user, module, actor)
+    rng = random.Random(seed)  # noqa: S311 - repeatable demo data
+    attempt = quiz.load_attempt(quiz.start_attempt(user, actor, rng).id, user)
+    for answer in attempt.answers:
+        quiz.save_answer(attempt, answer, [answer.option_order.index(i) for i in
+                                           sorted(answer.question.correct_indexes)])
+    quiz.submit_attempt(attempt, actor)
 
 
 def load_demo_assessments() -> None:
@@ -95,31 +105,38 @@ def load_demo_visits() -> None:
     load()
 
 
+def load_demo_verification() -> None:
+    """A verified premises certificate, a suspended one and a self-assessment statement."""
+    from compliance.verification.demo import load
+
+    load()
+
+
 def load_demo_certificates() -> None:
-    """Every verify status can be seen: valid (staff and premises), expired and revoked."""
+    """Staff certificates in every verify status: valid, expired and revoked."""
     from datetime import timedelta
 
     from compliance.audit import Actor
     from compliance.certificates import services as certificates
     from compliance.certificates.codes import new_code
     from compliance.certificates.pdf import CertificateData
+    from compliance.certificates.status import TITLES
     from compliance.models import Certificate
     from compliance.models.base import utcnow
-    from compliance.quizzes.services import latest_completion
+    from compliance.quiz.services import latest_completion
+    from compliance.urls import verify_url
 
     if db.session.scalar(select(Certificate.id).limit(1)) is not None:
         return
     actor = Actor(user=None, ip_address="demo")
-    base_url = "http://127.0.0.1:5000/verify/"
     staff = db.session.scalar(select(User).where(User.email == "staff@example.com"))
     trainee = db.session.scalar(select(User).where(User.email == "trainee@example.com"))
     certificates.issue_staff_certificate(latest_completion(staff.id), actor=actor,
-                                         mailer=_NoMail(), verify_url=lambda c: base_url + c)
+                                         mailer=_NoMail(), verify_url=verify_url)
     premises = db.session.get_one(Premises, staff.premises_id)
     retailer = db.session.get_one(Retailer, premises.retailer_id)
     now = utcnow()
     issued = [
-        ("premises", retailer.name, now - timedelta(days=300), now + timedelta(days=65), None),
         ("staff", trainee.name, now - timedelta(days=400), now - timedelta(days=35), None),
         ("staff", trainee.name, now - timedelta(days=30), now + timedelta(days=335),
          "Issued in error before the quiz was passed"),
@@ -128,11 +145,10 @@ def load_demo_certificates() -> None:
         code = new_code()
         data = CertificateData(
             code=code, kind=kind, holder_name=holder, business_name=retailer.name,
-            title=("Premises compliance certificate" if kind == "premises"
-                   else "Responsible knife sales training certificate"),
+            title=TITLES[kind],
             premises_name=premises.name, premises_address=premises.address,
             issued_on=issued_at.strftime("%-d %B %Y"), expires_on=expires_at.strftime("%-d %B %Y"),
-            verify_url=base_url + code)
+            verify_url=verify_url(code))
         cert = certificates.store_certificate(
             kind, data, retailer_id=retailer.id, premises_id=premises.id, actor=actor,
             holder_user_id=trainee.id if kind == "staff" else None, issued_at=issued_at,

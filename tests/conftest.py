@@ -31,6 +31,7 @@ def settings_for(database_uri: str) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 64,
         "SERVER_NAME": "localhost",
+        "PUBLIC_BASE_URL": "https://portal.example.org",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
     }

@@ -11,6 +11,7 @@ from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Agency, AgencyKind, Role, User
+from compliance.urls import public_url
 from compliance.web import current_actor, page_arg
 
 
@@ -48,7 +49,7 @@ def new_user():
         else:
             services.email_setup_link(
                 user, mailer=get_mailer(), actor=current_actor(),
-                link_for=lambda raw: url_for("auth.reset_password", token=raw, _external=True))
+                link_for=lambda raw: public_url("auth.reset_password", token=raw))
             db.session.commit()
             flash(_("Account created. %(email)s has been emailed a link to set a password.",
                     email=user.email), "success")

@@ -14,6 +14,7 @@ from compliance.audit import Actor
 from compliance.auth.passwords import hash_password
 from compliance.auth.services import EmailTaken, find_user_by_email, normalise_email
 from compliance.auth.services import start_password_reset as send_setup_link
+from compliance.certificates.status import record_changes
 from compliance.extensions import db
 from compliance.mail import Mailer
 from compliance.models import Agency, AgencyKind, AuditEvent, Role, User
@@ -70,6 +71,8 @@ def set_user_active(user: User, active: bool, actor: Actor) -> None:
     audit.record(actor, action, f"{'Reactivated' if active else 'Deactivated'} account {user.id}",
                  target=user)
     db.session.flush()
+    if user.premises_id:  # the trained-staff share of a verified certificate changes
+        record_changes([user.premises_id], actor)
 
 
 def list_agencies() -> list[tuple[Agency, int]]:

@@ -62,10 +62,10 @@ def load() -> None:
         retail_park.sells_remotely = True
         retail_park.stock_kinds = ["kitchen-cutlery", "garden-outdoor", "razors-blades"]
     if not _has_assessment(high_street):
-        _submitted(high_street, manager, now - timedelta(days=335), GREEN,
+        add_submitted(high_street, manager, now - timedelta(days=335), GREEN,
                    {"training": ("yes", {"staff": 1, "trained": 1}),
                     "refusals": ("yes", {"entries": 3, "sign_offs": 4})})
-        _submitted(high_street, manager, now - timedelta(days=7), RED,
+        add_submitted(high_street, manager, now - timedelta(days=7), RED,
                    {"training": ("partly", {"staff": 2, "trained": 1}),
                     "refusals": ("yes", {"entries": 6, "sign_offs": 3})})
     if not _has_assessment(retail_park):
@@ -81,7 +81,7 @@ def _has_assessment(premises: Premises) -> bool:
         Assessment.premises_id == premises.id).limit(1)) is not None
 
 
-def _submitted(premises: Premises, manager: User, when: datetime, overrides: dict,
+def add_submitted(premises: Premises, manager: User, when: datetime, overrides: dict,
                autos: dict) -> None:
     profile = profile_of(premises)
     assessment = Assessment(premises_id=premises.id, status="submitted",

@@ -21,6 +21,7 @@ from compliance.assessments import evidence, scoring
 from compliance.assessments.checklist import current_items
 from compliance.assessments.profile import profile_of
 from compliance.audit import Actor
+from compliance.certificates.status import record_changes
 from compliance.extensions import db
 from compliance.models import Assessment, AssessmentAnswer, ChecklistItem, Premises
 from compliance.models.base import utcnow
@@ -250,4 +251,5 @@ def submit(assessment: Assessment, premises: Premises, declaration_name: str, *,
                  f"{result.percent}%", target=assessment,
                  details={"premises_id": premises.id, "unmet": [u.item.key for u in result.unmet]})
     _flush()
+    record_changes([premises.id], actor)  # a red result suspends a verified certificate
     return result

@@ -14,6 +14,7 @@ from compliance.auth.forms import (
 from compliance.extensions import db, limiter
 from compliance.mail import get_mailer
 from compliance.models import User
+from compliance.urls import public_url
 from compliance.web import current_actor, safe_next
 
 SIGN_IN_ERROR = ("Enter a correct email address and password. After 10 failed attempts, "
@@ -62,7 +63,7 @@ def forgot_password():
     if form.validate_on_submit():
         services.start_password_reset(
             form.email.data, mailer=get_mailer(), actor=current_actor(),
-            link_for=lambda raw: url_for("auth.reset_password", token=raw, _external=True))
+            link_for=lambda raw: public_url("auth.reset_password", token=raw))
         db.session.commit()
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)

@@ -24,6 +24,7 @@ from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Invitation, Premises, Retailer, Role, User
+from compliance.urls import public_url
 from compliance.visits.premises import InvalidClaimCode
 from compliance.web import current_actor, page_arg
 
@@ -168,7 +169,7 @@ def invite(retailer_id: int):
             services.invite_staff(
                 retailer, name=form.name.data, email=form.email.data,
                 premises_id=form.premises.data, mailer=get_mailer(), actor=current_actor(),
-                link_for=lambda raw: url_for("auth.accept_invitation", token=raw, _external=True))
+                link_for=lambda raw: public_url("auth.accept_invitation", token=raw))
         except EmailTaken:
             form.email.errors.append(_("An account already uses this email address"))
         except services.AlreadyInvited:

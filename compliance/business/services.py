@@ -14,6 +14,7 @@ from compliance import audit
 from compliance.audit import Actor
 from compliance.auth.passwords import hash_password
 from compliance.auth.services import EmailTaken, find_user_by_email, normalise_email
+from compliance.certificates.status import record_changes
 from compliance.extensions import db
 from compliance.mail import Email, Mailer
 from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
@@ -183,3 +184,5 @@ def set_member_active(member: User, active: bool, actor: Actor) -> None:
     verb = "Reactivated" if active else "Deactivated"
     audit.record(actor, action, f"{verb} the account of user {member.id}", target=member)
     db.session.flush()
+    if member.premises_id:  # the trained-staff share of a verified certificate changes
+        record_changes([member.premises_id], actor)

@@ -45,5 +45,5 @@ class ReissueForm(FlaskForm):
     submit = submit(_l("Issue corrected certificate"))
 
 
-class RequestPremisesCertificateForm(FlaskForm):
-    submit = submit(_l("Issue the premises certificate"))
+class StatementForm(FlaskForm):
+    submit = submit(_l("Issue a self-assessment statement"))

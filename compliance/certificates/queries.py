@@ -14,10 +14,21 @@ from sqlalchemy.orm import undefer
 
 from compliance import audit
 from compliance.audit import Actor
-from compliance.certificates.services import status_of, suspended_premises
+from compliance.certificates.status import (
+    PREMISES,
+    STATEMENT,
+    SUSPENDED,
+    TITLES,
+    PremisesConditions,
+    day,
+    premises_conditions,
+    status_of,
+    suspension_reasons,
+    trained_share,
+)
 from compliance.extensions import db
 from compliance.mail import Email, Mailer
-from compliance.models import Certificate, Role, User
+from compliance.models import Certificate, Premises, Role, User, VerificationRequest
 from compliance.models.base import utcnow
 
 
@@ -40,10 +51,66 @@ def can_see(user: User, cert: Certificate) -> bool:
 
 
 def with_status(certs: list[Certificate]) -> list[tuple[Certificate, str]]:
-    """Each certificate with its status, in one extra query however many there are."""
-    suspended = suspended_premises(sorted({c.premises_id for c in certs if c.premises_id}))
+    """Each certificate with its status, in a fixed number of queries however many there are."""
     now = utcnow()
-    return [(c, status_of(c, suspended, now)) for c in certs]
+    reasons = suspension_reasons(certs, now)
+    return [(c, status_of(c, reasons, now)) for c in certs]
+
+
+class CertificateView:
+    """A certificate as the public sees it: status, why it is suspended, what replaced it."""
+
+    def __init__(self, cert: Certificate) -> None:
+        self.cert = cert
+        reasons = suspension_reasons([cert])
+        self.status = status_of(cert, reasons)
+        self.reasons = reasons.get(cert.premises_id or 0, []) \
+            if self.status == SUSPENDED else []
+        self.replacement = db.session.get(Certificate, cert.superseded_by_id) \
+            if cert.superseded_by_id else None
+        self.title = TITLES.get(cert.kind, cert.kind)
+        self.visited_on = _day(cert.details.get("visited_at"))
+        self.assessed_on = _day(cert.details.get("assessed_at"))
+
+
+def _day(iso: str | None) -> str | None:
+    return day(datetime.fromisoformat(iso)) if iso else None
+
+
+
+
+def describe(cert: Certificate) -> CertificateView:
+    return CertificateView(cert)
+
+
+@dataclass(frozen=True)
+class PremisesRecords:
+    """What a manager sees about one premises' statement and verified certificate."""
+
+    conditions: PremisesConditions
+    unmet: list[str]
+    statement: tuple[Certificate, str] | None
+    verified: tuple[Certificate, str] | None
+    request: VerificationRequest | None
+
+
+def _latest_open(premises_id: int, kind: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(
+        Certificate.premises_id == premises_id, Certificate.kind == kind,
+        Certificate.superseded_by_id.is_(None)).order_by(
+        Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
+
+
+def premises_records(premises: Premises) -> PremisesRecords:
+    conditions = premises_conditions([premises.id])[premises.id]
+    latest = [c for c in (_latest_open(premises.id, STATEMENT),
+                          _latest_open(premises.id, PREMISES)) if c is not None]
+    statuses = {c.kind: (c, s) for c, s in with_status(latest)}
+    request = db.session.scalar(select(VerificationRequest).where(
+        VerificationRequest.premises_id == premises.id,
+        VerificationRequest.resolved_at.is_(None)))
+    return PremisesRecords(conditions, conditions.unmet(trained_share()),
+                           statuses.get(STATEMENT), statuses.get(PREMISES), request)
 
 
 def business_bundle(retailer_id: int) -> bytes:

@@ -10,14 +10,11 @@ from sqlalchemy.orm import undefer
 
 from compliance.auth.permissions import can_manage_retailer, role_required
 from compliance.certificates import bp, queries, services
-from compliance.certificates.forms import ReissueForm, RequestPremisesCertificateForm, RevokeForm
+from compliance.certificates.forms import ReissueForm, RevokeForm, StatementForm
 from compliance.extensions import db
 from compliance.models import Certificate, Premises, Retailer, Role
+from compliance.urls import verify_url
 from compliance.web import current_actor, managed_retailer_or_404, page_arg
-
-
-def verify_url(code: str) -> str:
-    return url_for("verify.show", code=code, _external=True)
 
 
 def _certificate_or_404(code: str, *, with_pdf: bool = False) -> Certificate:
@@ -49,12 +46,9 @@ def index():
 @bp.route("/<code>")
 @role_required(*Role)
 def detail(code: str):
-    cert = _certificate_or_404(code)
-    (_cert, status), = queries.with_status([cert])
-    replacement = db.session.get(Certificate, cert.superseded_by_id) \
-        if cert.superseded_by_id else None
-    return render_template("certificates/detail.html", cert=cert, status=status,
-                           replacement=replacement)
+    found = queries.describe(_certificate_or_404(code))
+    return render_template("certificates/detail.html", found=found, cert=found.cert,
+                           status=found.status)
 
 
 @bp.route("/<code>.pdf")
@@ -77,24 +71,25 @@ def bundle():
 @bp.route("/premises/<int:premises_id>", methods=["GET", "POST"])
 @role_required(Role.MANAGER, Role.ADMIN)
 def premises_certificate(premises_id: int):
+    """A premises' records: the business's own statement, and the officer-verified certificate."""
     premises = db.get_or_404(Premises, premises_id)
     retailer = db.session.get_one(Retailer, premises.retailer_id)
     if not can_manage_retailer(current_user, retailer):
         abort(403)
-    form = RequestPremisesCertificateForm()
-    eligibility = services.premises_eligibility(premises)
+    form = StatementForm()
+    problems: list[str] = []
     if form.validate_on_submit():
         try:
-            cert = services.issue_premises_certificate(premises, actor=current_actor(),
-                                                       verify_url=verify_url)
-        except services.NotEligible:
-            pass  # the page below lists the reasons
+            cert = services.issue_statement(premises, actor=current_actor(),
+                                            verify_url=verify_url)
+        except services.NotEligible as exc:
+            problems = exc.reasons
         else:
             db.session.commit()
-            flash(_("Premises certificate %(code)s issued", code=cert.code), "success")
+            flash(_("Self-assessment statement %(code)s issued", code=cert.code), "success")
             return redirect(url_for("certificates.detail", code=cert.code))
     return render_template("certificates/premises.html", premises=premises, form=form,
-                           eligibility=eligibility)
+                           problems=problems, records=queries.premises_records(premises))
 
 
 @bp.route("/<code>/revoke", methods=["GET", "POST"])

@@ -4,31 +4,33 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from compliance import audit
 from compliance.audit import Actor
 from compliance.certificates.codes import new_code
 from compliance.certificates.pdf import CertificateData, render_certificate_pdf
+from compliance.certificates.status import (
+    STAFF,
+    STATEMENT,
+    TITLES,
+    day,
+    premises_conditions,
+    record_changes,
+)
 from compliance.extensions import db
 from compliance.mail import Attachment, Email, Mailer
 from compliance.models import (
-    Assessment,
     Certificate,
     Premises,
     Retailer,
-    Role,
     TrainingCompletion,
     User,
 )
 from compliance.models.base import utcnow
-
-VALID, EXPIRED, REVOKED, SUSPENDED, SUPERSEDED = (
-    "valid", "expired", "revoked", "suspended", "superseded")
 
 
 class NotEligible(Exception):
@@ -41,34 +43,11 @@ class AlreadyClosed(Exception):
     """The certificate is already revoked or superseded."""
 
 
-def _day(value: datetime) -> str:
-    return value.strftime("%-d %B %Y")
-
-
-def suspended_premises(premises_ids: list[int]) -> set[int]:
-    """Premises whose certificates are suspended: an unresolved failed test purchase."""
-    from compliance.visits.services import premises_with_unresolved_failed_test_purchase
-
-    return premises_with_unresolved_failed_test_purchase(premises_ids)
-
-
-def status_of(cert: Certificate, suspended: set[int], now: datetime | None = None) -> str:
-    now = now or utcnow()
-    if cert.superseded_by_id is not None:
-        return SUPERSEDED
-    if cert.revoked_at is not None:
-        return REVOKED
-    if cert.expires_at <= now:
-        return EXPIRED
-    if cert.kind == "premises" and cert.premises_id in suspended:
-        return SUSPENDED
-    return VALID
-
-
 def store_certificate(kind: str, data: CertificateData, *, retailer_id: int,
                       holder_user_id: int | None, premises_id: int | None,
                       issued_at: datetime, expires_at: datetime, actor: Actor,
-                      details: dict, completion_id: int | None = None) -> Certificate:
+                      details: dict, completion_id: int | None = None,
+                      visit_id: int | None = None) -> Certificate:
     """Render once, keep the bytes and their hash."""
     pdf = render_certificate_pdf(data)
     cert = Certificate(code=data.code, kind=kind, holder_user_id=holder_user_id,
@@ -77,7 +56,8 @@ def store_certificate(kind: str, data: CertificateData, *, retailer_id: int,
                        business_name=data.business_name, premises_name=data.premises_name,
                        details=details | {"lines": list(data.lines)}, issued_at=issued_at,
                        expires_at=expires_at, pdf=pdf,
-                       sha256=hashlib.sha256(pdf).hexdigest(), issued_by_id=actor.user_id)
+                       sha256=hashlib.sha256(pdf).hexdigest(), issued_by_id=actor.user_id,
+                       visit_id=visit_id)
     db.session.add(cert)
     db.session.flush()
     audit.record(actor, "certificate_issued", f"Issued {kind} certificate {cert.code}",
@@ -101,15 +81,15 @@ def issue_staff_certificate(completion: TrainingCompletion, *, actor: Actor, mai
     code = new_code()
     score = completion.score_percent
     data = CertificateData(
-        code=code, kind="staff", title="Responsible knife sales training certificate",
+        code=code, kind=STAFF, title=TITLES[STAFF],
         holder_name=user.name, business_name=retailer.name,
         premises_name=premises.name if premises else None,
         premises_address=premises.address if premises else None,
-        issued_on=_day(completion.completed_at), expires_on=_day(completion.expires_at),
+        issued_on=day(completion.completed_at), expires_on=day(completion.expires_at),
         verify_url=verify_url(code),
         lines=(f"passed the responsible knife sales assessment with a score of {score}%.",))
     previous = db.session.scalars(select(Certificate).where(
-        Certificate.holder_user_id == user.id, Certificate.kind == "staff",
+        Certificate.holder_user_id == user.id, Certificate.kind == STAFF,
         Certificate.superseded_by_id.is_(None), Certificate.revoked_at.is_(None))).all()
     cert = store_certificate("staff", data, retailer_id=retailer.id, holder_user_id=user.id,
                   premises_id=premises.id if premises else None,
@@ -118,6 +98,8 @@ def issue_staff_certificate(completion: TrainingCompletion, *, actor: Actor, mai
     for old in previous:
         _supersede(old, cert, "Renewed after a new pass", actor)
     db.session.flush()
+    if premises is not None:  # more trained staff can bring a suspended certificate back
+        record_changes([premises.id], actor)
     mailer.send(Email(
         to=user.email, subject="Your responsible knife sales training certificate",
         body=(f"Hello {user.name},\n\nWell done: you passed with {score}%. Your certificate "
@@ -127,73 +109,50 @@ def issue_staff_certificate(completion: TrainingCompletion, *, actor: Actor, mai
     return cert
 
 
-@dataclass(frozen=True)
-class Eligibility:
-    reasons: list[str]
-    trained: int
-    staff: int
+def issue_statement(premises: Premises, *, actor: Actor,
+                    verify_url: Callable[[str], str]) -> Certificate:
+    """A self-assessment statement: the business's own declaration, never an inspection.
 
-    @property
-    def eligible(self) -> bool:
-        return not self.reasons
-
-
-def premises_eligibility(premises: Premises) -> Eligibility:
-    """Which conditions for a premises certificate are not yet met, in plain words."""
-    reasons: list[str] = []
-    latest = db.session.scalar(select(Assessment).where(
-        Assessment.premises_id == premises.id, Assessment.status == "submitted")
-        .order_by(Assessment.submitted_at.desc()).limit(1))
-    if latest is None:
-        reasons.append("No self-assessment has been submitted for these premises yet.")
-    elif latest.rating != "green":
-        reasons.append(f"The latest self-assessment ({_day(latest.submitted_at)}) is rated "
-                       f"{latest.rating}; it needs to be green.")
-    staff_ids = list(db.session.scalars(select(User.id).where(
-        User.premises_id == premises.id, User.role == Role.STAFF, User.active)))
-    trained = db.session.scalar(select(func.count(func.distinct(Certificate.holder_user_id)))
-                                .where(Certificate.holder_user_id.in_(staff_ids),
-                                       Certificate.kind == "staff",
-                                       Certificate.revoked_at.is_(None),
-                                       Certificate.superseded_by_id.is_(None),
-                                       Certificate.expires_at > utcnow())) or 0
-    share = int(current_app.config["PREMISES_CERT_TRAINED_SHARE"])
-    if not staff_ids:
-        reasons.append("No active staff are recorded at these premises.")
-    elif trained * 100 < share * len(staff_ids):
-        reasons.append(f"{trained} of {len(staff_ids)} active staff hold a current training "
-                       f"certificate; at least {share}% must.")
-    if premises.id in suspended_premises([premises.id]):
-        reasons.append("The premises has a failed test purchase that has not been resolved.")
-    return Eligibility(reasons, trained, len(staff_ids))
-
-
-def issue_premises_certificate(premises: Premises, *, actor: Actor,
-                               verify_url: Callable[[str], str]) -> Certificate:
-    eligibility = premises_eligibility(premises)
-    if not eligibility.eligible:
-        raise NotEligible(eligibility.reasons)
+    It states the latest self-assessment's rating and date and the trained-staff share, as
+    they stand at issue; a newer statement replaces it.
+    """
+    conditions = premises_conditions([premises.id])[premises.id]
+    if conditions.rating is None or conditions.assessed_at is None:
+        raise NotEligible(["Submit a self-assessment for these premises first."])
     retailer = db.session.get_one(Retailer, premises.retailer_id)
     now = utcnow()
     expires = now + timedelta(days=int(current_app.config["CERTIFICATE_VALID_DAYS"]))
     code = new_code()
+    trained = f"{conditions.trained} of {conditions.staff}"
     data = CertificateData(
-        code=code, kind="premises", title="Premises compliance certificate",
+        code=code, kind=STATEMENT, title=TITLES[STATEMENT],
         holder_name=retailer.name, business_name=retailer.name, premises_name=premises.name,
-        premises_address=premises.address, issued_on=_day(now), expires_on=_day(expires),
+        premises_address=premises.address, issued_on=day(now), expires_on=day(expires),
         verify_url=verify_url(code),
-        lines=("met the portal's conditions for responsible knife sales: a green "
-               "self-assessment, trained staff, and no unresolved failed test purchase.",))
-    previous = db.session.scalars(select(Certificate).where(
-        Certificate.premises_id == premises.id, Certificate.kind == "premises",
-        Certificate.superseded_by_id.is_(None), Certificate.revoked_at.is_(None))).all()
-    cert = store_certificate("premises", data, retailer_id=retailer.id, holder_user_id=None,
-                  premises_id=premises.id, issued_at=now, expires_at=expires, actor=actor,
-                  details={"trained": eligibility.trained, "staff": eligibility.staff})
-    for old in previous:
-        _supersede(old, cert, "Renewed", actor)
-    db.session.flush()
+        lines=(f"declared in its own self-assessment of {day(conditions.assessed_at)} a "
+               f"{conditions.rating} rating, with {trained} active staff holding current "
+               "training.",
+               "Self-assessed by the business, not inspected. This is not a police or "
+               "trading standards certificate."))
+    cert = store_certificate(
+        STATEMENT, data, retailer_id=retailer.id, holder_user_id=None, premises_id=premises.id,
+        issued_at=now, expires_at=expires, actor=actor,
+        details={"rating": conditions.rating, "assessed_at": conditions.assessed_at.isoformat(),
+                 "trained": conditions.trained, "staff": conditions.staff})
+    supersede_open(premises_id=premises.id, kind=STATEMENT, new=cert, reason="Renewed",
+                   actor=actor)
     return cert
+
+
+def supersede_open(*, premises_id: int, kind: str, new: Certificate, reason: str,
+                   actor: Actor) -> None:
+    """Mark the premises' other open certificates of this kind as replaced by new."""
+    for old in db.session.scalars(select(Certificate).where(
+            Certificate.premises_id == premises_id, Certificate.kind == kind,
+            Certificate.id != new.id, Certificate.superseded_by_id.is_(None),
+            Certificate.revoked_at.is_(None))):
+        _supersede(old, new, reason, actor)
+    db.session.flush()
 
 
 def revoke(cert: Certificate, reason: str, actor: Actor) -> None:
@@ -203,6 +162,8 @@ def revoke(cert: Certificate, reason: str, actor: Actor) -> None:
     audit.record(actor, "certificate_revoked", f"Revoked certificate {cert.code}: {reason}",
                  target=cert)
     db.session.flush()
+    if cert.kind == STAFF and cert.premises_id:  # fewer trained staff can suspend one
+        record_changes([cert.premises_id], actor)
 
 
 def reissue(cert: Certificate, *, holder_name: str, reason: str, actor: Actor,
@@ -214,18 +175,17 @@ def reissue(cert: Certificate, *, holder_name: str, reason: str, actor: Actor,
     code = new_code()
     data = CertificateData(
         code=code, kind=cert.kind,
-        title=("Responsible knife sales training certificate" if cert.kind == "staff"
-               else "Premises compliance certificate"),
+        title=TITLES[cert.kind],
         holder_name=holder_name.strip(), business_name=cert.business_name,
         premises_name=cert.premises_name, premises_address=premises.address if premises else None,
-        issued_on=_day(cert.issued_at), expires_on=_day(cert.expires_at),
+        issued_on=day(cert.issued_at), expires_on=day(cert.expires_at),
         verify_url=verify_url(code), lines=tuple(cert.details.get("lines", ())))
     new = store_certificate(cert.kind, data, retailer_id=cert.retailer_id,
                  holder_user_id=cert.holder_user_id, premises_id=cert.premises_id,
                  issued_at=cert.issued_at, expires_at=cert.expires_at, actor=actor,
                  details={k: v for k, v in cert.details.items() if k != "lines"}
                  | {"replaces": cert.code},
-                 completion_id=cert.completion_id)
+                 completion_id=cert.completion_id, visit_id=cert.visit_id)
     _supersede(cert, new, reason, actor)
     db.session.flush()
     return new

@@ -1,12 +1,12 @@
 """The public verify page: no sign-in, rate-limited, every look-up counted."""
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 
-from compliance.certificates import queries, services, verify_bp
+from compliance.audit import Actor
+from compliance.certificates import queries, services, status, verify_bp
 from compliance.certificates.codes import normalise
 from compliance.certificates.forms import VerifyForm
 from compliance.extensions import db, limiter
-from compliance.models import Certificate
 
 
 def _limit() -> str:
@@ -22,30 +22,42 @@ def form():
     return render_template("certificates/verify_form.html", form=form)
 
 
-def _lookup(code: str) -> tuple[Certificate, str, Certificate | None]:
+def _lookup(code: str) -> queries.CertificateView | None:
     canonical = normalise(code)
     cert = services.find_by_code(canonical) if canonical else None
     if cert is None:
-        abort(404)
+        return None
     services.record_verification(cert)
+    if cert.kind == status.PREMISES and cert.premises_id:  # audit a change first seen here
+        status.record_changes([cert.premises_id], Actor(None, request.remote_addr))
     db.session.commit()
-    (_c, status), = queries.with_status([cert])
-    replacement = db.session.get(Certificate, cert.superseded_by_id) \
-        if cert.superseded_by_id else None
-    return cert, status, replacement
+    return queries.describe(cert)
+
+
+def _not_found(code: str):
+    return render_template("certificates/verify_unknown.html", code=code,
+                           well_formed=normalise(code) is not None), 404
 
 
 @verify_bp.route("/<code>.json")
 @limiter.limit(_limit)
 def show_json(code: str):
-    cert, status, replacement = _lookup(code)
+    found = _lookup(code)
+    if found is None:
+        return {"code": code, "status": "not_found",
+                "message": "No certificate has this code. It may not be genuine."}, 404
+    cert = found.cert
     return {
-        "code": cert.code, "status": status, "kind": cert.kind, "holder": cert.holder_name,
+        "code": cert.code, "status": found.status, "kind": cert.kind, "title": found.title,
+        "self_assessed": cert.kind == status.STATEMENT,
+        "verified_by": cert.details.get("agency") if cert.kind == status.PREMISES else None,
+        "visited_at": cert.details.get("visited_at") if cert.kind == status.PREMISES else None,
+        "suspended_reasons": found.reasons, "holder": cert.holder_name,
         "business": cert.business_name, "premises": cert.premises_name,
         "issued_at": cert.issued_at.isoformat(), "expires_at": cert.expires_at.isoformat(),
         "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
         "revoke_reason": cert.revoke_reason,
-        "superseded_by": replacement.code if replacement else None,
+        "superseded_by": found.replacement.code if found.replacement else None,
         "sha256": cert.sha256,
     }
 
@@ -53,8 +65,10 @@ def show_json(code: str):
 @verify_bp.route("/<code>")
 @limiter.limit(_limit)
 def show(code: str):
-    cert, status, replacement = _lookup(code)
-    if cert.code != code:
-        return redirect(url_for("verify.show", code=cert.code))
-    return render_template("certificates/verify.html", cert=cert, status=status,
-                           replacement=replacement)
+    found = _lookup(code)
+    if found is None:
+        return _not_found(code)
+    if found.cert.code != code:
+        return redirect(url_for("verify.show", code=found.cert.code))
+    return render_template("certificates/verify.html", found=found, cert=found.cert,
+                           status=found.status)

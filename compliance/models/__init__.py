@@ -9,7 +9,7 @@ from compliance.models.assessments import (
 )
 from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
-from compliance.models.certificates import Certificate
+from compliance.models.certificates import Certificate, VerificationRequest
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
 from compliance.models.tokens import Invitation, PasswordReset
@@ -29,5 +29,5 @@ __all__ = [
     "Refusal", "RefusalSignOff", "TestPurchase", "Visit", "VisitChange", "VisitFinding",
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
-    "Source", "TrainingCompletion", "TrainingModule", "User",
+    "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.models.base import Base, UTCDateTime, str200, utcnow
@@ -16,7 +16,9 @@ class Certificate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
-    kind: Mapped[str] = mapped_column(String(10), index=True)  # staff | premises
+    # staff: training; statement: a business's own self-assessment statement; premises: a
+    # premises certificate verified by an officer's visit.
+    kind: Mapped[str] = mapped_column(String(10), index=True)
     holder_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     retailer_id: Mapped[int] = mapped_column(ForeignKey("retailers.id"), index=True)
     premises_id: Mapped[int | None] = mapped_column(ForeignKey("premises.id"), index=True)
@@ -39,5 +41,27 @@ class Certificate(Base):
     expired_marked_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     verifications: Mapped[int] = mapped_column(default=0)
+    # A verified premises certificate: the officer's visit it rests on.
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    # The unmet conditions last seen (None: none), so each change of status is audited once.
+    suspended_reason: Mapped[str | None] = mapped_column(Text)
 
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id], lazy="raise")
+
+
+class VerificationRequest(Base):
+    """A manager asks for an officer's verification visit; it shows on officers' priorities."""
+
+    __tablename__ = "verification_requests"
+    # One open request per premises, enforced by the database.
+    __table_args__ = (Index("uq_verification_requests_one_open", "premises_id", unique=True,
+                            sqlite_where=text("resolved_at IS NULL"),
+                            postgresql_where=text("resolved_at IS NULL")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    premises_id: Mapped[int] = mapped_column(ForeignKey("premises.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.models.base import Base, TimestampMixin, UTCDateTime, utcnow
@@ -44,6 +44,11 @@ class Question(TimestampMixin, Base):
 
 class QuizAttempt(Base):
     __tablename__ = "quiz_attempts"
+    # One open attempt per person, enforced by the database: concurrent starts cannot open a
+    # second attempt to fail on purpose and learn the answers.
+    __table_args__ = (Index("uq_quiz_attempts_one_open", "user_id", unique=True,
+                            sqlite_where=text("submitted_at IS NULL"),
+                            postgresql_where=text("submitted_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

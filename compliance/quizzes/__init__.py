@@ -1,4 +1,5 @@
-"""The quiz: question bank management for admins (attempts are in training routes)."""
+"""The question bank: admins add, edit, retire, import and export questions (taking the
+quiz is `compliance.quiz`)."""
 
 from flask import Blueprint
 

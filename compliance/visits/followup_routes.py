@@ -14,6 +14,7 @@ from compliance.auth.permissions import (
 from compliance.extensions import db
 from compliance.mail import get_mailer
 from compliance.models import Retailer, Role
+from compliance.urls import public_url
 from compliance.visits import bp, followups, queries
 from compliance.visits.access import follow_up_or_404, visit_or_404
 from compliance.visits.follow_up_mail import FollowUpMail
@@ -23,8 +24,8 @@ from compliance.web import current_actor
 
 def follow_up_mail() -> FollowUpMail:
     """The app's mailer, and full links to follow-up pages for the emails."""
-    return FollowUpMail(get_mailer(), lambda follow_up_id: url_for(
-        "visits.follow_up", follow_up_id=follow_up_id, _external=True))
+    return FollowUpMail(get_mailer(), lambda follow_up_id: public_url(
+        "visits.follow_up", follow_up_id=follow_up_id))
 
 
 @bp.route("/<int:visit_id>/follow-ups/new", methods=["GET", "POST"])

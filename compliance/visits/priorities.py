@@ -30,6 +30,7 @@ from compliance.models import (
     Visit,
 )
 from compliance.models.base import utcnow
+from compliance.verification.services import open_requests_in
 from compliance.visits import followups
 from compliance.visits.services import unresolved_failures_in
 
@@ -38,7 +39,7 @@ REFUSAL_DAYS = 60
 # How much each reason counts towards a shop's place in the list.
 WEIGHTS = {"failed_test_purchase": 5, "assessment_red": 3, "assessment_overdue": 3,
            "overdue_follow_ups": 3, "never_visited": 2, "training_expired": 2,
-           "no_refusals": 1}
+           "no_refusals": 1, "verification_requested": 4}
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def premises_scope(user: User):
 
 
 def priority_list(user: User, now: datetime | None = None) -> list[PriorityRow]:
-    """Shops with at least one reason to visit, the most pressing first (seven queries)."""
+    """Shops with at least one reason to visit, the most pressing first (eight queries)."""
     now = now or utcnow()
     scope = premises_scope(user)
     premises = db.session.scalars(select(Premises).options(
@@ -93,11 +94,15 @@ def priority_list(user: User, now: datetime | None = None) -> list[PriorityRow]:
         Refusal.premises_id.in_(scope),
         Refusal.occurred_at >= now - timedelta(days=REFUSAL_DAYS)).distinct()))
     overdue = followups.overdue_counts(scope)
+    requested = open_requests_in(scope)
     rows = []
     for shop in premises:
         reasons = _reasons(shop, now, shop.id in failed, assessments.get(shop.id),
                            expired.get(shop.id, 0), shop.id in refused,
                            overdue.get(shop.id, 0), shop.id in last_visits)
+        if shop.id in requested:
+            reasons.append(Reason("verification_requested", _l(
+                "Verification visit requested: %(reason)s", reason=requested[shop.id])))
         if reasons:
             rows.append(PriorityRow(shop, reasons, last_visits.get(shop.id)))
     rows.sort(key=lambda r: (-r.score, r.last_visit is not None,

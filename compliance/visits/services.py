@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from compliance import audit
 from compliance.audit import Actor
+from compliance.certificates.status import record_changes
 from compliance.extensions import db
 from compliance.models import (
     Premises,
@@ -218,6 +219,7 @@ def submit_visit(visit: Visit, lock_version: int, actor: Actor, *,
                                                    "visit_id": visit.id})
     flush_visit()
     clear_earlier_failures(visit, actor)
+    record_changes([visit.premises_id], actor)  # a failed (or cleared) test purchase
     if mail is not None:
         send_raised(mail, db.session.get_one(Premises, visit.premises_id),
                     [f for f in visit.follow_ups if f.is_open])

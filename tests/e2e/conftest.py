@@ -86,6 +86,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         load_demo_certificates,
         load_demo_data,
         load_demo_training,
+        load_demo_verification,
         load_demo_visits,
     )
     from compliance.extensions import db
@@ -101,6 +102,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         load_demo_assessments()  # self-assessments (green, red, a draft) and a refusals register
         load_demo_certificates()  # every certificate status, for the verify journey
         load_demo_visits()  # Operation Sceptre visits, a failed test purchase, a follow-up
+        load_demo_verification()  # verified, suspended and self-assessed premises records
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -108,6 +110,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # A fresh instance, served with no app context pushed, so requests never share `g`.
     app = create_app(settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Printed and emailed links point where this server really listens.
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     LIVE.update(app=app, db_file=db_file)  # added: see the live_app and live_db_file fixtures

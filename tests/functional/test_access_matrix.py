@@ -56,6 +56,8 @@ ROUTES = {
     "/certificates/premises/{premises}": (302, 403, 200, 403, 403, 200),
     "/certificates/{cert}/revoke": (302, 403, 403, 403, 200, 200),
     "/certificates/{cert}/correct": (302, 403, 403, 403, 403, 200),
+    "/verification/visits/{visit}": (302, 403, 403, 403, 200, 200),
+    "/verification/premises/{premises}/request": (302, 403, 200, 403, 403, 200),
     "/verify": (200, 200, 200, 200, 200, 200),
     "/verify/{cert}": (200, 200, 200, 200, 200, 200),
     "/verify/{cert}.json": (200, 200, 200, 200, 200, 200),
@@ -120,9 +122,13 @@ POSTS = {
     "/admin/users/new": (302, 403, 403, 403, 403, 200),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),
-    "/certificates/premises/{premises}": (302, 403, 200, 403, 403, 200),
+    # A self-assessment statement is issued (the premises has a submitted self-assessment).
+    "/certificates/premises/{premises}": (302, 403, 302, 403, 403, 302),
     "/certificates/{cert}/revoke": (302, 403, 403, 403, 200, 200),
     "/certificates/{cert}/correct": (302, 403, 403, 403, 403, 200),
+    # Officers (of the visit's agency) and admins only; here the conditions are not met.
+    "/verification/visits/{visit}": (302, 403, 403, 403, 200, 200),
+    "/verification/premises/{premises}/request": (302, 403, 200, 403, 403, 200),
     "/admin/questions/new": (302, 403, 403, 403, 403, 200),
     "/admin/questions/{question}/retire": (302, 403, 403, 403, 403, 302),
     "/admin/questions/import": (302, 403, 403, 403, 403, 200),

@@ -32,8 +32,18 @@ def test_demo_prepares_idempotently(tmp_path, monkeypatch):
     assert "staff@example.com" in result.output and "demo-password-2026" in result.output
     engine = create_engine(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 5
-        assert conn.execute(text("SELECT count(*) FROM training_completions")).scalar() == 1
+        # The five demo sign-ins, and two people at Riverside Cutlery (no published password).
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 7
+        assert conn.execute(text("SELECT count(*) FROM training_completions")).scalar() == 2
+        # A self-assessment statement, a verified premises certificate and a suspended one.
+        premises_records = conn.execute(text(
+            "SELECT c.kind, p.name, c.suspended_reason IS NOT NULL FROM certificates c "
+            "JOIN premises p ON p.id = c.premises_id WHERE c.kind != 'staff' "
+            "ORDER BY c.kind, p.name")).all()
+        assert premises_records == [
+            ("premises", "Demo Hardware High Street", True),
+            ("premises", "Riverside Cutlery Market Square", False),
+            ("statement", "Demo Hardware High Street", False)]
         assert conn.execute(text("SELECT count(*) FROM training_modules")).scalar() >= 10
         # Demo Hardware, and the shops in the demo visits (one not registered yet).
         assert conn.execute(text("SELECT count(*) FROM retailers")).scalar() == 4

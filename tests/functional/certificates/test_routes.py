@@ -30,7 +30,7 @@ from tests.factories import PremisesFactory, UserFactory
 
 
 def verify_url(code: str) -> str:
-    return f"http://localhost/verify/{code}"
+    return f"https://portal.example.org/verify/{code}"
 
 
 def completion_for(user, days_left: int = 365) -> TrainingCompletion:
@@ -106,8 +106,14 @@ def test_typed_codes_are_forgiving_and_bad_codes_explained(client, shop):
                                                if cert.code[-1] != "Z" else cert.code[:-1] + "Y"})
     assert "check each character" in typo.text and "govuk-error-summary" in typo.text
     unknown = client.get("/verify/KSC-2345-6789-ABC8")
-    assert unknown.status_code == 404 and "Page not found" in unknown.text
-    assert client.get("/verify/KSC-2345-6789-ABC8.json").status_code == 404
+    assert unknown.status_code == 404 and "Page not found" not in unknown.text
+    assert "No certificate has this code" in unknown.text
+    assert "may not be genuine" in unknown.text and "101" in unknown.text
+    assert "is in the form we print" in unknown.text
+    garbled = client.get("/verify/not-a-code")
+    assert garbled.status_code == 404 and "This is not a code we print" in garbled.text
+    missing = client.get("/verify/KSC-2345-6789-ABC8.json")
+    assert missing.status_code == 404 and missing.json["status"] == "not_found"
 
 
 def test_revoked_expired_and_superseded_show_at_once(client, login_as, shop, people):
@@ -174,38 +180,47 @@ def failed_test_purchase(premises, officer) -> TestPurchase:
     return purchase
 
 
-def test_manager_is_told_exactly_which_conditions_are_unmet(client, login_as, shop, people):
+def test_manager_issues_a_self_assessment_statement_never_a_verified_certificate(
+        client, login_as, shop, people):
     premises, manager, staff = shop
     login_as(manager)
     page = client.get(f"/certificates/premises/{premises.id}")
-    assert "No self-assessment has been submitted" in page.text
+    assert "Submit a self-assessment for these premises first" in page.text
     assert "0 of 1 active staff hold a current training certificate" in page.text
-    client.post(f"/certificates/premises/{premises.id}")
+    refused = client.post(f"/certificates/premises/{premises.id}")
+    assert "govuk-error-summary" in refused.text
     assert db.session.scalar(select(Certificate)) is None
+
     make_green(premises)
-    staff_certificate(staff)
     failed_test_purchase(premises, people["officer"])
     page = client.get(f"/certificates/premises/{premises.id}")
-    assert "failed test purchase that has not been resolved" in page.text
-    assert "self-assessment" not in page.text.split("Not yet")[1]
-
-
-def test_premises_certificate_is_issued_then_suspended_and_restored(client, login_as, shop,
-                                                                   people):
-    premises, manager, staff = shop
-    make_green(premises)
-    staff_certificate(staff)
-    login_as(manager)
+    assert "A failed test purchase at these premises has not been resolved" in page.text
     response = client.post(f"/certificates/premises/{premises.id}", follow_redirects=True)
-    cert = db.session.scalar(select(Certificate).where(Certificate.kind == "premises"))
-    assert cert.code in response.text and cert.premises_name == "Market Street"
-    assert client.get(f"/verify/{cert.code}.json").json["status"] == "valid"
-    purchase = failed_test_purchase(premises, people["officer"])
-    page = client.get(f"/verify/{cert.code}")
-    assert "This certificate is suspended" in page.text
-    purchase.resolved_at = utcnow()
-    db.session.flush()
-    assert client.get(f"/verify/{cert.code}.json").json["status"] == "valid"
+    statement = db.session.scalar(select(Certificate))
+    assert statement.kind == "statement" and statement.code in response.text
+    # Whatever a manager does, no verified premises certificate comes of it.
+    assert db.session.scalar(select(Certificate).where(Certificate.kind == "premises")) is None
+
+    public = client.get(f"/verify/{statement.code}")
+    assert "This statement is valid" in public.text
+    assert "Self-assessed by the business, not inspected." in public.text
+    assert "not a police or trading standards certificate" in public.text
+    assert "Verified by" not in public.text and "Premises compliance" not in public.text
+    data = client.get(f"/verify/{statement.code}.json").json
+    assert (data["kind"], data["self_assessed"], data["verified_by"]) == (
+        "statement", True, None)
+    text = pdf_text(statement)
+    assert "Self-assessed by the business, not inspected" in text
+    assert "partnership service" not in text and "This certifies that" not in text
+    assert "green rating" in text and "0 of 1 active staff" in text
+
+
+def pdf_text(cert: Certificate) -> str:
+    from pypdf import PdfReader
+
+    db.session.refresh(cert)
+    return " ".join(" ".join(page.extract_text().split())
+                    for page in PdfReader(io.BytesIO(cert.pdf)).pages)
 
 
 def test_manager_downloads_every_certificate_as_a_zip_with_an_index(client, login_as, shop):

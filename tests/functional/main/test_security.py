@@ -100,16 +100,27 @@ def test_healthz_against_an_unreachable_database():
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_BASE_URL"])
 def test_production_refuses_to_start_without_settings(monkeypatch, missing):
     from compliance import ConfigurationError, create_app
 
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    settings = {"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    for name in ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = {"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "PUBLIC_BASE_URL": "https://portal.example.org"}
     settings[missing] = None
     with pytest.raises(ConfigurationError):
         create_app(settings)
+
+
+@pytest.mark.parametrize("bad", ["portal.example.org", "ftp://portal.example.org", "https://",
+                                 "https://portal.example.org/?next=x", "javascript:alert(1)"])
+def test_public_base_url_must_be_an_http_address(monkeypatch, bad):
+    from compliance import ConfigurationError, create_app
+
+    with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL"):
+        create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "PUBLIC_BASE_URL": bad})
 
 
 def test_database_url_from_the_environment(monkeypatch):
@@ -117,7 +128,9 @@ def test_database_url_from_the_environment(monkeypatch):
 
     monkeypatch.setenv("SECRET_KEY", "from-env")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.org/")
     app = create_app()
+    assert app.config["PUBLIC_BASE_URL"] == "https://portal.example.org"
     assert app.config["SECRET_KEY"] == "from-env"
     assert database_uri("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     with app.app_context():

@@ -64,8 +64,9 @@ def answer_all(client, attempt, right: bool, start: int = 1) -> None:
         question = db.session.get(Question, a.question_id)
         correct = sorted(question.correct_indexes)
         wrong = [i for i in range(len(question.options)) if i not in correct][:1]
-        client.post(f"/training/quiz/{attempt.id}/{a.position}",
-                    data={"answer": correct if right else wrong})
+        # Form values are positions in this attempt's shuffled order, not bank indexes.
+        shown = [a.option_order.index(i) for i in (correct if right else wrong)]
+        client.post(f"/training/quiz/{attempt.id}/{a.position}", data={"answer": shown})
 
 
 def test_module_page_shows_content_sources_and_review_date(client, content, learner):
@@ -138,7 +139,9 @@ def test_full_journey_fail_cool_off_retry_pass(app, client, content, learner, mo
     answer_all(client, attempt, right=False, start=6)
     result = client.post(f"/training/quiz/{attempt.id}/check", follow_redirects=True)
     assert "You did not pass this time" in result.text
-    assert "Right answer:" in result.text and esc(question.explanation) in result.text
+    # Which questions were wrong, why, and what to read again; not the right options.
+    assert "Right answer:" not in result.text and esc(question.explanation) in result.text
+    assert f'href="/training/modules/{question.module_slug}"' in result.text
     assert db.session.scalar(select(TrainingCompletion)) is None
 
     # Cooling off: no new attempt until it ends.
@@ -154,6 +157,7 @@ def test_full_journey_fail_cool_off_retry_pass(app, client, content, learner, mo
     answer_all(client, retry, right=True)
     passed = client.post(f"/training/quiz/{retry.id}/check", follow_redirects=True)
     assert "You passed" in passed.text and "15 out of 15" in passed.text
+    assert passed.text.count(">Right<") == 15  # the full review after a pass
     completion = db.session.scalar(select(TrainingCompletion))
     assert completion.attempt_id == retry.id and completion.score_percent == 100
     assert timedelta(days=364) < completion.expires_at - completion.completed_at <= timedelta(

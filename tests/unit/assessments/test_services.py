@@ -134,7 +134,7 @@ def test_training_evidence_counts_active_staff_with_a_current_pass(shop):
     for user, expires in ((staff[0], 200), (staff[1], 10), (staff[2], -1), (gone, 100),
                           (elsewhere, 100), (staff[0], 300)):
         attempt = QuizAttempt(user_id=user.id, jurisdiction="england-wales", total=1,
-                              pass_mark=80)
+                              pass_mark=80, submitted_at=utcnow(), score=1, passed=True)
         db.session.add(attempt)
         db.session.flush()
         db.session.add(TrainingCompletion(user_id=user.id, attempt_id=attempt.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -35,8 +35,14 @@ def score(answers: Sequence[tuple[frozenset[int] | None, frozenset[int]]],
     return Result(right, total, percent, passed)
 
 
-def draw(pool: Sequence[tuple[str, T]], n: int, rng: random.Random) -> list[T]:
-    """Pick n items from (module, item) pairs, every module represented where possible."""
+def draw(pool: Sequence[tuple[str, T]], n: int, rng: random.Random,
+         prefer_not: Collection[T] = ()) -> list[T]:
+    """Pick n items from (module, item) pairs, every module represented where possible.
+
+    Items in `prefer_not` (questions the learner has just seen) are drawn only when the pool
+    has too few others.
+    """
+    avoid = set(prefer_not)
     by_module: dict[str, list[T]] = defaultdict(list)
     for module, item in pool:
         by_module[module].append(item)
@@ -44,9 +50,14 @@ def draw(pool: Sequence[tuple[str, T]], n: int, rng: random.Random) -> list[T]:
     rng.shuffle(modules)
     chosen: list[T] = []
     for module in modules[:n]:
-        chosen.append(rng.choice(by_module[module]))
+        items = by_module[module]
+        chosen.append(rng.choice([i for i in items if i not in avoid] or items))
     rest = [item for _m, item in pool if item not in chosen]
-    chosen += rng.sample(rest, min(n - len(chosen), len(rest)))
+    fresh = [item for item in rest if item not in avoid]
+    picked = rng.sample(fresh, min(n - len(chosen), len(fresh)))
+    stale = [item for item in rest if item in avoid]
+    picked += rng.sample(stale, min(n - len(chosen) - len(picked), len(stale)))
+    chosen += picked
     rng.shuffle(chosen)
     return chosen
 

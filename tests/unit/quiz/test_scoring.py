@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from compliance.quizzes.scoring import draw, is_correct, score, shuffled_order
+from compliance.quiz.scoring import draw, is_correct, score, shuffled_order
 
 F = frozenset
 

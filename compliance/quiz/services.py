@@ -8,14 +8,22 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
-from compliance.models import AttemptAnswer, Question, QuizAttempt, TrainingCompletion, User
+from compliance.models import (
+    AttemptAnswer,
+    Question,
+    QuizAttempt,
+    TrainingCompletion,
+    TrainingModule,
+    User,
+)
 from compliance.models.base import utcnow
-from compliance.quizzes import scoring
+from compliance.quiz import scoring
 from compliance.training import services as training
 
 
@@ -80,8 +88,27 @@ def quiz_state(user: User) -> QuizState:
     return QuizState("ready", last, completion)
 
 
+def _lock_person(user: User) -> None:
+    """Serialise one person's quiz starts and submissions (a row lock on PostgreSQL).
+
+    The database also allows only one open attempt per person (a partial unique index), so a
+    race that gets past this still cannot open a second attempt.
+    """
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+
+
+def _recent_question_keys(user: User) -> set[str]:
+    last = select(QuizAttempt.id).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.submitted_at.is_not(None)).order_by(
+        QuizAttempt.submitted_at.desc()).limit(1).scalar_subquery()
+    return set(db.session.scalars(select(Question.key).join(
+        AttemptAnswer, AttemptAnswer.question_id == Question.id).where(
+        AttemptAnswer.attempt_id == last)))
+
+
 def start_attempt(user: User, actor: Actor, rng: random.Random | None = None) -> QuizAttempt:
     """Begin an attempt (or return the one already open: a double click starts nothing new)."""
+    _lock_person(user)
     state = quiz_state(user)
     if state.status == "in_progress":
         return state.attempt  # type: ignore[return-value]
@@ -94,11 +121,17 @@ def start_attempt(user: User, actor: Actor, rng: random.Random | None = None) ->
     pool = [(q.module_slug, q) for q in db.session.scalars(
         select(Question).where(Question.is_current, Question.retired_at.is_(None))
         .order_by(Question.key)) if jurisdiction.value in q.jurisdictions]
-    questions = scoring.draw(pool, int(current_app.config["QUIZ_LENGTH"]), rng)
+    recent = _recent_question_keys(user)
+    questions = scoring.draw(pool, int(current_app.config["QUIZ_LENGTH"]), rng,
+                             prefer_not=[q for _m, q in pool if q.key in recent])
     attempt = QuizAttempt(user_id=user.id, jurisdiction=jurisdiction.value, total=len(questions),
                           pass_mark=int(current_app.config["QUIZ_PASS_MARK"]))
-    db.session.add(attempt)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:  # another request opened one first: use theirs
+        return db.session.scalars(select(QuizAttempt).where(
+            QuizAttempt.user_id == user.id, QuizAttempt.submitted_at.is_(None))).one()
     for position, question in enumerate(questions, start=1):
         db.session.add(AttemptAnswer(attempt_id=attempt.id, position=position,
                                      question_id=question.id,
@@ -122,14 +155,22 @@ def answer_at(attempt: QuizAttempt, position: int) -> AttemptAnswer | None:
     return next((a for a in attempt.answers if a.position == position), None)
 
 
-def save_answer(attempt: QuizAttempt, answer: AttemptAnswer, chosen: list[int]) -> None:
-    """Save one answer as it is given, so nothing is lost if the browser closes."""
+def shown_positions(answer: AttemptAnswer) -> list[int]:
+    """The positions on the page of the options this answer chose (form values)."""
+    return [answer.option_order.index(i) for i in answer.chosen or []]
+
+
+def save_answer(attempt: QuizAttempt, answer: AttemptAnswer, positions: list[int]) -> None:
+    """Save one answer as it is given, so nothing is lost if the browser closes.
+
+    `positions` are places in this attempt's shuffled order; they are mapped to the bank's
+    options here, on the server.
+    """
     if attempt.submitted_at is not None:
         raise AttemptClosed
-    valid = set(range(len(answer.question.options)))
-    if not chosen or not set(chosen) <= valid:
+    if not positions or not set(positions) <= set(range(len(answer.option_order))):
         raise ValueError("chosen options out of range")
-    answer.chosen = sorted(set(chosen))
+    answer.chosen = sorted({answer.option_order[p] for p in positions})
     answer.answered_at = utcnow()
     db.session.flush()
 
@@ -139,8 +180,14 @@ def first_unanswered(attempt: QuizAttempt) -> int | None:
 
 
 def submit_attempt(attempt: QuizAttempt, actor: Actor) -> scoring.Result:
-    """Score the attempt; a pass records a training completion valid for 12 months."""
-    if attempt.submitted_at is not None:
+    """Score the attempt; a pass records a training completion valid for 12 months.
+
+    Submitting twice (a double tap, a retry, concurrent posts) scores once: the attempt row is
+    locked and re-read, and the database allows one completion per attempt.
+    """
+    submitted = db.session.execute(select(QuizAttempt.submitted_at).where(
+        QuizAttempt.id == attempt.id).with_for_update()).scalar_one()
+    if attempt.submitted_at is not None or submitted is not None:
         raise AttemptClosed
     missing = [a.position for a in attempt.answers if a.chosen is None]
     if missing:
@@ -151,13 +198,29 @@ def submit_attempt(attempt: QuizAttempt, actor: Actor) -> scoring.Result:
         answer.correct = scoring.is_correct(chosen, correct)
     now = utcnow()
     attempt.submitted_at, attempt.score, attempt.passed = now, result.score, result.passed
-    if result.passed:
-        days = int(current_app.config["TRAINING_VALID_DAYS"])
-        db.session.add(TrainingCompletion(user_id=attempt.user_id, attempt_id=attempt.id,
-                                          completed_at=now, expires_at=now + timedelta(days=days),
-                                          score_percent=result.percent))
+    try:
+        with db.session.begin_nested():
+            if result.passed:
+                days = int(current_app.config["TRAINING_VALID_DAYS"])
+                db.session.add(TrainingCompletion(
+                    user_id=attempt.user_id, attempt_id=attempt.id, completed_at=now,
+                    expires_at=now + timedelta(days=days), score_percent=result.percent))
+    except IntegrityError as exc:  # another request recorded this pass first
+        raise AttemptClosed from exc
     audit.record(actor, "quiz_submitted",
                  f"Submitted quiz attempt {attempt.id}: {result.score}/{result.total}, "
                  f"{'passed' if result.passed else 'not passed'}", target=attempt)
     db.session.flush()
     return result
+
+
+def show_right_answers(attempt: QuizAttempt) -> bool:
+    """After a pass, the full review; after a fail, the right options stay hidden (the same
+    questions can come back) unless the service chooses Moodle's "show right answers"."""
+    return bool(attempt.passed) or bool(current_app.config["QUIZ_SHOW_RIGHT_ANSWERS_ON_FAIL"])
+
+
+def module_titles(slugs: set[str]) -> dict[str, str]:
+    """Current module titles by slug, for the result page's "read again" links."""
+    return dict(db.session.execute(select(TrainingModule.slug, TrainingModule.title).where(
+        TrainingModule.is_current, TrainingModule.slug.in_(slugs))).all())

@@ -1,0 +1,155 @@
+"""A certificate's status, live: valid, suspended (with reasons), expired, revoked, replaced.
+
+A verified premises certificate holds only while its conditions hold: the latest
+self-assessment is green, enough active staff hold current training, and no failed test
+purchase is unresolved. Status is worked out when it is shown, so it is never stale; the last
+status seen is kept on the certificate so that each change is written to the audit log once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.extensions import db
+from compliance.models import Assessment, Certificate, Role, User
+from compliance.models.base import utcnow
+
+VALID, EXPIRED, REVOKED, SUSPENDED, SUPERSEDED = (
+    "valid", "expired", "revoked", "suspended", "superseded")
+STAFF, STATEMENT, PREMISES = "staff", "statement", "premises"
+# What each kind is called on the PDF and the verify page.
+TITLES = {STAFF: "Responsible knife sales training certificate",
+          STATEMENT: "Self-assessment statement",
+          PREMISES: "Verified premises certificate"}
+
+
+def day(value: datetime) -> str:
+    return value.strftime("%-d %B %Y")
+
+
+@dataclass(frozen=True)
+class PremisesConditions:
+    """What a verified premises certificate depends on, for one premises."""
+
+    rating: str | None = None
+    assessed_at: datetime | None = None
+    trained: int = 0
+    staff: int = 0
+    failed_test_purchase: bool = False
+
+    def unmet(self, share: int) -> list[str]:
+        """The conditions not met, in plain words (empty when all hold)."""
+        reasons = []
+        if self.rating is None or self.assessed_at is None:
+            reasons.append("No self-assessment has been submitted for these premises.")
+        elif self.rating != "green":
+            reasons.append(f"The latest self-assessment ({day(self.assessed_at)}) is rated "
+                           f"{self.rating}; it needs to be green.")
+        if not self.staff:
+            reasons.append("No active staff are recorded at these premises.")
+        elif self.trained * 100 < share * self.staff:
+            reasons.append(f"{self.trained} of {self.staff} active staff hold a current "
+                           f"training certificate; at least {share}% must.")
+        if self.failed_test_purchase:
+            reasons.append("A failed test purchase at these premises has not been resolved.")
+        return reasons
+
+
+def trained_share() -> int:
+    return int(current_app.config["PREMISES_CERT_TRAINED_SHARE"])
+
+
+def premises_conditions(premises_ids: Iterable[int],
+                        now: datetime | None = None) -> dict[int, PremisesConditions]:
+    """Conditions for many premises in four queries, however many there are."""
+    from compliance.visits.services import premises_with_unresolved_failed_test_purchase
+
+    ids = sorted(set(premises_ids))
+    if not ids:
+        return {}
+    now = now or utcnow()
+    latest = (select(Assessment.premises_id, func.max(Assessment.submitted_at).label("at"))
+              .where(Assessment.status == "submitted", Assessment.premises_id.in_(ids))
+              .group_by(Assessment.premises_id).subquery())
+    ratings = {p: (rating, at) for p, rating, at in db.session.execute(
+        select(Assessment.premises_id, Assessment.rating, Assessment.submitted_at).join(
+            latest, and_(Assessment.premises_id == latest.c.premises_id,
+                         Assessment.submitted_at == latest.c.at)))}
+    active_staff = (User.premises_id.in_(ids), User.role == Role.STAFF, User.active.is_(True))
+    staff = dict(db.session.execute(select(User.premises_id, func.count(User.id))
+                                    .where(*active_staff).group_by(User.premises_id)).all())
+    trained = dict(db.session.execute(
+        select(User.premises_id, func.count(func.distinct(User.id)))
+        .join(Certificate, Certificate.holder_user_id == User.id)
+        .where(*active_staff, Certificate.kind == STAFF, Certificate.revoked_at.is_(None),
+               Certificate.superseded_by_id.is_(None), Certificate.expires_at > now)
+        .group_by(User.premises_id)).all())
+    failed = premises_with_unresolved_failed_test_purchase(ids)
+    return {p: PremisesConditions(*ratings.get(p, (None, None)), trained=trained.get(p, 0),
+                                  staff=staff.get(p, 0), failed_test_purchase=p in failed)
+            for p in ids}
+
+
+def suspension_reasons(certs: Iterable[Certificate],
+                       now: datetime | None = None) -> dict[int, list[str]]:
+    """Unmet conditions by premises id, for the verified premises certificates among certs."""
+    ids = [c.premises_id for c in certs if c.kind == PREMISES and c.premises_id]
+    share = trained_share()
+    return {p: conditions.unmet(share)
+            for p, conditions in premises_conditions(ids, now).items()}
+
+
+def status_of(cert: Certificate, reasons: Mapping[int, list[str]],
+              now: datetime | None = None) -> str:
+    now = now or utcnow()
+    if cert.superseded_by_id is not None:
+        return SUPERSEDED
+    if cert.revoked_at is not None:
+        return REVOKED
+    if cert.expires_at <= now:
+        return EXPIRED
+    if cert.kind == PREMISES and reasons.get(cert.premises_id or 0):
+        return SUSPENDED
+    return VALID
+
+
+def record_changes(premises_ids: Iterable[int], actor: Actor,
+                   now: datetime | None = None) -> int:
+    """Audit each verified certificate of these premises whose status changed since last seen.
+
+    Called after anything that can change a condition (a self-assessment, a visit, training,
+    staff leaving) and by the daily job, which catches training that simply runs out.
+    """
+    ids = sorted(set(premises_ids))
+    if not ids:
+        return 0
+    now = now or utcnow()
+    certs = list(db.session.scalars(select(Certificate).where(
+        Certificate.kind == PREMISES, Certificate.premises_id.in_(ids),
+        Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
+        Certificate.expires_at > now)))
+    reasons = suspension_reasons(certs, now)
+    changed = 0
+    for cert in certs:
+        now_reason = " ".join(reasons.get(cert.premises_id or 0, [])) or None
+        if now_reason == cert.suspended_reason:
+            continue
+        if now_reason:
+            audit.record(actor, "certificate_suspended",
+                         f"Certificate {cert.code} suspended: {now_reason}", target=cert)
+        else:
+            audit.record(actor, "certificate_reinstated",
+                         f"Certificate {cert.code} valid again: every condition is met",
+                         target=cert)
+        cert.suspended_reason = now_reason
+        changed += 1
+    db.session.flush()
+    return changed
+
