@@ -125,6 +125,9 @@ def register_templates(app: Flask) -> None:
         }),
     ])
     WTFormsHelpers(app)
+    from compliance.urls import public_url
+
+    app.add_template_global(public_url, "public_url")  # printed addresses, never the Host header
     from compliance.navigation import register_navigation
 
     register_navigation(app)

@@ -23,6 +23,8 @@ T = TypeVar("T")
 
 def run_concurrently(count: int, work: Callable[[int], T], timeout: float = 60) -> list[T]:
     """Run work(0..count-1) in threads released together by a barrier; re-raise any error."""
+    # End the test's own transaction first: on SQLite it would hold the write lock.
+    db.session.commit()
     barrier = threading.Barrier(count)
     results: list = [None] * count
     errors: list[BaseException] = []

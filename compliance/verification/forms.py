@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from compliance.forms import submit
 
@@ -19,6 +19,7 @@ class RequestVisitForm(FlaskForm):
         description=_l("For example: our self-assessment is green and all staff are trained, "
                        "and our insurer asks for an independent check. Officers see this on "
                        "their priority list."),
-        validators=[InputRequired(message=_l("Enter why you want a verification visit")),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired(message=_l("Enter why you want a verification visit")),
                     Length(max=500, message=_l("Reason must be 500 characters or fewer"))])
     submit = submit(_l("Ask for a verification visit"))

@@ -133,7 +133,8 @@ def test_password_reset_journey(client, outbox):
     response = client.post("/auth/password/forgot", data={"email": "Reset.Me@example.com"})
     assert "Check your email" in response.text
     assert len(outbox) == 1 and outbox[0].to == "reset.me@example.com"
-    link = re.search(r"https://portal\.example\.org(/auth/password/reset/\S+)", outbox[0].body).group(1)
+    link = re.search(r"https://portal\.example\.org(/auth/password/reset/\S+)",
+                     outbox[0].body).group(1)
     assert client.get(link).status_code == 200
     weak = client.post(link, data={"password": "password", "confirm": "password"})
     assert "Password must be 12 characters or more" in weak.text
