@@ -110,7 +110,8 @@ def certificates_expire_command() -> None:
 
     report = expire_certificates(get_mailer(), Actor(user=None, ip_address="cli"))
     db.session.commit()
-    click.echo(f"{report.expired} certificates marked expired, {report.reminded} reminders sent")
+    click.echo(f"{report.expired} certificates marked expired, {report.reminded} reminders sent, "
+               f"{report.status_changes} premises certificates changed status")
 
 
 def register_cli(app: Flask) -> None:

@@ -22,6 +22,7 @@ from compliance.certificates.status import (
     PremisesConditions,
     day,
     premises_conditions,
+    record_changes,
     status_of,
     suspension_reasons,
     trained_share,
@@ -138,6 +139,7 @@ def business_bundle(retailer_id: int) -> bytes:
 class ExpiryReport:
     expired: int
     reminded: int
+    status_changes: int = 0
 
 
 def _recipients(cert: Certificate, managers: dict[int, list[User]],
@@ -178,4 +180,8 @@ def expire_certificates(mailer: Mailer, actor: Actor, now: datetime | None = Non
                                     "Renew it before then to keep your records current.\n")))
         cert.reminder_sent_at = now
     db.session.flush()
-    return ExpiryReport(len(expired), len(due))
+    # Conditions that lapse with time alone (training running out) are audited here daily.
+    verified = db.session.scalars(select(Certificate.premises_id).where(
+        *open_, Certificate.kind == PREMISES, Certificate.expires_at > now).distinct())
+    changes = record_changes([p for p in verified if p], actor, now)
+    return ExpiryReport(len(expired), len(due), changes)

@@ -113,7 +113,7 @@ def issue_verified_certificate(visit: Visit, *, actor: Actor,
         details={"agency": agency, "visited_at": visited_at.isoformat(),
                  "trained": conditions.trained, "staff": conditions.staff})
     supersede_open(premises_id=premises.id, kind=PREMISES, new=cert,
-                   reason="Verified again after a later visit", actor=actor)
+                   reason="Verified again", actor=actor)
     resolve_requests(premises.id, visit, actor)
     return cert
 

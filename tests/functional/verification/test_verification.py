@@ -213,3 +213,16 @@ def test_the_database_allows_one_open_request_per_premises(shop):
     verification.request_visit(shop["premises"], "First", actor)
     with pytest.raises(verification.AlreadyRequested):
         verification.request_visit(shop["premises"], "Second", actor)
+
+
+def test_the_daily_job_audits_training_that_runs_out(client, login_as, runner, shop):
+    cert = verified(client, login_as, shop)
+    staff_cert = db.session.scalar(select(Certificate).where(
+        Certificate.holder_user_id == shop["staff"].id))
+    staff_cert.expires_at = utcnow() - timedelta(minutes=1)  # time passes; no request sees it
+    db.session.flush()
+    result = runner.invoke(args=["certificates", "expire"])
+    assert "1 premises certificates changed status" in result.output
+    assert audit_actions(cert)[-1] == "certificate_suspended"
+    again = runner.invoke(args=["certificates", "expire"])
+    assert "0 premises certificates changed status" in again.output
