@@ -24,6 +24,7 @@ from compliance.visits.services import (
     VisitConflict,
     VisitDetails,
     VisitOutcome,
+    check_operation_dates,
     clean_text,
     detail_values,
     flush_visit,
@@ -31,6 +32,7 @@ from compliance.visits.services import (
 
 
 def save_details(visit: Visit, details: VisitDetails, edit: Edit, actor: Actor) -> bool:
+    check_operation_dates(details)
     after = detail_values(details)
     changes = _diff({k: getattr(visit, k) for k in after}, after)
     return _save(visit, edit, changes, actor, lambda: _set(visit, after))

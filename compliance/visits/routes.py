@@ -103,9 +103,18 @@ def new():
                                                    form.idempotency_key.data, current_actor())
         except services.KeyInUse:
             abort(400)
-        db.session.commit()
-        return redirect(url_for("visits.checklist", visit_id=visit.id, position=1))
+        except services.OutsideOperation as exc:
+            form.operation.errors.append(_outside(exc.operation))
+        else:
+            db.session.commit()
+            return redirect(url_for("visits.checklist", visit_id=visit.id, position=1))
     return render_template("visits/start.html", form=form, premises=premises)
+
+
+def _outside(operation) -> str:
+    return _("The visit date must be during %(name)s (%(start)s to %(end)s), or choose no "
+             "operation", name=operation.name, start=operation.starts_on.strftime("%-d %B %Y"),
+             end=operation.ends_on.strftime("%-d %B %Y"))
 
 
 def _onwards(visit, draft_next: str) -> str:
@@ -126,6 +135,8 @@ def _save_section(visit, form, save: Callable[[services.Edit], bool], next_url: 
             changed = save(services.Edit(form.lock_version.data, form.reason.data))
         except services.ReasonRequired:
             form.reason.errors.append(_("Enter the reason for the change"))
+        except services.OutsideOperation as exc:
+            form.operation.errors.append(_outside(exc.operation))
         except services.VisitConflict:
             db.session.rollback()
             visit = visit_or_404(visit.id, edit=True)

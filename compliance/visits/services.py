@@ -21,6 +21,7 @@ from compliance.audit import Actor
 from compliance.certificates.status import record_changes
 from compliance.extensions import db
 from compliance.models import (
+    Operation,
     Premises,
     TestPurchase,
     Visit,
@@ -29,6 +30,7 @@ from compliance.models import (
 )
 from compliance.models.base import utcnow
 from compliance.visits.follow_up_mail import FollowUpMail, send_raised
+from compliance.visits.timezone import uk_time
 
 
 class VisitError(Exception):
@@ -41,6 +43,14 @@ class VisitConflict(VisitError):
 
 class ReasonRequired(VisitError):
     """A submitted visit changes only with a reason."""
+
+
+class OutsideOperation(VisitError):
+    """The visit's date falls outside the operation it is assigned to."""
+
+    def __init__(self, operation: Operation) -> None:
+        super().__init__(operation.name)
+        self.operation = operation
 
 
 class KeyInUse(VisitError):
@@ -153,6 +163,7 @@ def start_visit(premises: Premises, details: VisitDetails, key: str,
     """A new draft visit; the same key again (a retry, a double tap) returns the first one."""
     existing = visit_by_key(key)
     if existing is None:
+        check_operation_dates(details)
         visit = Visit(premises_id=premises.id, officer_id=actor.user_id,
                       agency_id=actor.user.agency_id if actor.user else None,
                       idempotency_key=key, status="draft", materials=[],
@@ -250,6 +261,16 @@ def clear_earlier_failures(visit: Visit, actor: Actor) -> list[TestPurchase]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def check_operation_dates(details: VisitDetails) -> None:
+    """A visit counts in an operation's report only if it happened during the operation."""
+    if not details.operation_id or details.visited_at is None:
+        return
+    operation = db.session.get(Operation, details.operation_id)
+    day = uk_time(details.visited_at).date()  # type: ignore[union-attr]
+    if operation is not None and not operation.starts_on <= day <= operation.ends_on:
+        raise OutsideOperation(operation)
 
 
 def detail_values(details: VisitDetails) -> dict[str, Any]:

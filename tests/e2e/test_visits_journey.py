@@ -66,6 +66,10 @@ def start_visit(page, postcode: str, shop: str, visit_type: str, area: str) -> N
     click(page, "link", f"Start a visit to {shop}")
     assert heading(page) == "Start a visit"
     checked(page)
+    # A visit counts in an operation only if it happened during it (16 to 22 November 2026).
+    page.fill("#visit_date-day", "22")
+    page.fill("#visit_date-month", "11")
+    page.fill("#visit_date-year", "2026")
     page.fill("#visit_time", "09:45")
     page.get_by_label(visit_type, exact=True).check()
     page.select_option("#operation", label=f"{OPERATION}: {area}")

@@ -411,3 +411,38 @@ def test_visit_forms_carry_a_csrf_token(app, client, login_as, cast, monkeypatch
     visit = db.session.scalar(select(Visit))
     detail = client.get(f"/visits/{visit.id}").text
     assert detail.count('name="csrf_token"') >= 2  # the submit form and the sign-out form
+
+
+def test_a_visit_must_fall_inside_its_operation(client, login_as, cast):
+    """A 29 November visit cannot count in an operation that ran 16 to 22 November."""
+    operation = OperationFactory(name="Operation Week", starts_on=date(2026, 11, 16),
+                                 ends_on=date(2026, 11, 22))
+    login_as(cast["officer"])
+    shop = cast["shop"]
+    page = client.get(f"/visits/new?premises={shop.id}").text
+    late = start_form(today=date(2026, 11, 29), operation=f"{operation.id}|North")
+    response = client.post(f"/visits/new?premises={shop.id}",
+                           data={**late, "idempotency_key": key_from(page)})
+    assert response.status_code == 200
+    assert ("The visit date must be during Operation Week (16 November 2026 to 22 November "
+            "2026), or choose no operation") in html.unescape(response.text)
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
+    inside = start_form(today=date(2026, 11, 18), operation=f"{operation.id}|North")
+    visit = start_visit(client, shop, **{k: v for k, v in inside.items()
+                                         if k in ("visit_date", "operation")})
+    assert visit.operation_id == operation.id
+
+    # Changing the date of the visit later is held to the same rule.
+    page = client.get(f"/visits/{visit.id}/details").text
+    moved = client.post(f"/visits/{visit.id}/details", data={
+        **start_form(today=date(2026, 11, 29), operation=f"{operation.id}|North"),
+        "lock_version": lock_from(page)})
+    assert "or choose no operation" in moved.text
+    db.session.refresh(visit)
+    assert uk_time_of(visit).date() == date(2026, 11, 18)
+
+
+def uk_time_of(visit):
+    from compliance.visits.timezone import uk_time
+
+    return uk_time(visit.visited_at)
