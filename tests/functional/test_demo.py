@@ -80,12 +80,13 @@ def test_served_demo_gives_each_visitor_their_own_csrf_token(tmp_path):
                             env=_env(tmp_path), stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        deadline = time.monotonic() + 90  # migrating and loading the demo data comes first
+        while time.monotonic() < deadline and proc.poll() is None:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)
                 break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.2)
         tokens = []
         for _ in range(2):
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
