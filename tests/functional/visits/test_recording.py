@@ -336,7 +336,8 @@ def test_changing_details_and_findings_of_a_submitted_visit(client, login_as, ca
 
 def test_the_history_reads_as_people_write_and_stores_the_raw_values(client, login_as, cast,
                                                                     checklist):
-    operation = OperationFactory(name="Operation Sceptre, July 2025", areas=["North"])
+    operation = OperationFactory(name="Operation Sceptre, July 2025", areas=["North"],
+                                 starts_on=date(2025, 6, 30), ends_on=date(2025, 7, 6))
     visit = _submitted_visit(cast, visit_type="engagement", outcome="advice_given",
                              materials=["posters"],
                              visited_at=from_uk(date(2025, 7, 1), time(9, 0)))
