@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlalchemy.orm import undefer
 from compliance import audit
 from compliance.audit import Actor
 from compliance.certificates.services import status_of, suspended_premises
+from compliance.csv_export import csv_text
 from compliance.extensions import db
 from compliance.mail import Email, Mailer
 from compliance.models import Certificate, Role, User
@@ -46,24 +46,25 @@ def with_status(certs: list[Certificate]) -> list[tuple[Certificate, str]]:
     return [(c, status_of(c, suspended, now)) for c in certs]
 
 
+BUNDLE_INDEX_HEADER = ["Code", "Kind", "Holder", "Premises", "Issued", "Expires", "Status",
+                       "SHA-256", "File"]
+
+
 def business_bundle(retailer_id: int) -> bytes:
     """A ZIP of every certificate of a business with an index.csv (codes included)."""
     certs = list(db.session.scalars(select(Certificate).options(undefer(Certificate.pdf))
                                     .where(Certificate.retailer_id == retailer_id)
                                     .order_by(Certificate.issued_at)))
-    index = io.StringIO()
-    writer = csv.writer(index)
-    writer.writerow(["Code", "Kind", "Holder", "Premises", "Issued", "Expires", "Status",
-                     "SHA-256", "File"])
+    index = []
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for cert, status in with_status(certs):
             name = f"certificate-{cert.code}.pdf"
             bundle.writestr(name, cert.pdf)
-            writer.writerow([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
-                             cert.issued_at.date().isoformat(), cert.expires_at.date().isoformat(),
-                             status, cert.sha256, name])
-        bundle.writestr("index.csv", index.getvalue())
+            index.append([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
+                          cert.issued_at.date().isoformat(), cert.expires_at.date().isoformat(),
+                          status, cert.sha256, name])
+        bundle.writestr("index.csv", csv_text(BUNDLE_INDEX_HEADER, index).encode())
     return out.getvalue()
 
 
