@@ -39,7 +39,7 @@ from compliance.visits.history import present_history
 from compliance.visits.labels import template_labels
 from compliance.visits.priorities import priority_list
 from compliance.visits.timezone import uk_datetime_text, uk_time, uk_today
-from compliance.web import current_actor, page_arg
+from compliance.web import current_actor, int_arg, page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
 
@@ -92,7 +92,7 @@ def _details(form) -> services.VisitDetails:
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def new():
-    premises = premises_or_404(request.args.get("premises", type=int) or 0)
+    premises = premises_or_404(int_arg("premises") or 0)
     form = StartVisitForm(data={"idempotency_key": uuid4().hex, "visit_date": uk_today(),
                                 "officers_present": current_user.name}
                           if request.method == "GET" else None)
