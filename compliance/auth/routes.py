@@ -77,7 +77,10 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     form.email_for_check = db.session.get_one(User, reset.user_id).email
     if form.validate_on_submit():
-        services.complete_password_reset(token, form.password.data, current_actor())
+        try:
+            services.complete_password_reset(token, form.password.data, current_actor())
+        except services.InvalidLink:  # used meanwhile by a concurrent request
+            return render_template("auth/link_invalid.html"), 404
         db.session.commit()
         logout_user()
         flash(_("Your password has been changed. Sign in with your new password."), "success")
@@ -96,6 +99,8 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(token, form.password.data, current_actor())
+        except services.InvalidLink:  # accepted meanwhile by a concurrent request
+            return render_template("auth/link_invalid.html", invitation=True), 404
         except services.EmailTaken:
             form.password.errors.append(_("An account already uses this email address. "
                                           "Sign in, or reset your password."))
