@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
-from flask_login import current_user
+from flask import g, request, session
+from flask_login import current_user, login_user
 
 from compliance.audit import Actor
 from compliance.numbers import parse_int
@@ -14,6 +14,14 @@ from compliance.numbers import parse_int
 def current_actor() -> Actor:
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return Actor(user=user, ip_address=request.remote_addr)
+
+
+def start_session(user) -> None:
+    """Sign user in on a fresh session: nothing from before sign-in (the CSRF token
+    included) carries over, so a token or session id planted or seen earlier is useless."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's per-request cache of the token
+    login_user(user)
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -2,7 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from compliance.auth import bp, services
 from compliance.auth.forms import (
@@ -14,7 +14,7 @@ from compliance.auth.forms import (
 from compliance.extensions import db, limiter
 from compliance.mail import get_mailer
 from compliance.models import User
-from compliance.web import current_actor, safe_next
+from compliance.web import current_actor, safe_next, start_session
 
 SIGN_IN_ERROR = ("Enter a correct email address and password. After 10 failed attempts, "
                  "signing in to the account is paused for 15 minutes.")
@@ -40,7 +40,7 @@ def sign_in():
             form.email.errors.append(_(SIGN_IN_ERROR))
         else:
             db.session.commit()
-            login_user(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
     return render_template("auth/sign_in.html", form=form)
 
@@ -106,8 +106,7 @@ def accept_invitation(token: str):
                                           "Sign in, or reset your password."))
         else:
             db.session.commit()
-            logout_user()
-            login_user(user)
+            start_session(user)
             flash(_("Your account has been created"), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -59,6 +59,7 @@ def authenticate(email: str, password: str, actor: Actor) -> User:
         audit.record(actor, "sign_in_failed", "Failed sign-in for an unknown email address")
         raise SignInFailed
     if user.locked_until is not None and user.locked_until > now:
+        verify_password(user.password_hash, password)  # same time as a wrong password
         audit.record(actor, "sign_in_refused_locked", "Sign-in refused: account locked",
                      target=user, user=user)
         raise SignInFailed
@@ -87,7 +88,14 @@ def authenticate(email: str, password: str, actor: Actor) -> User:
 
 
 def sign_out(user: User, actor: Actor) -> None:
+    """End the session on the server: a copy of the session cookie no longer signs anyone in.
+
+    Sessions are signed cookies, so the only server-side record is the account's session
+    version; bumping it ends every session of the account (as a password change does).
+    """
+    user.session_version += 1
     audit.record(actor, "sign_out", "Signed out", target=user, user=user)
+    db.session.flush()
 
 
 def set_password(user: User, password: str) -> None:

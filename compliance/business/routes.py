@@ -2,7 +2,7 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from compliance.assessments.history import latest_submitted
 from compliance.auth.permissions import (
@@ -20,12 +20,12 @@ from compliance.business.forms import (
     PremisesForm,
     RegisterBusinessForm,
 )
-from compliance.extensions import db
+from compliance.extensions import db, limiter
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Invitation, Premises, Retailer, Role, User
 from compliance.visits.premises import InvalidClaimCode
-from compliance.web import current_actor, page_arg
+from compliance.web import current_actor, page_arg, start_session
 
 ALL_ROLES = tuple(Role)
 
@@ -50,6 +50,7 @@ def _premises_or_404(retailer: Retailer, premises_id: int) -> Premises:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -70,7 +71,7 @@ def register():
                                             "your visit summary"))
         else:
             db.session.commit()
-            login_user(manager)
+            start_session(manager)
             flash(_("Your business is registered. You are its manager."), "success")
             return redirect(url_for("business.detail", retailer_id=manager.retailer_id))
     return render_template("business/register.html", form=form)
