@@ -48,6 +48,10 @@ def register_security(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if request.endpoint != "static":
+            # Pages, CSVs, PDFs and ZIPs carry personal data: no copy in any cache, shared or
+            # the browser's (the back button after sign-out included).
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response

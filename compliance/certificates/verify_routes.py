@@ -13,8 +13,12 @@ def _limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
+# The page, its JSON and the form draw on one budget per client, not three.
+_verify_limit = limiter.shared_limit(_limit, scope="verify")
+
+
 @verify_bp.route("", methods=["GET"])
-@limiter.limit(_limit)
+@_verify_limit
 def form():
     form = VerifyForm(formdata=request.args if request.args else None)
     if request.args and form.validate():
@@ -36,7 +40,7 @@ def _lookup(code: str) -> tuple[Certificate, str, Certificate | None]:
 
 
 @verify_bp.route("/<code>.json")
-@limiter.limit(_limit)
+@_verify_limit
 def show_json(code: str):
     cert, status, replacement = _lookup(code)
     return {
@@ -51,7 +55,7 @@ def show_json(code: str):
 
 
 @verify_bp.route("/<code>")
-@limiter.limit(_limit)
+@_verify_limit
 def show(code: str):
     cert, status, replacement = _lookup(code)
     if cert.code != code:

@@ -6,7 +6,7 @@ import pytest
 from compliance.extensions import db
 from compliance.models import Role, VisitChange
 from tests.factories import AgencyFactory, UserFactory
-from tests.visit_factories import OfficerFactory, PurchaseFactory, VisitFactory
+from tests.visit_factories import OfficerFactory, PurchaseFactory
 
 NOTES = "Owner seemed unsure about the law."
 
