@@ -30,6 +30,7 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "20 per minute;100 per hour"
     # Registration tells whether an email address has an account, so it is limited too.
     REGISTRATION_LIMIT = "10 per hour"
+    INVITATION_LIMIT = "60 per hour"  # per signed-in manager or admin
     LOCKOUT_THRESHOLD = 10
     LOCKOUT_MINUTES = 15
 

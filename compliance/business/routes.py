@@ -158,8 +158,14 @@ def edit_premises(retailer_id: int, premises_id: int):
                            premises=premises)
 
 
+def _account_key() -> str:
+    return f"account:{current_user.get_id()}"
+
+
 @bp.route("/<int:retailer_id>/staff/invite", methods=["GET", "POST"])
 @role_required(Role.MANAGER, Role.ADMIN)
+@limiter.limit(lambda: current_app.config["INVITATION_LIMIT"], methods=["POST"],
+               key_func=_account_key)  # "already uses this email address" tells who has one
 def invite(retailer_id: int):
     retailer = _retailer_or_404(retailer_id, manage=True)
     form = InviteStaffForm()

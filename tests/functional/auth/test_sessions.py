@@ -9,8 +9,9 @@ from compliance.audit import Actor
 from compliance.auth import services
 from compliance.auth.passwords import hash_password
 from compliance.extensions import db
+from compliance.models import Role
 from compliance.models.base import utcnow
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, PremisesFactory, UserFactory
 from tests.functional.business.test_routes import REGISTRATION
 
 NEW = "a fresh long passphrase"
@@ -114,3 +115,14 @@ def test_registration_is_rate_limited(app, client):
                          data={**REGISTRATION, "email": f"owner{i}@example.com"}).status_code
              for i in range(limit + 1)]
     assert codes[-1] == 429 and 429 not in codes[:-1]
+
+
+def test_email_already_in_use_answers_on_invitation_are_rate_limited(app, client, login_as,
+                                                                       monkeypatch):
+    monkeypatch.setitem(app.config, "INVITATION_LIMIT", "3 per hour")
+    taken = UserFactory()
+    manager = login_as(UserFactory(role=Role.MANAGER, retailer=PremisesFactory().retailer))
+    url = f"/businesses/{manager.retailer_id}/staff/invite"
+    codes = [client.post(url, data={"name": "Probe", "email": taken.email}).status_code
+             for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
