@@ -83,15 +83,12 @@ def test_a_reset_link_works_once(client):
 
 
 def _time_sign_in(email: str, password: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        try:
-            services.authenticate(email, password, Actor(None))
-        except services.SignInFailed:
-            pass
-        best = min(best, time.perf_counter() - start)
-    return best
+    start = time.perf_counter()
+    try:
+        services.authenticate(email, password, Actor(None))
+    except services.SignInFailed:
+        pass
+    return time.perf_counter() - start
 
 
 def test_a_locked_account_answers_as_slowly_as_a_wrong_password(app, monkeypatch):
@@ -101,12 +98,14 @@ def test_a_locked_account_answers_as_slowly_as_a_wrong_password(app, monkeypatch
     monkeypatch.setitem(app.config, "ARGON2_MEMORY_COST", 32768)
     user = UserFactory()
     user.password_hash = hash_password(TEST_PASSWORD)
+    locked = UserFactory(password_hash=user.password_hash,
+                         locked_until=utcnow().replace(year=utcnow().year + 1))
     db.session.flush()
-    wrong = _time_sign_in(user.email, "not the password at all")
-    user.locked_until = utcnow().replace(year=utcnow().year + 1)
-    db.session.flush()
-    locked = _time_sign_in(user.email, "not the password at all")
-    assert locked > 0.6 * wrong, (locked, wrong)
+    wrong_times, locked_times = [], []
+    for _ in range(4):  # interleaved, and the fastest of each: robust on a busy machine
+        wrong_times.append(_time_sign_in(user.email, "not the password at all"))
+        locked_times.append(_time_sign_in(locked.email, "not the password at all"))
+    assert min(locked_times) > 0.5 * min(wrong_times), (locked_times, wrong_times)
 
 
 def test_registration_is_rate_limited(app, client):
