@@ -5,7 +5,8 @@
 - A request that may write (POST and the like) starts its transaction with BEGIN IMMEDIATE, so
   it takes the write lock before it reads. A deferred transaction that reads first and then
   writes cannot wait for the lock (SQLite would deadlock), so it fails at once: that was the
-  "database is locked" of concurrent requests. Reads (GET) stay deferred and run side by side.
+  "database is locked" of concurrent requests. Reads (GET) stay deferred and run side by side,
+  except the few GET pages that also write.
 """
 
 from flask import has_request_context, request
@@ -14,11 +15,14 @@ from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 15_000
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The GET pages that write (each look-up is counted); a test keeps this list complete.
+WRITING_GET_ENDPOINTS = frozenset({"verify.show", "verify.show_json"})
 
 
 def begin_statement() -> str:
     """BEGIN IMMEDIATE inside a request that may write; a plain (deferred) BEGIN otherwise."""
-    if has_request_context() and request.method not in _READ_METHODS:
+    if has_request_context() and (request.method not in _READ_METHODS
+                                  or request.endpoint in WRITING_GET_ENDPOINTS):
         return "BEGIN IMMEDIATE"
     return "BEGIN"
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from compliance.auth.services import create_reset_token
 from compliance.extensions import db
-from compliance.models import AuditEvent, Invitation, Role, User
+from compliance.models import AuditEvent, Certificate, Invitation, Role, User
 from compliance.models.base import utcnow
 from compliance.tokens import new_token
 from tests.factories import PremisesFactory, UserFactory
@@ -107,6 +107,24 @@ def test_one_reset_link_used_at_once_changes_the_password_once(app):
     assert _events("password_reset") == 1
     db.session.expire_all()
     assert db.session.get(User, user.id).session_version == version + 1
+
+
+def test_one_certificate_verified_at_once_counts_every_look_up(app):
+    from tests.functional.certificates.test_routes import staff_certificate
+
+    premises = PremisesFactory()
+    cert = staff_certificate(UserFactory(role=Role.STAFF, retailer=premises.retailer,
+                                         premises=premises))
+    db.session.commit()
+    code, cert_id = cert.code, cert.id
+
+    def verify(i):
+        return app.test_client().get(f"/verify/{code}" + (".json" if i % 2 else ""))
+
+    codes = _statuses(run_concurrently(RACERS, verify))
+    assert codes == [200] * RACERS
+    db.session.rollback()
+    assert db.session.get(Certificate, cert_id).verifications == RACERS
 
 
 def test_the_embedded_database_is_in_wal_mode_with_a_busy_timeout(app):
