@@ -28,6 +28,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ADDRESS = "30 per minute;200 per hour"
     LOGIN_LIMIT_PER_ACCOUNT = "20 per minute;100 per hour"
+    # Registration tells whether an email address has an account, so it is limited too.
+    REGISTRATION_LIMIT = "10 per hour"
+    INVITATION_LIMIT = "60 per hour"  # per signed-in manager or admin
     LOCKOUT_THRESHOLD = 10
     LOCKOUT_MINUTES = 15
 

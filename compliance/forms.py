@@ -90,4 +90,8 @@ class DateField(wtforms.DateField):
         if not valuelist:
             self.raw_data = None  # the GOV.UK widget expects three parts or none
             return
+        if len(valuelist) != 3:  # a hand-made request: not the day, month and year boxes
+            self.raw_data = [*(str(v) for v in valuelist[:3]), "", "", ""][:3]
+            self.data = None
+            raise ValueError(self.gettext("Not a valid date value."))
         super().process_formdata(valuelist)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -30,13 +31,20 @@ class Mailer(Protocol):
 
 
 class LogMailer:
-    """Writes each message to the application log (development and demo)."""
+    """Writes each message to the application log (development and demo).
+
+    Its own logger sits at INFO: under gunicorn the app logger inherits WARNING from the root
+    logger, and reset and invitation emails would otherwise vanish. Records still reach the
+    app logger's handlers (Flask's default handler writes to the server's error stream).
+    """
 
     def __init__(self, app: Flask) -> None:
-        self.app = app
+        self.logger = logging.getLogger(f"{app.logger.name}.mail")
+        if self.logger.level == logging.NOTSET:
+            self.logger.setLevel(logging.INFO)
 
     def send(self, email: Email) -> None:
-        self.app.logger.info("Email to %s: %s\n%s%s", email.to, email.subject, email.body,
+        self.logger.info("Email to %s: %s\n%s%s", email.to, email.subject, email.body,
                              "".join(f"\n[attached: {a.filename}]" for a in email.attachments))
 
 

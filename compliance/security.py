@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, abort, g, request
 
 # GOV.UK Frontend's template carries one inline script (the js-enabled class); it runs under a
 # nonce, so the policy never needs 'unsafe-inline'.
@@ -19,8 +19,27 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+# The one form that takes a file upload (the GIFT question import).
+UPLOAD_ENDPOINTS = frozenset({"questions.import_gift"})
+
+
+def refuse_unexpected_bodies() -> None:
+    """Forms are posted as forms: a JSON body, or a file where text is expected, is a 400.
+
+    Flask-WTF would otherwise hand a JSON number or an uploaded file to a text field, and the
+    form's own checks (which expect text) would fail with a 500.
+    """
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if request.is_json:
+        abort(400)
+    if request.files and request.endpoint not in UPLOAD_ENDPOINTS:
+        abort(400)
+
+
 def register_security(app: Flask) -> None:
     app.add_template_global(csp_nonce, "csp_nonce")
+    app.before_request(refuse_unexpected_bodies)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -29,6 +48,10 @@ def register_security(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if request.endpoint != "static":
+            # Pages, CSVs, PDFs and ZIPs carry personal data: no copy in any cache, shared or
+            # the browser's (the back button after sign-out included).
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response

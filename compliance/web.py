@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
-from flask_login import current_user
+from flask import g, request, session
+from flask_login import current_user, login_user
 
 from compliance.audit import Actor
+from compliance.numbers import parse_int
 
 
 def current_actor() -> Actor:
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return Actor(user=user, ip_address=request.remote_addr)
+
+
+def start_session(user) -> None:
+    """Sign user in on a fresh session: nothing from before sign-in (the CSRF token
+    included) carries over, so a token or session id planted or seen earlier is useless."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's per-request cache of the token
+    login_user(user)
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -26,9 +35,18 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+# Beyond this, OFFSET arithmetic could leave the database's integer range.
+MAX_PAGE = 100_000
+
+
 def page_arg() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and int(page) > 0 else 1
+    """?page=N for a list; anything but a sensible page number means the first page."""
+    return parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1
+
+
+def int_arg(name: str) -> int | None:
+    """An id in the query string (?retailer=, ?premises=), or None if absent or not an id."""
+    return parse_int(request.args.get(name), minimum=1)
 
 
 def managed_retailer_or_404():
@@ -40,7 +58,7 @@ def managed_retailer_or_404():
     from compliance.models import Retailer, Role
 
     retailer_id = current_user.retailer_id if current_user.role == Role.MANAGER \
-        else request.args.get("retailer", type=int)
+        else int_arg("retailer")
     retailer = db.session.get(Retailer, retailer_id) if retailer_id else None
     if retailer is None:
         abort(404)

@@ -22,6 +22,7 @@ from compliance.assessments.services import ANSWER_LABELS
 from compliance.forms import choices, submit, text_field
 from compliance.forms import submit as button
 from compliance.models import Jurisdiction
+from compliance.numbers import parse_int
 
 _TAG = re.compile(r"^S\d+[a-z]?$")
 _YES_NO = choices([("yes", _l("Yes")), ("no", _l("No"))])
@@ -45,8 +46,7 @@ class AnswerForm(FlaskForm):
 
     @property
     def expected_version(self) -> int | None:
-        value = self.lock_version.data or ""
-        return int(value) if value.isdigit() else None
+        return parse_int(self.lock_version.data)
 
 
 def answer_form(question: str, na_allowed: bool, **kwargs) -> AnswerForm:
@@ -74,8 +74,7 @@ class DeclarationForm(FlaskForm):
 
     @property
     def expected_version(self) -> int | None:
-        value = self.lock_version.data or ""
-        return int(value) if value.isdigit() else None
+        return parse_int(self.lock_version.data)
 
 
 class StartForm(FlaskForm):

@@ -74,6 +74,18 @@ def can_view_visit(user: User, visit: Visit) -> bool:
     return visit.status == "submitted" or visit.officer_id == user.id
 
 
+def can_see_officer_only_details(user: User, visit: Visit) -> bool:
+    """Officer-only notes and the volunteer's details: the recording agency and admins.
+
+    Officers of other agencies still read the visit itself (partnership work needs it).
+    """
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.OFFICER and (
+        visit.officer_id == user.id
+        or (visit.agency_id is not None and visit.agency_id == user.agency_id))
+
+
 def can_edit_visit(user: User, visit: Visit) -> bool:
     """A draft: its officer. Once submitted: its officer or any officer of the same agency."""
     if user.role != Role.OFFICER:

@@ -2,7 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from compliance.auth import bp, services
 from compliance.auth.forms import (
@@ -15,7 +15,7 @@ from compliance.extensions import db, limiter
 from compliance.mail import get_mailer
 from compliance.models import User
 from compliance.urls import public_url
-from compliance.web import current_actor, safe_next
+from compliance.web import current_actor, safe_next, start_session
 
 SIGN_IN_ERROR = ("Enter a correct email address and password. After 10 failed attempts, "
                  "signing in to the account is paused for 15 minutes.")
@@ -41,7 +41,7 @@ def sign_in():
             form.email.errors.append(_(SIGN_IN_ERROR))
         else:
             db.session.commit()
-            login_user(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
     return render_template("auth/sign_in.html", form=form)
 
@@ -78,7 +78,10 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     form.email_for_check = db.session.get_one(User, reset.user_id).email
     if form.validate_on_submit():
-        services.complete_password_reset(token, form.password.data, current_actor())
+        try:
+            services.complete_password_reset(token, form.password.data, current_actor())
+        except services.InvalidLink:  # used meanwhile by a concurrent request
+            return render_template("auth/link_invalid.html"), 404
         db.session.commit()
         logout_user()
         flash(_("Your password has been changed. Sign in with your new password."), "success")
@@ -97,13 +100,14 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(token, form.password.data, current_actor())
+        except services.InvalidLink:  # accepted meanwhile by a concurrent request
+            return render_template("auth/link_invalid.html", invitation=True), 404
         except services.EmailTaken:
             form.password.errors.append(_("An account already uses this email address. "
                                           "Sign in, or reset your password."))
         else:
             db.session.commit()
-            logout_user()
-            login_user(user)
+            start_session(user)
             flash(_("Your account has been created"), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from compliance import audit
 from compliance.audit import Actor
 from compliance.auth.passwords import hash_password, verify_password
+from compliance.constraints import claim, unique_or_raise
 from compliance.extensions import db
 from compliance.mail import Email, Mailer
 from compliance.models import Invitation, PasswordReset, Role, User
@@ -58,6 +59,7 @@ def authenticate(email: str, password: str, actor: Actor) -> User:
         audit.record(actor, "sign_in_failed", "Failed sign-in for an unknown email address")
         raise SignInFailed
     if user.locked_until is not None and user.locked_until > now:
+        verify_password(user.password_hash, password)  # same time as a wrong password
         audit.record(actor, "sign_in_refused_locked", "Sign-in refused: account locked",
                      target=user, user=user)
         raise SignInFailed
@@ -86,15 +88,25 @@ def authenticate(email: str, password: str, actor: Actor) -> User:
 
 
 def sign_out(user: User, actor: Actor) -> None:
+    """End the session on the server: a copy of the session cookie no longer signs anyone in.
+
+    Sessions are signed cookies, so the only server-side record is the account's session
+    version; bumping it ends every session of the account (as a password change does).
+    """
+    user.session_version += 1
     audit.record(actor, "sign_out", "Signed out", target=user, user=user)
+    db.session.flush()
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end every other session of this user."""
+    """Store a new password, end every other session and kill every unused reset link."""
     user.password_hash = hash_password(password)
     user.session_version += 1
     user.failed_sign_ins = 0
     user.locked_until = None
+    db.session.execute(update(PasswordReset)
+                       .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+                       .values(used_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def start_password_reset(email: str, *, mailer: Mailer, link_for: Callable[[str], str],
@@ -133,10 +145,12 @@ def usable_reset(raw: str) -> PasswordReset:
 
 
 def complete_password_reset(raw: str, password: str, actor: Actor) -> User:
+    """Change the password once: of concurrent uses of one link, only the first wins."""
     reset = usable_reset(raw)
-    user = db.session.get(User, reset.user_id)
-    assert user is not None
-    reset.used_at = utcnow()
+    if not claim(PasswordReset, reset.id, PasswordReset.used_at.is_(None),
+                 PasswordReset.expires_at > utcnow(), used_at=utcnow()):
+        raise InvalidLink
+    user = db.session.get_one(User, reset.user_id)
     set_password(user, password)
     audit.record(actor, "password_reset", "Password changed with a reset link", target=user,
                  user=user)
@@ -158,12 +172,16 @@ def accept_invitation(raw: str, password: str, actor: Actor) -> User:
     invitation = usable_invitation(raw)
     if find_user_by_email(invitation.email) is not None:
         raise EmailTaken
+    if not claim(Invitation, invitation.id, Invitation.used_at.is_(None),
+                 Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow(),
+                 used_at=utcnow()):
+        raise InvalidLink  # a concurrent request accepted it first
     user = User(email=invitation.email, name=invitation.name, role=Role.STAFF,
                 retailer_id=invitation.retailer_id, premises_id=invitation.premises_id,
                 password_hash=hash_password(password))
-    db.session.add(user)
-    invitation.used_at = utcnow()
-    db.session.flush()
+    with unique_or_raise("uq_users_email", EmailTaken()):
+        db.session.add(user)
+        db.session.flush()
     audit.record(actor, "invitation_accepted", f"Joined as staff from invitation {invitation.id}",
                  target=user, user=user)
     return user

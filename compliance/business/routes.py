@@ -2,7 +2,7 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from compliance.assessments.history import latest_submitted
 from compliance.auth.permissions import (
@@ -20,13 +20,13 @@ from compliance.business.forms import (
     PremisesForm,
     RegisterBusinessForm,
 )
-from compliance.extensions import db
+from compliance.extensions import db, limiter
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Invitation, Premises, Retailer, Role, User
 from compliance.urls import public_url
 from compliance.visits.premises import InvalidClaimCode
-from compliance.web import current_actor, page_arg
+from compliance.web import current_actor, page_arg, start_session
 
 ALL_ROLES = tuple(Role)
 
@@ -51,6 +51,7 @@ def _premises_or_404(retailer: Retailer, premises_id: int) -> Premises:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -71,7 +72,7 @@ def register():
                                             "your visit summary"))
         else:
             db.session.commit()
-            login_user(manager)
+            start_session(manager)
             flash(_("Your business is registered. You are its manager."), "success")
             return redirect(url_for("business.detail", retailer_id=manager.retailer_id))
     return render_template("business/register.html", form=form)
@@ -158,8 +159,14 @@ def edit_premises(retailer_id: int, premises_id: int):
                            premises=premises)
 
 
+def _account_key() -> str:
+    return f"account:{current_user.get_id()}"
+
+
 @bp.route("/<int:retailer_id>/staff/invite", methods=["GET", "POST"])
 @role_required(Role.MANAGER, Role.ADMIN)
+@limiter.limit(lambda: current_app.config["INVITATION_LIMIT"], methods=["POST"],
+               key_func=_account_key)  # "already uses this email address" tells who has one
 def invite(retailer_id: int):
     retailer = _retailer_or_404(retailer_id, manage=True)
     form = InviteStaffForm()

@@ -15,6 +15,7 @@ from compliance.audit import Actor
 from compliance.auth.passwords import hash_password
 from compliance.auth.services import EmailTaken, find_user_by_email, normalise_email
 from compliance.certificates.status import record_changes
+from compliance.constraints import unique_or_raise
 from compliance.extensions import db
 from compliance.mail import Email, Mailer
 from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
@@ -51,18 +52,22 @@ def register_business(*, business_name: str, contact_name: str, email: str, pass
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise EmailTaken
-    if (claim_code or "").strip():
-        retailer = _take_over(claim_code, business_name, contact_name, email, premises)
-    else:
-        retailer = Retailer(name=business_name.strip(), contact_name=contact_name.strip(),
-                            contact_email=email)
-        db.session.add(retailer)
+    password_hash = hash_password(password)  # slow: outside the savepoint
+    # A concurrent registration with the same email passes the check above; the database's
+    # unique email stops it, and everything this one added is undone with the savepoint.
+    with unique_or_raise("uq_users_email", EmailTaken()):
+        if (claim_code or "").strip():
+            retailer = _take_over(claim_code, business_name, contact_name, email, premises)
+        else:
+            retailer = Retailer(name=business_name.strip(), contact_name=contact_name.strip(),
+                                contact_email=email)
+            db.session.add(retailer)
+            db.session.flush()
+            add_premises(retailer, premises)
+        manager = User(email=email, name=contact_name.strip(), role=Role.MANAGER,
+                       retailer_id=retailer.id, password_hash=password_hash)
+        db.session.add(manager)
         db.session.flush()
-        add_premises(retailer, premises)
-    manager = User(email=email, name=contact_name.strip(), role=Role.MANAGER,
-                   retailer_id=retailer.id, password_hash=hash_password(password))
-    db.session.add(manager)
-    db.session.flush()
     audit.record(actor, "business_registered", f"Registered business {retailer.name}",
                  target=retailer, user=manager)
     return manager

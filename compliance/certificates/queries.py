@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from compliance.certificates.status import (
     suspension_reasons,
     trained_share,
 )
+from compliance.csv_export import csv_text
 from compliance.extensions import db
 from compliance.mail import Email, Mailer
 from compliance.models import Certificate, Premises, Role, User, VerificationRequest
@@ -114,24 +114,25 @@ def premises_records(premises: Premises) -> PremisesRecords:
                            statuses.get(STATEMENT), statuses.get(PREMISES), request)
 
 
+BUNDLE_INDEX_HEADER = ["Code", "Kind", "Holder", "Premises", "Issued", "Expires", "Status",
+                       "SHA-256", "File"]
+
+
 def business_bundle(retailer_id: int) -> bytes:
     """A ZIP of every certificate of a business with an index.csv (codes included)."""
     certs = list(db.session.scalars(select(Certificate).options(undefer(Certificate.pdf))
                                     .where(Certificate.retailer_id == retailer_id)
                                     .order_by(Certificate.issued_at)))
-    index = io.StringIO()
-    writer = csv.writer(index)
-    writer.writerow(["Code", "Kind", "Holder", "Premises", "Issued", "Expires", "Status",
-                     "SHA-256", "File"])
+    index = []
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for cert, status in with_status(certs):
             name = f"certificate-{cert.code}.pdf"
             bundle.writestr(name, cert.pdf)
-            writer.writerow([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
-                             cert.issued_at.date().isoformat(), cert.expires_at.date().isoformat(),
-                             status, cert.sha256, name])
-        bundle.writestr("index.csv", index.getvalue())
+            index.append([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
+                          cert.issued_at.date().isoformat(), cert.expires_at.date().isoformat(),
+                          status, cert.sha256, name])
+        bundle.writestr("index.csv", csv_text(BUNDLE_INDEX_HEADER, index).encode())
     return out.getvalue()
 
 

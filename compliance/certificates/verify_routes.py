@@ -13,8 +13,12 @@ def _limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
+# The page, its JSON and the form draw on one budget per client, not three.
+_verify_limit = limiter.shared_limit(_limit, scope="verify")
+
+
 @verify_bp.route("", methods=["GET"])
-@limiter.limit(_limit)
+@_verify_limit
 def form():
     form = VerifyForm(formdata=request.args if request.args else None)
     if request.args and form.validate():
@@ -40,7 +44,7 @@ def _not_found(code: str):
 
 
 @verify_bp.route("/<code>.json")
-@limiter.limit(_limit)
+@_verify_limit
 def show_json(code: str):
     found = _lookup(code)
     if found is None:
@@ -63,7 +67,7 @@ def show_json(code: str):
 
 
 @verify_bp.route("/<code>")
-@limiter.limit(_limit)
+@_verify_limit
 def show(code: str):
     found = _lookup(code)
     if found is None:

@@ -3,11 +3,10 @@ reach the PDF template)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Any
 
+from compliance.csv_export import csv_text
 from compliance.models import Premises, RefusalSignOff
 from compliance.refusals.services import REASONS, Entry, monday_of, to_uk
 
@@ -19,12 +18,6 @@ CSV_HEADER = ["Entry", "Date and time (UK)", "Product or category", "Reason", "D
 
 def _uk(value: datetime | None) -> str:
     return to_uk(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def safe(value: str | None) -> str:
-    """Stop spreadsheet formula injection from text typed by users."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def entry_row(entry: Entry, signed: dict[date, RefusalSignOff]) -> dict[str, Any]:
@@ -44,18 +37,11 @@ def entry_row(entry: Entry, signed: dict[date, RefusalSignOff]) -> dict[str, Any
 
 
 def register_csv(entries: list[Entry], signed: dict[date, RefusalSignOff]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for entry in entries:
-        row = entry_row(entry, signed)
-        writer.writerow([row["id"], row["occurred_at"], safe(row["product"]), row["reason"],
-                         safe(row["description"]), safe(row["refused_by"]),
-                         safe(row["recorded_by"]), row["recorded_at"], row["corrects"],
-                         row["corrected_by"], safe(row["correction_reason"]), row["week"],
-                         safe(row["signed_by"]),
-                         row["signed_at"]])
-    return out.getvalue()
+    keys = ["id", "occurred_at", "product", "reason", "description", "refused_by",
+            "recorded_by", "recorded_at", "corrects", "corrected_by", "correction_reason",
+            "week", "signed_by", "signed_at"]
+    rows = (entry_row(entry, signed) for entry in entries)
+    return csv_text(CSV_HEADER, ([row[k] for k in keys] for row in rows))
 
 
 def register_data(premises: Premises, business: str, entries: list[Entry],

@@ -31,6 +31,7 @@ class LocalDateTimeField(DateTimeLocalField):
     def process_formdata(self, valuelist):
         if valuelist and not "".join(valuelist).strip():
             self.data = None
+            self.raw_data = []  # so InputRequired sees it as missing, not as typed text
             return
         super().process_formdata(valuelist)
 

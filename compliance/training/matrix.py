@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from compliance.csv_export import csv_text
 from compliance.extensions import db
 from compliance.models import (
     Jurisdiction,
@@ -89,26 +88,23 @@ def _date(value: datetime | None) -> str:
     return value.date().isoformat() if value else ""
 
 
+MATRIX_CSV_HEADER = ["Name", "Email", "Role", "Premises", "Active", "Modules read",
+                     "Modules required", "Last attempt", "Last score %",
+                     "Last attempt passed", "Completed", "Expires", "Status"]
+
+
 def matrix_csv(rows: list[MatrixRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Name", "Email", "Role", "Premises", "Active", "Modules read",
-                     "Modules required", "Last attempt", "Last score %", "Last attempt passed",
-                     "Completed", "Expires", "Status"])
-    for r in rows:
-        attempt = r.last_attempt
-        writer.writerow([
-            _safe(r.user.name), r.user.email, r.user.role.label,
-            _safe(r.user.premises.name) if r.user.premises else "",
-            "yes" if r.user.active else "no", r.modules_read, r.modules_required,
-            _date(attempt.submitted_at) if attempt else "",
-            attempt.percent if attempt else "",
-            ("yes" if attempt.passed else "no") if attempt else "",
-            _date(r.completion.completed_at) if r.completion else "",
-            _date(r.completion.expires_at) if r.completion else "", r.status])
-    return out.getvalue()
+    return csv_text(MATRIX_CSV_HEADER, (_matrix_row(r) for r in rows))
 
 
-def _safe(value: str) -> str:
-    """Stop spreadsheet formula injection from names typed by users."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+def _matrix_row(r: MatrixRow) -> list:
+    attempt = r.last_attempt
+    return [
+        r.user.name, r.user.email, r.user.role.label,
+        r.user.premises.name if r.user.premises else "",
+        "yes" if r.user.active else "no", r.modules_read, r.modules_required,
+        _date(attempt.submitted_at) if attempt else "",
+        attempt.percent if attempt else "",
+        ("yes" if attempt.passed else "no") if attempt else "",
+        _date(r.completion.completed_at) if r.completion else "",
+        _date(r.completion.expires_at) if r.completion else "", r.status]

@@ -69,7 +69,11 @@ def answer_follow_up(follow_up_id: int):
     form = FollowUpResponseForm()
     if not form.validate_on_submit():
         return _render(item, form, FollowUpReviewForm())
-    followups.respond(item, form.response_note.data, current_actor(), mail=follow_up_mail())
+    try:
+        followups.respond(item, form.response_note.data, current_actor(), mail=follow_up_mail())
+    except followups.FollowUpError:  # answered meanwhile, by a double click or a colleague
+        flash(_("This follow-up has already been answered"), "info")
+        return redirect(url_for("visits.follow_up", follow_up_id=item.id))
     db.session.commit()
     flash(_("Answer sent. The officer will close the follow-up or return it to you."),
           "success")

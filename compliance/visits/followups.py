@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from compliance import audit
 from compliance.audit import Actor
+from compliance.constraints import claim
 from compliance.extensions import db
 from compliance.models import FollowUp, Premises, Visit
 from compliance.models.base import utcnow
@@ -80,9 +81,11 @@ def respond(follow_up: FollowUp, note: str, actor: Actor, *,
     """A shop manager says what they have done; the officer who raised it is emailed."""
     if not follow_up.is_open:
         raise FollowUpError
-    follow_up.status = "answered"
-    follow_up.response_note = note.strip()
-    follow_up.responded_by_id, follow_up.responded_at = actor.user_id, utcnow()
+    # Of concurrent answers (a double click, two managers), only the first is recorded.
+    if not claim(FollowUp, follow_up.id, FollowUp.status.in_(("open", "returned")),
+                 status="answered", response_note=note.strip(),
+                 responded_by_id=actor.user_id, responded_at=utcnow()):
+        raise FollowUpError
     audit.record(actor, "follow_up_answered", f"Answered follow-up {follow_up.id}",
                  target=follow_up)
     db.session.flush()

@@ -51,7 +51,7 @@ class GovDateField(DateField):
         self.invalid = invalid
 
     def process_formdata(self, valuelist):
-        if valuelist and not any(v.strip() for v in valuelist):
+        if len(valuelist) == 3 and not any(v.strip() for v in valuelist):
             self.data = None  # left blank: the required check explains it
             return
         try:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -100,13 +101,27 @@ ITEM = re.compile(r"item (\d+)( note)?")
 BLANK = _l("blank")
 
 
-def present_history(changes: Iterable[VisitChange]) -> list[HistoryEntry]:
+# Changes to these are shown only to those who may see officer-only details.
+PRIVATE_FIELDS = frozenset({"officer_notes", "test purchase volunteer age"})
+
+
+def present_history(changes: Iterable[VisitChange], *,
+                    show_private: bool = True) -> list[HistoryEntry]:
     """The history as people read it; the operations it names are loaded in one query."""
     changes = list(changes)
+    if not show_private:
+        changes = [_without_private(c) for c in changes]
     names = operation_names({value for change in changes
                              for value in _operation_ids(change.changes)})
     return [HistoryEntry(c.changed_at, c.changed_by.name, c.reason, describe(c.changes, names))
             for c in changes]
+
+
+def _without_private(change: VisitChange):
+    return SimpleNamespace(changed_at=change.changed_at, changed_by=change.changed_by,
+                           reason=change.reason,
+                           changes={k: v for k, v in change.changes.items()
+                                    if k not in PRIVATE_FIELDS})
 
 
 def operation_names(ids: set[int]) -> dict[int, str]:

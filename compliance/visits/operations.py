@@ -11,6 +11,7 @@ from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Operation
+from compliance.numbers import parse_int
 
 
 class OperationNameTaken(Exception):
@@ -81,7 +82,7 @@ def split_operation_area(value: str | None) -> tuple[int | None, str | None]:
     if not value:
         return None, None
     op, _, area = value.partition("|")
-    return (int(op) if op.isdigit() else None), (area or None)
+    return parse_int(op, minimum=1), (area or None)
 
 
 def default_operation(operations: list[Operation], today: date) -> Operation | None:

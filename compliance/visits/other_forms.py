@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
@@ -12,6 +14,7 @@ from compliance.business.forms import PremisesFieldsMixin
 from compliance.forms import choices, submit, text_field
 from compliance.visits.forms import GovDateField, text_area
 from compliance.visits.timezone import uk_today
+from compliance.web import safe_next
 
 
 class AddPremisesForm(PremisesFieldsMixin, FlaskForm):
@@ -40,8 +43,23 @@ class FollowUpForm(FlaskForm):
 
     def validate_guidance_link(self, field) -> None:
         value = (field.data or "").strip()
-        if value and not (value.startswith("https://") or value.startswith("/")):
+        if value and not is_guidance_link(value):
             raise ValidationError(_l("Enter a link that starts with https://"))
+
+
+def is_guidance_link(value: str) -> bool:
+    """A path on this site (not '//host', which browsers read as another site) or an
+    https:// address with a host and no credentials, spaces or backslashes."""
+    if any(c.isspace() or c == "\\" or ord(c) < 32 for c in value):
+        return False
+    if value.startswith("/"):
+        return safe_next(value, "") == value
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(host) and "@" not in parts.netloc
 
 
 class FollowUpResponseForm(FlaskForm):

@@ -5,8 +5,6 @@ Built in a fixed number of queries however many visits the operation had.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from compliance import audit
 from compliance.audit import Actor
+from compliance.csv_export import csv_text
 from compliance.extensions import db
 from compliance.models import ChecklistItem, Operation, Premises, Visit, VisitFinding
 from compliance.visits.labels import MATERIALS, OUTCOMES, UNMET, VISIT_TYPES, label
@@ -120,23 +119,23 @@ CSV_COLUMNS = ["Visit", "Visited at (UK time)", "Premises", "Postcode", "Busines
 
 def report_csv(visits: list[Visit], include_notes: bool = False) -> str:
     """The visits as CSV; officer-only notes only when asked for (admins)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS + (["Officer notes"] if include_notes else []))
-    for v in visits:
-        purchase = v.test_purchases[0] if v.test_purchases else None
-        when = uk_time(v.visited_at)
-        row = [v.id, when.strftime("%Y-%m-%d %H:%M") if when else "", _safe(v.premises.name),
-               v.premises.postcode, _safe(v.premises.retailer.name), _safe(v.officer.name),
-               _safe(v.agency.name) if v.agency else "", label(VISIT_TYPES, v.visit_type),
-               _safe(v.area or ""), label(OUTCOMES, v.outcome),
-               "; ".join(label(MATERIALS, m) for m in v.materials), _safe(v.advice_given or ""),
-               ("sold" if purchase.sold else "refused") if purchase else "",
-               ("yes" if purchase.id_asked else "no") if purchase else "", len(v.follow_ups)]
-        if include_notes:
-            row.append(_safe(v.officer_notes or ""))
-        writer.writerow(row)
-    return out.getvalue()
+    header = CSV_COLUMNS + (["Officer notes"] if include_notes else [])
+    return csv_text(header, (_report_row(v, include_notes) for v in visits))
+
+
+def _report_row(v: Visit, include_notes: bool) -> list:
+    purchase = v.test_purchases[0] if v.test_purchases else None
+    when = uk_time(v.visited_at)
+    row = [v.id, when.strftime("%Y-%m-%d %H:%M") if when else "", v.premises.name,
+           v.premises.postcode, v.premises.retailer.name, v.officer.name,
+           v.agency.name if v.agency else "", label(VISIT_TYPES, v.visit_type),
+           v.area or "", label(OUTCOMES, v.outcome),
+           "; ".join(label(MATERIALS, m) for m in v.materials), v.advice_given or "",
+           ("sold" if purchase.sold else "refused") if purchase else "",
+           ("yes" if purchase.id_asked else "no") if purchase else "", len(v.follow_ups)]
+    if include_notes:
+        row.append(v.officer_notes or "")
+    return row
 
 
 def record_notes_export(operation: Operation, area: str | None, actor: Actor) -> None:
@@ -144,8 +143,3 @@ def record_notes_export(operation: Operation, area: str | None, actor: Actor) ->
     audit.record(actor, "visit_notes_exported", f"Exported officer notes for {operation.name}",
                  target=operation, details={"area": area})
     db.session.flush()
-
-
-def _safe(value: str) -> str:
-    """Stop spreadsheet formula injection from text typed into the portal."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -12,7 +12,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance.auth.permissions import can_edit_visit, role_required
+from compliance.auth.permissions import (
+    can_edit_visit,
+    can_see_officer_only_details,
+    role_required,
+)
 from compliance.extensions import db
 from compliance.models import Role
 from compliance.visits import bp, editing, operations, queries, services
@@ -39,7 +43,7 @@ from compliance.visits.history import present_history
 from compliance.visits.labels import template_labels
 from compliance.visits.priorities import priority_list
 from compliance.visits.timezone import uk_datetime_text, uk_time, uk_today
-from compliance.web import current_actor, page_arg
+from compliance.web import current_actor, int_arg, page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
 
@@ -92,7 +96,7 @@ def _details(form) -> services.VisitDetails:
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def new():
-    premises = premises_or_404(request.args.get("premises", type=int) or 0)
+    premises = premises_or_404(int_arg("premises") or 0)
     form = StartVisitForm(data={"idempotency_key": uuid4().hex, "visit_date": uk_today(),
                                 "officers_present": current_user.name}
                           if request.method == "GET" else None)
@@ -251,10 +255,12 @@ def detail(visit_id: int):
 
 def _render_detail(visit, form, missing=(), conflict: bool = False, status: int = 200):
     groups = checklist_groups()
+    show_private = can_see_officer_only_details(current_user, visit)
     return render_template(
         "visits/detail.html", visit=visit, form=form, missing=missing, conflict=conflict,
         sections=all_finding_rows(visit, groups, shop_answers(visit.premises_id)),
-        history=present_history(services.visit_history(visit.id)),
+        history=present_history(services.visit_history(visit.id), show_private=show_private),
+        show_private=show_private,
         can_edit=can_edit_visit(current_user, visit),
         first_group=groups[0].position if groups else 1), status
 

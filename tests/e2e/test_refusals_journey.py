@@ -112,7 +112,7 @@ def manager_sign_off_and_download(page, live_server) -> None:
     fits(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the register as CSV").click()
-    with open(download.value.path(), encoding="utf-8") as saved:
+    with open(download.value.path(), encoding="utf-8-sig") as saved:  # Excel's BOM
         rows = list(csv.reader(io.StringIO(saved.read())))
     assert rows[0][0] == "Entry" and any("Santoku knife, 18 cm" in r for r in rows)
     assert len(rows) >= 10

@@ -379,7 +379,8 @@ def test_new_staff_member_training_journey(browser, live_server, live_app, live_
         href = manager.get_by_role("link", name="Download as CSV").get_attribute("href")
         response = manager.request.get(href)
         assert response.ok and response.headers["content-type"].startswith("text/csv")
-        records = {r["Email"]: r for r in csv.DictReader(io.StringIO(response.text()))}
+        text = response.body().decode("utf-8-sig")  # the CSV starts with a BOM for Excel
+        records = {r["Email"]: r for r in csv.DictReader(io.StringIO(text))}
         assert NIA_EMAIL in records, list(records)
         nia_record = records[NIA_EMAIL]
         assert nia_record["Name"] == NIA_NAME

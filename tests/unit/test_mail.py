@@ -57,3 +57,25 @@ def test_log_mailer_writes_to_the_log(app, caplog):
         LogMailer(app).send(Email(to="jo@example.com", subject="Hello", body="Link: x",
                                   attachments=(Attachment("c.pdf", "application/pdf", b""),)))
     assert "Email to jo@example.com: Hello" in caplog.text and "[attached: c.pdf]" in caplog.text
+
+
+def test_log_mailer_is_heard_when_nobody_configured_logging(tmp_path):
+    """As under gunicorn: the root logger at WARNING, no handlers configured by anyone."""
+    import subprocess
+    import sys
+
+    script = (
+        "from compliance import create_app\n"
+        "from compliance.mail import Email, get_mailer\n"
+        f"app = create_app({{'SECRET_KEY': 'x', 'MAIL_BACKEND': 'log',"
+        f" 'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path / 'm.sqlite3'}'}})\n"
+        "with app.app_context():\n"
+        "    get_mailer().send(Email(to='jo@example.com', subject='Reset your password',"
+        " body='Link: https://example.org/r'))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("SECRET_KEY", "DATABASE_URL")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=60, check=True)
+    assert "Email to jo@example.com: Reset your password" in done.stderr
+    assert "https://example.org/r" in done.stderr

@@ -77,7 +77,8 @@ def test_invited_staff_member_joins_with_a_single_use_link(client, login_as, out
     login_as(UserFactory(role=Role.MANAGER, retailer=premises.retailer))
     assert "Invitation sent to new.starter@example.com" in invite(
         client, premises.retailer_id, premises.id).text
-    link = re.search(r"https://portal\.example\.org(/auth/invitation/\S+)", outbox[-1].body).group(1)
+    link = re.search(r"https://portal\.example\.org(/auth/invitation/\S+)",
+                         outbox[-1].body).group(1)
     client.post("/auth/sign-out")
     page = client.get(link)
     assert "Create your account" in page.text and premises.retailer.name in page.text
@@ -100,7 +101,8 @@ def test_invitation_link_expires_after_seven_days(client, login_as, outbox):
     assert timedelta(days=6, hours=23) < invitation.expires_at - utcnow() <= timedelta(days=7)
     invitation.expires_at = utcnow() - timedelta(seconds=1)
     db.session.flush()
-    link = re.search(r"https://portal\.example\.org(/auth/invitation/\S+)", outbox[-1].body).group(1)
+    link = re.search(r"https://portal\.example\.org(/auth/invitation/\S+)",
+                         outbox[-1].body).group(1)
     client.post("/auth/sign-out")
     response = client.get(link)
     assert response.status_code == 404 and "expire after 7 days" in response.text
@@ -151,7 +153,8 @@ def test_manager_withdraws_an_invitation(client, login_as, outbox):
     client.post(f"/businesses/{premises.retailer_id}/invitations/{invitation.id}/revoke")
     db.session.refresh(invitation)
     assert invitation.revoked_at is not None
-    link = re.search(r"https://portal\.example\.org(/auth/invitation/\S+)", outbox[-1].body).group(1)
+    link = re.search(r"https://portal\.example\.org(/auth/invitation/\S+)",
+                         outbox[-1].body).group(1)
     client.post("/auth/sign-out")
     assert client.get(link).status_code == 404
 

@@ -234,10 +234,23 @@ def test_manager_downloads_every_certificate_as_a_zip_with_an_index(client, logi
     login_as(manager)
     response = client.get("/certificates/business.zip")
     bundle = zipfile.ZipFile(io.BytesIO(response.data))
-    rows = list(csv.DictReader(io.StringIO(bundle.read("index.csv").decode())))
+    rows = list(csv.DictReader(io.StringIO(bundle.read("index.csv").decode("utf-8-sig"))))
     assert {r["Code"] for r in rows} == {c.code for c in certs}
     for row in rows:
         assert hashlib.sha256(bundle.read(row["File"])).hexdigest() == row["SHA-256"]
+
+
+def test_zip_index_neutralises_formulas_in_every_column(client, login_as):
+    premises = PremisesFactory(name="+Premises()")
+    manager = UserFactory(role=Role.MANAGER, retailer=premises.retailer)
+    staff_certificate(UserFactory(role=Role.STAFF, retailer=premises.retailer,
+                                  premises=premises, name="=HYPERLINK(1)"))
+    login_as(manager)
+    index = zipfile.ZipFile(io.BytesIO(client.get("/certificates/business.zip").data)) \
+        .read("index.csv")
+    assert index.startswith(b"\xef\xbb\xbf")
+    row = next(csv.DictReader(io.StringIO(index.decode("utf-8-sig"))))
+    assert row["Holder"] == "'=HYPERLINK(1)" and row["Premises"] == "'+Premises()"
 
 
 def test_people_see_only_the_certificates_they_may(client, login_as, shop):

@@ -193,7 +193,7 @@ def test_register_csv_for_managers_and_officers(client, login_as, shop):
         response = client.get(url(premises, "register.csv"))
         assert response.mimetype == "text/csv"
         assert f"refusals-register-{premises.id}.csv" in response.headers["Content-Disposition"]
-        rows = list(csv.reader(io.StringIO(response.text)))
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
         assert rows[0][:4] == ["Entry", "Date and time (UK)", "Product or category", "Reason"]
         assert rows[1][2] == "'=HYPERLINK(1)" and rows[1][3] == "No ID"
         assert rows[1][9] == str(old.id + 1) and rows[2][8] == str(old.id)

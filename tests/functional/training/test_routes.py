@@ -222,7 +222,8 @@ def test_matrix_shows_staff_progress_and_downloads_csv(client, content, login_as
                           name="Tia Trained")
     expiring = UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises,
                            name="Eli Expiring")
-    UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises, name="=Evil()")
+    UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises, name="=Evil()",
+                email="=evil@example.com")
     UserFactory(role=Role.STAFF, name="Someone Elsewhere")
     now = utcnow()
     for user, expires in ((trained, now + timedelta(days=200)),
@@ -241,13 +242,15 @@ def test_matrix_shows_staff_progress_and_downloads_csv(client, content, login_as
     page = client.get("/training/matrix")
     assert "Tia Trained" in page.text and "Someone Elsewhere" not in page.text
     assert "Expires soon" in page.text and "Not trained" in page.text
-    rows = list(csv.DictReader(io.StringIO(client.get("/training/matrix.csv").text)))
+    download = client.get("/training/matrix.csv").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(download)))
     by_name = {r["Name"]: r for r in rows}
     assert by_name["Tia Trained"]["Status"] == "Trained"
     assert by_name["Tia Trained"]["Modules read"] == "1"
     assert by_name["Eli Expiring"]["Status"] == "Expires soon"
     assert "'=Evil()" in by_name  # no spreadsheet formulas from names
     assert manager.email in {r["Email"] for r in rows}
+    assert "'=evil@example.com" in {r["Email"] for r in rows}  # every column, not just names
 
 
 @pytest.mark.parametrize("url", ["/training/matrix", "/training/"])

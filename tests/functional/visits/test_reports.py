@@ -170,7 +170,7 @@ def test_operation_report_counts_visits_purchases_and_unmet_checks(client, login
 
 def _csv(response) -> list[dict]:
     assert response.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(response.text)))
+    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
 
 
 def test_csv_has_officer_notes_only_for_admins_who_ask(client, login_as, cast,

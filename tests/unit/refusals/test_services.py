@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from compliance.audit import Actor
+from compliance.csv_export import neutralise as safe
 from compliance.extensions import db
 from compliance.models import RefusalSignOff, Role
 from compliance.refusals import services
-from compliance.refusals.export import register_csv, safe
+from compliance.refusals.export import register_csv
 from tests.factories import PremisesFactory, RefusalFactory, UserFactory
 
 
@@ -131,4 +132,4 @@ def test_csv_neutralises_spreadsheet_formulas(shop):
                    description="@cmd", occurred_at=datetime(2026, 11, 24, 9, tzinfo=UTC))
     text = register_csv(services.all_entries(premises.id), services.sign_offs(premises.id))
     assert "'+SUM(A1)" in text and "'@cmd" in text
-    assert safe("-1") == "'-1" and safe("Axe") == "Axe" and safe(None) == ""
+    assert safe("-1") == "'-1" and safe("Axe") == "Axe" and safe(None) == "" and safe(-1) == -1
