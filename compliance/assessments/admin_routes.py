@@ -43,7 +43,8 @@ def profile(premises_id: int):
 def checklist_index():
     items = checklist.current_items()
     return render_template("assessments/checklist_index.html", items=items,
-                           weights=checklist.WEIGHTS, applicability=checklist.APPLICABILITY)
+                           weights=checklist.WEIGHTS, applicability=checklist.APPLICABILITY,
+                           bases=checklist.BASES)
 
 
 def _item_data(item) -> dict:

@@ -16,15 +16,17 @@ from compliance.training.content import add_checklist_version
 # The fields that make up a version (compliance.training.content.checklist_content).
 CONTENT_FIELDS = ("number", "group_key", "group_title", "group_position", "question",
                   "officer_check", "why", "how_to_fix", "weight", "applicability",
-                  "source_tags", "note", "automatic")
+                  "source_tags", "note", "automatic", "basis")
 EDITABLE = ("question", "officer_check", "why", "how_to_fix", "weight", "applicability",
-            "source_tags", "note")
+            "source_tags", "note", "basis")
 APPLICABILITY = {
     "always": "Always",
     "online_or_phone": "Where the premises sells online or by phone",
     "click_and_collect": "Where the premises offers click-and-collect",
     "scotland": "Scotland premises that sell non-domestic knives or swords",
 }
+BASES = {"law": "The law", "voluntary_agreement": "Home Office voluntary agreement",
+         "good_practice": "Good practice"}
 WEIGHTS = {"critical": "Critical (5 points)", "high": "High (3 points)",
            "medium": "Medium (2 points)", "low": "Low (1 point)"}
 

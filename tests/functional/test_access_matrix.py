@@ -43,6 +43,7 @@ ROUTES = {
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/admin/agencies/{agency}/edit": (302, 403, 403, 403, 403, 200),
     "/admin/audit": (302, 403, 403, 403, 403, 200),
+    "/admin/content-reviews": (302, 403, 403, 403, 403, 200),
     "/admin/questions/": (302, 403, 403, 403, 403, 200),
     "/admin/questions/new": (302, 403, 403, 403, 403, 200),
     "/admin/questions/{question}/edit": (302, 403, 403, 403, 403, 200),
