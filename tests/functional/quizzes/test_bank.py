@@ -40,7 +40,7 @@ def test_admin_adds_a_question(client, admin):
     response = client.post("/admin/questions/new", data=question_form(), follow_redirects=True)
     assert "saved as version 1" in response.text
     added = db.session.scalar(select(Question).order_by(Question.id.desc()).limit(1))
-    assert added.key == "q-095" and added.source_tags == ["S32", "S37"]
+    assert added.key == "q-099" and added.source_tags == ["S32", "S37"]
     assert [o["correct"] for o in added.options] == [True, False]
 
 
