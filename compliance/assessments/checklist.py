@@ -39,6 +39,10 @@ class UnknownSources(Exception):
     """Source tags that are not in the source list."""
 
 
+class CriticalNeedsLaw(Exception):
+    """Only law in force can be critical: a premises must not fail over anything else."""
+
+
 def current_items() -> list[ChecklistItem]:
     return list(db.session.scalars(select(ChecklistItem).where(ChecklistItem.is_current)
                                    .order_by(ChecklistItem.group_position, ChecklistItem.number)))
@@ -63,6 +67,8 @@ def edit_item(key: str, changes: dict[str, Any], actor: Actor) -> ChecklistItem 
         raise UnknownSources(", ".join(unknown))
     content = {field: getattr(current, field) for field in CONTENT_FIELDS} | changes
     content["source_tags"] = tags
+    if content["weight"] == "critical" and content["basis"] != "law":
+        raise CriticalNeedsLaw(key)
     item = add_checklist_version(key, content, created_by_id=actor.user_id)
     if item is not None:
         audit.record(actor, "checklist_item_edited",
