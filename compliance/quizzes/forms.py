@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import zlib
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -118,7 +119,10 @@ class ImportForm(FlaskForm):
 
 
 class ImportConfirmForm(FlaskForm):
-    """The second step: the previewed file travels back in a hidden field, base64-encoded."""
+    """The second step: the previewed file travels back in a hidden field, compressed (so a
+    whole Moodle bank stays under the form size limit) and base64-encoded."""
+
+    MAX_FILE = 20 * 1024 * 1024  # bytes once decompressed: no decompression bombs
 
     payload = HiddenField(validators=[InputRequired(message=_l("Upload the file again"))])
     module = HiddenField()
@@ -126,9 +130,16 @@ class ImportConfirmForm(FlaskForm):
                                     widget=GovCheckboxInput())
     submit = submit(_l("Import questions"))
 
+    @staticmethod
+    def pack(data: bytes) -> str:
+        return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
     def data_bytes(self) -> bytes | None:
-        """The file as uploaded, or None if the hidden field was damaged."""
+        """The file as uploaded, or None if the hidden field was damaged or too big."""
         try:
-            return base64.b64decode(self.payload.data or "", validate=True)
-        except (binascii.Error, ValueError):
+            inflate = zlib.decompressobj()
+            data = inflate.decompress(base64.b64decode(self.payload.data or "", validate=True),
+                                      self.MAX_FILE)
+        except (binascii.Error, ValueError, zlib.error):
             return None
+        return None if inflate.unconsumed_tail or not inflate.eof else data

@@ -1,7 +1,5 @@
 """Question bank pages, for admins: list, add, edit (new version), retire, Moodle in and out."""
 
-import base64
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -129,7 +127,7 @@ def _import_form() -> ImportForm:
 
 def _preview(plan, data: bytes, module: str | None, form: ImportConfirmForm | None = None):
     form = form or ImportConfirmForm(formdata=None, module=module or "",
-                                     payload=base64.b64encode(data).decode("ascii"))
+                                     payload=ImportConfirmForm.pack(data))
     return render_template("questions/import_preview.html", plan=plan, form=form,
                            changes=transfer.CHANGES, titles=dict(bank.module_choices()))
 

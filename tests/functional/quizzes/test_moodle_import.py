@@ -170,3 +170,19 @@ def test_moodle_xml_download(client, admin):
     assert response.headers["Content-Disposition"].endswith('question-bank.xml"')
     assert response.mimetype == "application/xml"
     assert "<name>\n      <text>q-001</text>" in response.text
+
+
+def test_a_whole_moodle_bank_fits_through_the_preview(client, admin, app, monkeypatch):
+    from compliance.quizzes.interchange import BankQuestion, Option, format_moodle_xml
+
+    # A form limit below the file's size: the preview must send the file back compressed.
+    monkeypatch.setitem(app.config, "MAX_FORM_MEMORY_SIZE", 100_000)
+    bank = [BankQuestion(f"big-{n}", "law-and-liability", "single", f"Question {n}: " + "x" * 300,
+                         (Option("Right " * 40, True, "Yes. " * 40), Option("Wrong", False)),
+                         "Because. " * 40, ("england-wales",), ("S1",)) for n in range(200)]
+    data = format_moodle_xml(bank).encode()
+    assert len(data) > 3 * app.config["MAX_FORM_MEMORY_SIZE"]
+    page = upload(client, data, "bank.xml").text
+    done = client.post("/admin/questions/import/confirm", data=payload_of(page),
+                       follow_redirects=True)
+    assert "Imported 200 questions: 200 new versions. Skipped 0." in done.text
