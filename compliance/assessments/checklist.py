@@ -25,7 +25,8 @@ APPLICABILITY = {
     "click_and_collect": "Where the premises offers click-and-collect",
     "scotland": "Scotland premises that sell non-domestic knives or swords",
 }
-BASES = {"law": "The law", "voluntary_agreement": "Home Office voluntary agreement",
+BASES = {"law": "The law (an offence, its defence or the sentencing guideline)",
+         "voluntary_agreement": "Home Office voluntary agreement",
          "good_practice": "Good practice"}
 WEIGHTS = {"critical": "Critical (5 points)", "high": "High (3 points)",
            "medium": "Medium (2 points)", "low": "Low (1 point)"}
