@@ -67,36 +67,65 @@ def content_load_command() -> None:
 
 
 @questions_cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["gift"]), default="gift", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["gift", "moodle-xml"]), default="gift",
+              show_default=True)
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
 def questions_export_command(fmt: str, output) -> None:
-    """Write the current question bank in Moodle's GIFT format."""
-    from compliance.quizzes.bank import export_gift
+    """Write the current question bank as Moodle GIFT or Moodle XML."""
+    from compliance.quizzes.transfer import export_bank
 
-    output.write(export_gift())
+    output.write(export_bank(fmt))
 
 
 @questions_cli.command("import")
-@click.argument("path", type=click.File("r", encoding="utf-8"))
-def questions_import_command(path) -> None:
-    """Import a GIFT file. Every bad line is reported; a bad file changes nothing."""
-    from compliance.quizzes.bank import UnknownModule, import_gift
-    from compliance.quizzes.gift import GiftError
+@click.argument("path", type=click.File("rb"))
+@click.option("--format", "fmt", type=click.Choice(["gift", "moodle-xml"]), default=None,
+              help="Default: Moodle XML if the file is XML, else GIFT.")
+@click.option("--module", default=None,
+              help="Module (slug) for questions with no category, or one that is not a module.")
+@click.option("--skip-unsupported", is_flag=True,
+              help="Import the questions the portal can run and skip the others.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def questions_import_command(path, fmt: str | None, module: str | None, skip_unsupported: bool,
+                             dry_run: bool) -> None:
+    """Import GIFT or Moodle XML. Every bad line is reported; a bad file changes nothing."""
+    from compliance.quizzes import transfer
+    from compliance.quizzes.bank import UnknownModule
+    from compliance.quizzes.interchange import InterchangeError
 
     try:
-        report = import_gift(path.read(), Actor(user=None, ip_address="cli"))
-    except GiftError as exc:
-        db.session.rollback()
+        plan = transfer.plan_import(path.read(), module, fmt)
+        for item in plan.items:
+            click.echo(f"line {item.question.line}: {item.question.key} -> {item.module}: "
+                       f"{transfer.CHANGES[item.change]}")
+        for skip in plan.unsupported:
+            click.echo(f"line {skip.line}: {skip.key}: {skip.qtype} questions are not supported",
+                       err=True)
+        if dry_run:
+            return click.echo(f"Dry run: {len(plan.items)} questions read; nothing was imported")
+        report = transfer.apply_import(plan, Actor(user=None, ip_address="cli"),
+                                       skip_unsupported=skip_unsupported)
+    except InterchangeError as exc:
         for line, message in exc.errors:
             click.echo(f"line {line}: {message}", err=True)
         raise click.ClickException(
             f"{len(exc.errors)} problems found; nothing was imported") from exc
+    except UnicodeDecodeError as exc:
+        raise click.ClickException("The file is not UTF-8 text; nothing was imported") from exc
     except UnknownModule as exc:
-        db.session.rollback()
+        raise click.ClickException(f"Unknown module {exc}; nothing was imported") from exc
+    except transfer.NeedsModule as exc:
         raise click.ClickException(
-            f"Unknown module categories: {exc}; nothing was imported") from exc
+            f"No module for the categories {exc}: give one with --module; nothing was "
+            "imported") from exc
+    except transfer.UnsupportedNotConfirmed as exc:
+        raise click.ClickException(
+            f"{len(exc.unsupported)} questions are of types this service cannot run (listed "
+            "above). Run again with --skip-unsupported to import the others; nothing was "
+            "imported") from exc
     db.session.commit()
-    click.echo(f"Imported {report.read} questions: {report.added_or_changed} new versions")
+    click.echo(f"Imported {report.read} questions: {report.added_or_changed} new versions"
+               + (f"; skipped {report.skipped}" if report.skipped else ""))
 
 
 certificates_cli = AppGroup("certificates", help="Certificates.")

@@ -54,6 +54,9 @@ class Config:
     PUBLIC_BASE_URL = None
 
     PAGE_SIZE = 25
+    # A guidance module is due for a fresh check against the domain reference this many days
+    # after its last review (the law is moving: Crime and Policing Act 2026 commencement).
+    CONTENT_REVIEW_DAYS = 180
 
     # Training and the quiz.
     QUIZ_LENGTH = 15

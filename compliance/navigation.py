@@ -27,6 +27,7 @@ def nav_items() -> list[dict]:
             items += [(_("Accounts"), "admin.users"), (_("Agencies"), "admin.agencies"),
                       (_("Question bank"), "questions.index"),
                       (_("Checklist"), "assessments.checklist_index"),
+                      (_("Content reviews"), "admin.content_reviews"),
                       (_("Audit log"), "admin.audit_log")]
         if current_user.role == Role.STAFF:
             items.append((_("Record a refusal"), "refusals.record_start"))

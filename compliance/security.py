@@ -20,7 +20,7 @@ def csp_nonce() -> str:
 
 
 # The one form that takes a file upload (the GIFT question import).
-UPLOAD_ENDPOINTS = frozenset({"questions.import_gift"})
+UPLOAD_ENDPOINTS = frozenset({"questions.import_file"})
 
 
 def refuse_unexpected_bodies() -> None:

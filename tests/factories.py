@@ -132,6 +132,8 @@ class ChecklistItemFactory(Base):
     applicability = "always"
     source_tags = ["S5"]
     automatic = None
+    # As in the content files: only law in force may be critical.
+    basis = factory.LazyAttribute(lambda o: "law" if o.weight == "critical" else "good_practice")
     content_hash = factory.Sequence(lambda n: f"c{n:063d}")
 
 

@@ -11,6 +11,8 @@ from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Agency, AgencyKind, Role, User
+from compliance.models.base import utcnow
+from compliance.training.services import module_reviews
 from compliance.urls import public_url
 from compliance.web import current_actor, page_arg
 
@@ -94,6 +96,14 @@ def edit_agency(agency_id: int | None = None):
             flash(_("Agency saved"), "success")
             return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_form.html", form=form, agency=agency)
+
+
+@bp.route("/content-reviews")
+def content_reviews():
+    today = utcnow().date()
+    reviews = module_reviews(today, current_app.config["CONTENT_REVIEW_DAYS"])
+    return render_template("admin/content_reviews.html", reviews=reviews, today=today,
+                           overdue=sum(r.overdue for r in reviews))
 
 
 @bp.route("/audit")

@@ -43,14 +43,15 @@ def profile(premises_id: int):
 def checklist_index():
     items = checklist.current_items()
     return render_template("assessments/checklist_index.html", items=items,
-                           weights=checklist.WEIGHTS, applicability=checklist.APPLICABILITY)
+                           weights=checklist.WEIGHTS, applicability=checklist.APPLICABILITY,
+                           bases=checklist.BASES)
 
 
 def _item_data(item) -> dict:
     return {"question": item.question, "officer_check": item.officer_check, "why": item.why,
             "how_to_fix": item.how_to_fix, "weight": item.weight,
             "applicability": item.applicability, "sources": ", ".join(item.source_tags),
-            "note": item.note or ""}
+            "note": item.note or "", "basis": item.basis}
 
 
 @bp.route("/admin/checklist/<key>/edit", methods=["GET", "POST"])
@@ -66,10 +67,14 @@ def checklist_edit(key: str):
                    "officer_check": form.officer_check.data.strip(),
                    "why": form.why.data.strip(), "how_to_fix": form.how_to_fix.data.strip(),
                    "weight": form.weight.data, "applicability": form.applicability.data,
+                   "basis": form.basis.data,
                    "source_tags": form.source_tags(),
                    "note": (form.note.data or "").strip() or None}
         try:
             saved = checklist.edit_item(key, changes, current_actor())
+        except checklist.CriticalNeedsLaw:
+            form.weight.errors.append(_("Only an item that rests on the law can be Critical: "
+                                        "choose another weight or basis"))
         except checklist.UnknownSources as exc:
             form.sources.errors.append(_("These source tags are not in the source list: %(t)s",
                                          t=str(exc)))

@@ -16,15 +16,18 @@ from compliance.training.content import add_checklist_version
 # The fields that make up a version (compliance.training.content.checklist_content).
 CONTENT_FIELDS = ("number", "group_key", "group_title", "group_position", "question",
                   "officer_check", "why", "how_to_fix", "weight", "applicability",
-                  "source_tags", "note", "automatic")
+                  "source_tags", "note", "automatic", "basis")
 EDITABLE = ("question", "officer_check", "why", "how_to_fix", "weight", "applicability",
-            "source_tags", "note")
+            "source_tags", "note", "basis")
 APPLICABILITY = {
     "always": "Always",
     "online_or_phone": "Where the premises sells online or by phone",
     "click_and_collect": "Where the premises offers click-and-collect",
     "scotland": "Scotland premises that sell non-domestic knives or swords",
 }
+BASES = {"law": "The law (an offence, its defence or the sentencing guideline)",
+         "voluntary_agreement": "Home Office voluntary agreement",
+         "good_practice": "Good practice"}
 WEIGHTS = {"critical": "Critical (5 points)", "high": "High (3 points)",
            "medium": "Medium (2 points)", "low": "Low (1 point)"}
 
@@ -35,6 +38,10 @@ class UnknownItem(Exception):
 
 class UnknownSources(Exception):
     """Source tags that are not in the source list."""
+
+
+class CriticalNeedsLaw(Exception):
+    """Only law in force can be critical: a premises must not fail over anything else."""
 
 
 def current_items() -> list[ChecklistItem]:
@@ -61,6 +68,8 @@ def edit_item(key: str, changes: dict[str, Any], actor: Actor) -> ChecklistItem 
         raise UnknownSources(", ".join(unknown))
     content = {field: getattr(current, field) for field in CONTENT_FIELDS} | changes
     content["source_tags"] = tags
+    if content["weight"] == "critical" and content["basis"] != "law":
+        raise CriticalNeedsLaw(key)
     item = add_checklist_version(key, content, created_by_id=actor.user_id)
     if item is not None:
         audit.record(actor, "checklist_item_edited",

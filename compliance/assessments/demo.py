@@ -29,8 +29,9 @@ from compliance.refusals.services import from_uk, monday_of, uk_today, week_boun
 
 HIGH_STREET, RETAIL_PARK = "Demo Hardware High Street", "Demo Hardware Retail Park"
 GREEN = {"own-test-purchasing": "partly", "voluntary-scheme-and-nbcc-training": "partly"}
-RED = {"till-prompts": "no", "secure-display": "partly", "own-test-purchasing": "no",
-       "cctv-coverage": "partly", "voluntary-scheme-and-nbcc-training": "no"}
+RED = {"staff-know-age-and-items": "partly", "till-prompts": "no", "secure-display": "partly",
+       "own-test-purchasing": "no", "cctv-coverage": "partly",
+       "voluntary-scheme-and-nbcc-training": "no"}
 # (days ago, hour, product, reason, description, refused by staff?)
 REFUSALS = [
     (26, 11, "Kitchen knife set", "no_id", "Teenage boy, about 15, school uniform", True),

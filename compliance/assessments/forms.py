@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from compliance.assessments.checklist import APPLICABILITY, WEIGHTS
+from compliance.assessments.checklist import APPLICABILITY, BASES, WEIGHTS
 from compliance.assessments.profile import STOCK_KINDS
 from compliance.assessments.services import ANSWER_LABELS
 from compliance.forms import choices, submit, text_field
@@ -117,6 +117,12 @@ class ChecklistItemForm(FlaskForm):
                         choices=choices((k, _l(v)) for k, v in WEIGHTS.items()),
                         validators=[InputRequired(message=_l("Select the weight"))],
                         invalid_choice_message=_l("Select the weight"))
+    basis = RadioField(_l("What the item rests on"), widget=GovRadioInput(),
+                       choices=choices((k, _l(v)) for k, v in BASES.items()),
+                       description=_l("Only an item that rests on the law in force can be "
+                                      "Critical"),
+                       validators=[InputRequired(message=_l("Select what the item rests on"))],
+                       invalid_choice_message=_l("Select what the item rests on"))
     applicability = RadioField(
         _l("When the item applies"), widget=GovRadioInput(),
         choices=choices((k, _l(v)) for k, v in APPLICABILITY.items()),

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from compliance.assessments import bp, chart, history, scoring, services
+from compliance.assessments import bp, chart, checklist, history, scoring, services
 from compliance.assessments.forms import DeclarationForm, StartForm, answer_form
 from compliance.assessments.profile import describe, profile_of, stock_labels
 from compliance.auth.permissions import (
@@ -137,7 +137,7 @@ def _question_page(premises, sheet, row, form, conflict: services.Row | None = N
     return render_template("assessments/question.html", premises=premises, sheet=sheet,
                            row=row, form=form, conflict=conflict,
                            sources=sources_for(row.item.source_tags),
-                           labels=services.ANSWER_LABELS)
+                           labels=services.ANSWER_LABELS, bases=checklist.BASES)
 
 
 def _conflict(premises_id: int, assessment_id: int, key: str, form):

@@ -39,6 +39,8 @@ class ChecklistItem(TimestampMixin, Base):
     applicability: Mapped[str] = mapped_column(String(30))  # always | online_or_phone | ...
     source_tags: Mapped[list[str]] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+    # What the item rests on: law | voluntary_agreement | good_practice (shown to managers).
+    basis: Mapped[str | None] = mapped_column(String(30))
     # Answered from the portal's own records rather than by hand: training | refusals | None
     automatic: Mapped[str | None] = mapped_column(String(20))
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -41,6 +41,8 @@ class TrainingModule(TimestampMixin, Base):
     jurisdiction_notes: Mapped[dict[str, Any]] = mapped_column(JSON)
     source_tags: Mapped[list[str]] = mapped_column(JSON)
     last_reviewed: Mapped[date]
+    # The role of whoever checked this version against the domain reference on last_reviewed.
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
     content_hash: Mapped[str] = mapped_column(String(64))
 
 

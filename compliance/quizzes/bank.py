@@ -1,9 +1,8 @@
-"""The question bank: list, add, edit (a new version), retire, and GIFT import/export."""
+"""The question bank: list, add, edit (a new version), retire. Moodle files: transfer.py."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +12,6 @@ from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Question, Source, TrainingModule
 from compliance.models.base import utcnow
-from compliance.quizzes.gift import GiftOption, GiftQuestion, format_gift, parse_gift
 from compliance.training.content import add_question_version
 
 
@@ -88,45 +86,3 @@ def retire_question(key: str, actor: Actor) -> None:
         version.retired_at = version.retired_at or now
     audit.record(actor, "question_retired", f"Retired question {key}", target=get_current(key))
     db.session.flush()
-
-
-def to_gift(question: Question) -> GiftQuestion:
-    return GiftQuestion(
-        key=question.key, category=question.module_slug, kind=question.kind, text=question.text,
-        options=tuple(GiftOption(o["text"], bool(o["correct"]), o.get("feedback", ""))
-                      for o in question.options),
-        explanation=question.explanation, jurisdictions=tuple(question.jurisdictions),
-        sources=tuple(question.source_tags))
-
-
-def export_gift() -> str:
-    return format_gift([to_gift(q) for q in current_questions()])
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    read: int
-    added_or_changed: int
-
-
-def import_gift(text: str, actor: Actor) -> ImportReport:
-    """Import a GIFT file: all or nothing. Bad lines raise GiftError with line numbers."""
-    questions = parse_gift(text)
-    known = dict(module_choices())
-    unknown = sorted({q.category for q in questions if q.category not in known})
-    if unknown:
-        raise UnknownModule(", ".join(unknown))
-    changed = 0
-    for q in questions:
-        content = {
-            "module_slug": q.category, "jurisdictions": list(q.jurisdictions), "kind": q.kind,
-            "text": q.text, "explanation": q.explanation, "source_tags": list(q.sources),
-            "options": [{"text": o.text, "correct": o.correct, "feedback": o.feedback}
-                        for o in q.options],
-        }
-        if add_question_version(q.key, content) is not None:
-            changed += 1
-    audit.record(actor, "questions_imported",
-                 f"Imported {len(questions)} questions from GIFT ({changed} new versions)")
-    db.session.flush()
-    return ImportReport(len(questions), changed)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import zlib
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +21,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -103,8 +107,39 @@ class QuestionForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("GIFT file"), widget=GovFileInput(),
-                     description=_l("A text file in Moodle's GIFT format, one $CATEGORY per "
-                                    "module"),
-                     validators=[FileRequired(message=_l("Select a GIFT file"))])
+    file = FileField(_l("Question file"), widget=GovFileInput(),
+                     description=_l("A GIFT or Moodle XML file, exported from Moodle or from "
+                                    "this service"),
+                     validators=[FileRequired(message=_l("Select a GIFT or Moodle XML file"))])
+    module = SelectField(_l("Module for questions without a module category (optional)"),
+                         widget=GovSelect(), validators=[Optional()],
+                         description=_l("Used when a question has no $CATEGORY, or one that is "
+                                        "not the name of a module"))
+    submit = submit(_l("Preview the import"))
+
+
+class ImportConfirmForm(FlaskForm):
+    """The second step: the previewed file travels back in a hidden field, compressed (so a
+    whole Moodle bank stays under the form size limit) and base64-encoded."""
+
+    MAX_FILE = 20 * 1024 * 1024  # bytes once decompressed: no decompression bombs
+
+    payload = HiddenField(validators=[InputRequired(message=_l("Upload the file again"))])
+    module = HiddenField()
+    skip_unsupported = BooleanField(_l("Skip the questions listed above"),
+                                    widget=GovCheckboxInput())
     submit = submit(_l("Import questions"))
+
+    @staticmethod
+    def pack(data: bytes) -> str:
+        return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+    def data_bytes(self) -> bytes | None:
+        """The file as uploaded, or None if the hidden field was damaged or too big."""
+        try:
+            inflate = zlib.decompressobj()
+            data = inflate.decompress(base64.b64decode(self.payload.data or "", validate=True),
+                                      self.MAX_FILE)
+        except (binascii.Error, ValueError, zlib.error):
+            return None
+        return None if inflate.unconsumed_tail or not inflate.eof else data

@@ -1,4 +1,4 @@
-"""Question bank pages, for admins: list, add, edit (new version), retire, GIFT in and out."""
+"""Question bank pages, for admins: list, add, edit (new version), retire, Moodle in and out."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,9 +7,9 @@ from compliance.auth.permissions import role_required
 from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
 from compliance.models import Role
-from compliance.quizzes import bank, bp
-from compliance.quizzes.forms import OPTION_SLOTS, ImportForm, QuestionForm
-from compliance.quizzes.gift import GiftError
+from compliance.quizzes import bank, bp, transfer
+from compliance.quizzes.forms import OPTION_SLOTS, ImportConfirmForm, ImportForm, QuestionForm
+from compliance.quizzes.interchange import InterchangeError
 from compliance.web import current_actor
 
 
@@ -85,32 +85,80 @@ def retire(key: str):
 
 @bp.route("/export.gift")
 def export():
-    return Response(bank.export_gift(), mimetype="text/plain; charset=utf-8",
+    return Response(transfer.export_bank("gift"), mimetype="text/plain; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="question-bank.gift"'})
 
 
-@bp.route("/import", methods=["GET", "POST"])
-def import_gift():
+@bp.route("/export.xml")
+def export_xml():
+    return Response(transfer.export_bank("moodle-xml"), mimetype="application/xml; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="question-bank.xml"'})
+
+
+def _add_error(field, message: str) -> None:
+    """Errors on a field of a form that was never validated are a tuple: replace, not append."""
+    field.errors = [*field.errors, message]
+
+
+def _plan(form: ImportForm, data: bytes, module: str | None):
+    """Plan an import, turning each failure into a form error; (plan or None, problems)."""
+    try:
+        return transfer.plan_import(data, module), []
+    except UnicodeDecodeError:
+        _add_error(form.file, _("The file must be UTF-8 text"))
+    except InterchangeError as exc:
+        _add_error(form.file, _("The file has %(n)s problems. Nothing was imported.",
+                                  n=len(exc.errors)))
+        return None, exc.errors
+    except transfer.NeedsModule as exc:
+        _add_error(form.module, _("Select a module for the questions in these categories: "
+                                    "%(c)s", c=str(exc)))
+    except bank.UnknownModule:
+        _add_error(form.module, _("Select a module from the list"))
+    return None, []
+
+
+def _import_form() -> ImportForm:
     form = ImportForm()
-    problems: list[tuple[int, str]] = []
+    form.module.choices = choices([("", _("None: use each question's category"))]
+                                  + bank.module_choices())
+    return form
+
+
+def _preview(plan, data: bytes, module: str | None, form: ImportConfirmForm | None = None):
+    form = form or ImportConfirmForm(formdata=None, module=module or "",
+                                     payload=ImportConfirmForm.pack(data))
+    return render_template("questions/import_preview.html", plan=plan, form=form,
+                           changes=transfer.CHANGES, titles=dict(bank.module_choices()))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_file():
+    form, problems = _import_form(), []
     if form.validate_on_submit():
-        try:
-            text = form.file.data.read().decode("utf-8")
-            report = bank.import_gift(text, current_actor())
-        except UnicodeDecodeError:
-            form.file.errors.append(_("The file must be UTF-8 text"))
-        except GiftError as exc:
-            db.session.rollback()
-            problems = exc.errors
-            form.file.errors.append(_("The file has %(n)s problems. Nothing was imported.",
-                                      n=len(problems)))
-        except bank.UnknownModule as exc:
-            db.session.rollback()
-            form.file.errors.append(_("Unknown module categories: %(m)s. Nothing was imported.",
-                                      m=str(exc)))
-        else:
-            db.session.commit()
-            flash(_("Imported %(n)s questions: %(c)s new versions", n=report.read,
-                    c=report.added_or_changed), "success")
-            return redirect(url_for("questions.index"))
+        data = form.file.data.read()
+        plan, problems = _plan(form, data, form.module.data or None)
+        if plan is not None:
+            return _preview(plan, data, form.module.data)
     return render_template("questions/import.html", form=form, problems=problems)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+def import_confirm():
+    confirm, upload = ImportConfirmForm(), _import_form()
+    data = confirm.data_bytes() if confirm.validate_on_submit() else None
+    plan, problems = _plan(upload, data, confirm.module.data or None) if data else (None, [])
+    if plan is None:
+        _add_error(upload.file, _("Upload the file again: the preview could not be used"))
+        return render_template("questions/import.html", form=upload, problems=problems)
+    try:
+        report = transfer.apply_import(plan, current_actor(),
+                                       skip_unsupported=confirm.skip_unsupported.data)
+    except transfer.UnsupportedNotConfirmed as exc:
+        confirm.skip_unsupported.errors.append(_(
+            "Confirm that the %(n)s questions listed will be skipped", n=len(exc.unsupported)))
+        return _preview(plan, data, confirm.module.data, confirm)
+    db.session.commit()
+    flash(_("Imported %(n)s questions: %(c)s new versions. Skipped %(s)s.", n=report.read,
+            c=report.added_or_changed, s=report.skipped), "success")
+    return redirect(url_for("questions.index"))

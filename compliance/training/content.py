@@ -21,6 +21,7 @@ from compliance.models import ChecklistItem, Question, Source, TrainingModule
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 JURISDICTIONS = ("england-wales", "scotland", "northern-ireland")
+BASES = ("law", "voluntary_agreement", "good_practice")
 
 
 class ContentError(ValueError):
@@ -55,8 +56,8 @@ def read_module_file(path: Path) -> dict[str, Any]:
         raise ContentError(f"{path.name}: no front matter")
     _, front, body = text.split("---\n", 2)
     meta = yaml.safe_load(front)
-    required = {"slug", "title", "summary", "order", "last_reviewed", "reading_minutes",
-                "jurisdictions", "sources"}
+    required = {"slug", "title", "summary", "order", "last_reviewed", "reviewed_by",
+                "reading_minutes", "jurisdictions", "sources"}
     if missing := required - set(meta):
         raise ContentError(f"{path.name}: missing {', '.join(sorted(missing))}")
     if bad := set(meta["jurisdictions"]) - set(JURISDICTIONS):
@@ -104,8 +105,20 @@ def checklist_content(group: dict[str, Any], position: int, item: dict[str, Any]
         "how_to_fix": item["how_to_fix"].strip(), "weight": item["weight"],
         "applicability": item["applicability"], "source_tags": list(item["sources"]),
         "note": (item.get("note") or "").strip() or None,
-        "automatic": AUTOMATIC_ITEMS.get(item["key"]),
+        "automatic": AUTOMATIC_ITEMS.get(item["key"]), "basis": _basis(item),
     }
+
+
+def _basis(item: dict[str, Any]) -> str:
+    """What the item rests on; only the law in force may make an item critical."""
+    basis = item.get("basis")
+    if basis not in BASES:
+        raise ContentError(f"checklist item {item.get('number')}: basis must be one of "
+                           f"{', '.join(BASES)}, not {basis!r}")
+    if item["weight"] == "critical" and basis != "law":
+        raise ContentError(f"checklist item {item.get('number')}: only law in force can be "
+                           f"critical, but its basis is {basis!r}")
+    return basis
 
 
 def add_checklist_version(key: str, content: dict[str, Any], *,
@@ -134,6 +147,7 @@ def _load_module(meta: dict[str, Any], report: LoadReport) -> None:
         "source_tags": list(meta["sources"]),
         "last_reviewed": meta["last_reviewed"] if isinstance(meta["last_reviewed"], date)
         else date.fromisoformat(str(meta["last_reviewed"])),
+        "reviewed_by": str(meta["reviewed_by"]).strip(),
     }
     digest = content_hash(values)
     versions = list(db.session.scalars(select(TrainingModule).where(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -87,3 +88,21 @@ def next_unread(progress: Progress, after: TrainingModule) -> TrainingModule | N
     later = [m for m in progress.modules if m.position > after.position]
     earlier = [m for m in progress.modules if m.position < after.position]
     return next((m for m in later + earlier if m.slug not in progress.read), None)
+
+
+@dataclass(frozen=True)
+class ModuleReview:
+    """When a current module was last checked against the reference, by whom, and when next."""
+
+    module: TrainingModule
+    due: date
+    overdue: bool
+
+
+def module_reviews(today: date, interval_days: int) -> list[ModuleReview]:
+    """Every current module with its review due date, overdue ones first."""
+    modules = db.session.scalars(select(TrainingModule).where(TrainingModule.is_current)
+                                 .order_by(TrainingModule.position))
+    reviews = [ModuleReview(m, due, due < today) for m in modules
+               for due in [m.last_reviewed + timedelta(days=interval_days)]]
+    return sorted(reviews, key=lambda r: (not r.overdue, r.due, r.module.position))

@@ -15,7 +15,7 @@ NAV_LINKS = ".govuk-service-navigation__list a"
 ROLES = {
     "admin": ("admin@example.com", "Alex Admin",
               {"Home", "Training", "Certificates", "Visits", "Businesses", "Accounts", "Agencies",
-               "Question bank", "Checklist",
+               "Question bank", "Checklist", "Content reviews",
                "Audit log", "Your account"}),
     "officer": ("officer@example.com", "Olu Officer",
                 {"Home", "Training", "Certificates", "Visits", "Businesses", "Your account"}),

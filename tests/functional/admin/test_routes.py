@@ -122,3 +122,34 @@ def test_create_user_command_explains_problems(runner):
                                     "--role", "officer", "--agency", "Nowhere Police",
                                     "--password", "a long cli password"])
     assert no_agency.exit_code != 0 and "No agency called 'Nowhere Police'" in no_agency.output
+
+
+def test_content_reviews_list_modules_past_their_review_date_first(client, login_as, app):
+    from datetime import timedelta
+
+    from compliance.models import TrainingModule
+    from compliance.models.base import utcnow
+    from compliance.training.content import load_content
+
+    load_content()
+    login_as(UserFactory(role=Role.ADMIN))
+    stale = db.session.scalar(select(TrainingModule).where(
+        TrainingModule.slug == "test-purchases", TrainingModule.is_current))
+    stale.last_reviewed = utcnow().date() - timedelta(days=app.config["CONTENT_REVIEW_DAYS"] + 1)
+    db.session.flush()
+    page = client.get("/admin/content-reviews").text
+    assert "1 module is past its review date." in page
+    assert page.count("Past review date") == 1
+    assert page.index(stale.title) < page.index("The law and who is liable")
+    assert "Content editor (checked against the domain reference)" in page
+
+
+def test_module_page_says_who_reviewed_it(client, login_as):
+    from compliance.training.content import load_content
+    from tests.factories import PremisesFactory
+
+    load_content()
+    premises = PremisesFactory()
+    login_as(UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises))
+    page = client.get("/training/modules/law-and-liability").text
+    assert "by Content editor (checked against the domain reference)" in page

@@ -38,9 +38,15 @@ def test_admin_edits_the_checklist_as_a_new_version(client, login_as, people, co
     assert "22 items" in listing.text and "Answered from records" in listing.text
     form = {"question": item.question, "officer_check": item.officer_check, "why": item.why,
             "how_to_fix": item.how_to_fix + " Check weekly.", "weight": item.weight,
-            "applicability": item.applicability, "sources": ", ".join(item.source_tags)}
+            "applicability": item.applicability, "basis": item.basis,
+            "sources": ", ".join(item.source_tags)}
     unknown = client.post(f"/admin/checklist/{item.key}/edit", data=form | {"sources": "S999"})
     assert "These source tags are not in the source list: S999" in unknown.text
+    not_law = client.post(f"/admin/checklist/{item.key}/edit",
+                          data=form | {"weight": "critical", "basis": "good_practice"})
+    assert "Only an item that rests on the law can be Critical" in not_law.text
+    no_basis = client.post(f"/admin/checklist/{item.key}/edit", data=form | {"basis": ""})
+    assert "Select what the item rests on" in no_basis.text
     bad = client.post(f"/admin/checklist/{item.key}/edit", data=form | {"sources": "five"})
     assert "Enter source tags like S5" in bad.text
     saved = client.post(f"/admin/checklist/{item.key}/edit", data=form, follow_redirects=True)

@@ -228,7 +228,7 @@ def test_submitted_assessments_are_kept_unchanged(client, login_as, shop, people
     edited = client.post(f"/admin/checklist/{items[0].key}/edit", data={
         "question": "A brand new wording?", "officer_check": items[0].officer_check,
         "why": items[0].why, "how_to_fix": items[0].how_to_fix, "weight": "critical",
-        "applicability": "always", "sources": "S59, S55"})
+        "applicability": "always", "basis": "law", "sources": "S59, S55"})
     assert edited.status_code == 302
     login_as(shop["officer"])
     result = client.get(f"{base(premises)}/{assessment.id}")

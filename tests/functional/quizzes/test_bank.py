@@ -1,6 +1,7 @@
 """Admins manage the question bank in the browser and with GIFT files."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -40,7 +41,7 @@ def test_admin_adds_a_question(client, admin):
     response = client.post("/admin/questions/new", data=question_form(), follow_redirects=True)
     assert "saved as version 1" in response.text
     added = db.session.scalar(select(Question).order_by(Question.id.desc()).limit(1))
-    assert added.key == "q-095" and added.source_tags == ["S32", "S37"]
+    assert added.key == "q-099" and added.source_tags == ["S32", "S37"]
     assert [o["correct"] for o in added.options] == [True, False]
 
 
@@ -91,27 +92,32 @@ def test_a_bad_gift_file_reports_every_line_and_changes_nothing(runner, app, tmp
     before = count()
     bad = tmp_path / "bad.gift"
     bad.write_text("$CATEGORY: challenge-25-and-id\n\n::ok-1:: Fine? {\n=yes\n~no\n}\n\n"
-                   "::bad-1:: Two right? {\n=a\n=b\n}\n\n::bad-2:: Broken {\n?? what\n~x\n}\n",
+                   "::bad-1:: Two right? {\n=a\n=b\n~c\n}\n\n::bad-2:: Broken {\n?? what\n=x\n~y\n"
+                   "}\n",
                    encoding="utf-8")
     result = runner.invoke(args=["questions", "import", str(bad)])
     assert result.exit_code != 0
-    assert "line 8:" in result.output and "line 14:" in result.output
+    assert "line 8:" in result.output and "line 15:" in result.output
     assert "nothing was imported" in result.output
     assert count() == before
 
 
-def test_import_in_the_browser(client, admin):
+def test_import_in_the_browser_previews_then_imports(client, admin):
     gift = ("$CATEGORY: refusing-a-sale\n\n// jurisdictions: england-wales; sources: S32\n"
             "::new-1:: Should you log a refused sale? {\n=Yes, in the refusals register\n"
             "~No, only sales are logged\n####The register shows refusals happen.\n}\n")
-    response = client.post("/admin/questions/import", data={
-        "file": (io.BytesIO(gift.encode()), "bank.gift")}, content_type="multipart/form-data",
-        follow_redirects=True)
-    assert "Imported 1 questions: 1 new versions" in response.text
+    preview = client.post("/admin/questions/import", data={
+        "file": (io.BytesIO(gift.encode()), "bank.gift")}, content_type="multipart/form-data")
+    assert "Check the import" in preview.text and "New question" in preview.text
+    assert count("new-1") == 0  # nothing written by the preview
+    payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', preview.text)[1]
+    response = client.post("/admin/questions/import/confirm", data={"payload": payload},
+                           follow_redirects=True)
+    assert "Imported 1 questions: 1 new versions. Skipped 0." in response.text
     assert db.session.scalar(select(Question).where(Question.key == "new-1")).source_tags == [
         "S32"]
     bad = client.post("/admin/questions/import", data={
-        "file": (io.BytesIO(b"::x:: no category {\n=a\n~b\n}\n"), "bad.gift")},
+        "file": (io.BytesIO(b"::x:: two right {\n=a\n=b\n~c\n}\n"), "bad.gift")},
         content_type="multipart/form-data")
     assert "Nothing was imported" in bad.text and "<td class=\"govuk-table__cell\">1</td>" in \
         bad.text

@@ -74,7 +74,7 @@ def test_module_page_shows_content_sources_and_review_date(client, content, lear
     page = client.get(f"/training/modules/{module.slug}")
     assert module.title in page.text
     assert 'id="source-S1"' in page.text or 'id="source-' in page.text
-    assert "Last reviewed 25 November 2026" in page.text
+    assert "Last reviewed 29 November 2026 by Content editor" in page.text
     assert "not legal advice" in page.text
     assert "Confirm I have read this module" in page.text
 

@@ -1,4 +1,5 @@
-"""GIFT import/export: round trips, escaping, weights and every parse error with its line."""
+"""GIFT import/export of the portal's own files: round trips, escaping, weights and every
+parse error with its line. Moodle's wider grammar is tested in test_moodle_gift.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compliance.quizzes.gift import GiftError, GiftOption, GiftQuestion, format_gift, parse_gift
+from compliance.quizzes.interchange import BankQuestion, InterchangeError, Option, format_gift
+from compliance.quizzes.interchange import parse_gift as parse_file
 
 pytestmark = pytest.mark.no_db
 
@@ -15,12 +17,12 @@ QUESTIONS_YAML = Path(__file__).resolve().parents[3] / "compliance" / "content" 
 SPECIALS = "~ = # { } : \\"
 
 
-def opt(text: str, correct: bool = False, feedback: str = "") -> GiftOption:
-    return GiftOption(text, correct, feedback)
+def opt(text: str, correct: bool = False, feedback: str = "") -> Option:
+    return Option(text, correct, feedback)
 
 
-BANK: tuple[GiftQuestion, ...] = (
-    GiftQuestion(
+BANK: tuple[BankQuestion, ...] = (
+    BankQuestion(
         key="q-001",
         category="law-and-liability",
         kind="single",
@@ -34,7 +36,7 @@ BANK: tuple[GiftQuestion, ...] = (
         jurisdictions=("england-wales",),
         sources=("S33", "S71", "S104"),
     ),
-    GiftQuestion(
+    BankQuestion(
         key="q-002",
         category="law-and-liability",
         kind="multiple",
@@ -49,7 +51,7 @@ BANK: tuple[GiftQuestion, ...] = (
         jurisdictions=("england-wales", "northern-ireland"),
         sources=("S1", "S6"),
     ),
-    GiftQuestion(
+    BankQuestion(
         key="q-003",
         category="law-and-liability",
         kind="single",
@@ -63,7 +65,7 @@ BANK: tuple[GiftQuestion, ...] = (
         jurisdictions=("scotland",),
         sources=("S2",),
     ),
-    GiftQuestion(
+    BankQuestion(
         key="q-004",
         category="challenge-25-and-id",
         kind="multiple",
@@ -77,14 +79,14 @@ BANK: tuple[GiftQuestion, ...] = (
         jurisdictions=("england-wales", "scotland", "northern-ireland"),
         sources=("S10",),
     ),
-    GiftQuestion(
+    BankQuestion(
         key="q-005",
         category="challenge-25-and-id",
         kind="single",
         text="No metadata, no explanation, no feedback",
         options=(opt("Yes", True), opt("No")),
     ),
-    GiftQuestion(
+    BankQuestion(
         key="q-006",
         category="challenge-25-and-id",
         kind="multiple",
@@ -100,7 +102,7 @@ BANK: tuple[GiftQuestion, ...] = (
         jurisdictions=("scotland",),
         sources=("S32", "S33"),
     ),
-    GiftQuestion(
+    BankQuestion(
         key="q-007",
         category="challenge-25-and-id",
         kind="multiple",
@@ -110,13 +112,17 @@ BANK: tuple[GiftQuestion, ...] = (
 )
 
 
+def parse_gift(text: str) -> list[BankQuestion]:
+    return parse_file(text).questions
+
+
 def lines(*rows: str) -> str:
     return "\n".join(rows) + "\n"
 
 
 def errors_of(text: str) -> list[tuple[int, str]]:
-    with pytest.raises(GiftError) as info:
-        parse_gift(text)
+    with pytest.raises(InterchangeError) as info:
+        parse_file(text)
     return info.value.errors
 
 
@@ -192,19 +198,19 @@ def test_empty_bank_is_empty_text():
 
 def test_unknown_kind_cannot_be_exported():
     with pytest.raises(ValueError, match="unknown question kind"):
-        format_gift([GiftQuestion("q-x", "c", "truefalse", "T?", (opt("a", True), opt("b")))])
+        format_gift([BankQuestion("q-x", "c", "truefalse", "T?", (opt("a", True), opt("b")))])
 
 
-def load_real_bank() -> list[GiftQuestion]:
+def load_real_bank() -> list[BankQuestion]:
     items = yaml.safe_load(QUESTIONS_YAML.read_text(encoding="utf-8"))
     return [
-        GiftQuestion(
+        BankQuestion(
             key=item["id"],
             category=item["module"],
             kind=item["kind"],
             text=item["text"],
             options=tuple(
-                GiftOption(o["text"], bool(o["correct"]), o.get("feedback") or "")
+                Option(o["text"], bool(o["correct"]), o.get("feedback") or "")
                 for o in item["options"]
             ),
             explanation=item.get("explanation") or "",
@@ -235,7 +241,7 @@ def test_round_trip_of_the_real_question_bank():
 )
 def test_multiple_weights_use_moodle_fractions_and_read_back(correct_count, weight):
     options = tuple(opt(f"right {i}", True) for i in range(correct_count)) + (opt("wrong"),)
-    question = GiftQuestion("q-w", "c", "multiple", "Pick", options)
+    question = BankQuestion("q-w", "c", "multiple", "Pick", options)
     text = format_gift([question])
     assert text.count(f"~%{weight}%right") == correct_count
     assert "~%-100%wrong" in text
@@ -322,29 +328,13 @@ def test_windows_line_endings_are_accepted():
 # ------------------------------------------------------------------------------ errors
 
 ERROR_CASES = {
-    "missing name": (
-        ["$CATEGORY: c", "", "Question without a name {", "=a", "~b", "}"],
-        [(3, "missing question name")],
-    ),
     "unterminated name": (
         ["$CATEGORY: c", "::q-1 Question {", "=a", "~b", "}"],
-        [(2, "missing question name")],
-    ),
-    "empty name": (
-        ["$CATEGORY: c", ":::: Question {", "=a", "~b", "}"],
         [(2, "missing question name")],
     ),
     "duplicate name": (
         ["$CATEGORY: c", "::q-1:: A {", "=a", "~b", "}", "", "::q-1:: B {", "=a", "~b", "}"],
         [(7, "duplicate question name 'q-1' (first on line 2)")],
-    ),
-    "no category": (
-        ["// jurisdictions: scotland; sources: S1", "::q-1:: A {", "=a", "~b", "}"],
-        [(2, "no $CATEGORY")],
-    ),
-    "empty category": (
-        ["$CATEGORY:   ", "::q-1:: A {", "=a", "~b", "}"],
-        [(2, "no $CATEGORY")],
     ),
     "unclosed at end of file": (
         ["$CATEGORY: c", "", "::q-1:: A {", "=a", "~b"],
@@ -360,24 +350,23 @@ ERROR_CASES = {
     ),
     "no brace on question line": (
         ["$CATEGORY: c", "::q-1:: A", "=a", "~b", "}"],
-        [(2, "expected '{'"), (3, "outside a question"), (4, "outside a question"),
-         (5, "outside a question")],
+        [(2, "expected '{'")],
     ),
     "bad answer line": (
-        ["$CATEGORY: c", "::q-1:: A {", "=a", "right answer", "~b", "#feedback", "}"],
-        [(4, "must start with '=', '~' or '####'"), (6, "must start with '=', '~' or '####'")],
+        ["$CATEGORY: c", "::q-1:: A {", "right answer", "=a", "~b #feedback", "}"],
+        [(3, "answers must start with '=' or '~'")],
     ),
     "single with no =": (
         ["$CATEGORY: c", "", "::q-1:: A {", "~a", "~b", "}"],
-        [(3, "exactly one '=' answer, found 0")],
+        [(3, "2+ correct options, found 0")],
     ),
     "single with two =": (
         ["$CATEGORY: c", "::q-1:: A {", "=a", "=b", "~c", "}"],
-        [(2, "exactly one '=' answer, found 2")],
+        [(2, "exactly one right answer, found 2")],
     ),
     "one option": (
-        ["$CATEGORY: c", "::q-1:: A {", "=a", "}"],
-        [(2, "at least 2 options, found 1")],
+        ["$CATEGORY: c", "::q-1:: A {", "~%100%a", "}"],
+        [(2, "at least 2 options, found 1"), (2, "2+ correct options, found 1")],
     ),
     "multiple with one correct": (
         ["$CATEGORY: c", "::q-1:: A {", "~%100%a", "~%-100%b", "}"],
@@ -406,7 +395,7 @@ ERROR_CASES = {
     ),
     "unescaped special in answer": (
         ["$CATEGORY: c", "::q-1:: A {", "=a = b", "~c #d # e", "~f}", "}"],
-        [(3, "unescaped '='"), (4, "unescaped '#'"), (5, "unescaped '}'")],
+        [(2, "exactly one right answer, found 2"), (4, "unescaped '#'"), (6, "expected '{'")],
     ),
 }
 
@@ -418,50 +407,39 @@ def test_each_error_is_reported_at_its_line(rows, expected):
 
 def test_every_error_in_a_file_is_reported_together():
     text = lines(
-        "::q-1:: No category yet {",                     # 1: no category
-        "=a",                                            # 2
-        "~b",                                            # 3
-        "}",                                             # 4
+        "::q-1:: No category is fine {",                 # 1
+        "=a", "~b", "}",                                 # 2-4
         "$CATEGORY: c",                                  # 5
         "// jurisdictions: mars; sources: S1",           # 6: unknown jurisdiction
-        "::q-1:: Duplicate {",                           # 7: duplicate name
-        "=a",                                            # 8
-        "=b",                                            # 9 (7: two '=')
-        "}",                                             # 10
-        "Nameless {",                                    # 11: missing name
-        "=a",                                            # 12
-        "oops",                                          # 13: bad answer line
-        "~",                                             # 14: empty answer text
-        "}",                                             # 15
-        "::q-3:: Weights {",                             # 16: one correct, sum 60
-        "~%60%a",                                        # 17
-        "~%-100%b",                                      # 18
-        "}",                                             # 19
-        "::q-4:: Lonely {",                              # 20: one option
-        "=only",                                         # 21
-        "}",                                             # 22
-        "::q-5:: Never closed {",                        # 23: unclosed
-        "=a",                                            # 24
-        "~b",                                            # 25
+        "::q-1:: Duplicate {",                           # 7: duplicate name, two right answers
+        "=a", "=b", "~c", "}",                           # 8-11
+        "::q-2 Unterminated name {",                     # 12: missing question name
+        "=a", "~b", "}",                                 # 13-15
+        "::q-3:: Stray text {",                          # 16
+        "oops", "=a", "~b", "}",                         # 17-20: 17 text before the answers
+        "::q-4:: Empty {",                               # 21
+        "=a", "~", "}",                                  # 22-24: 23 empty answer text
+        "::q-5:: Weights {",                             # 25: one correct, sum 60
+        "~%60%a", "~%-100%b", "}",                       # 26-28
+        "::q-6:: Never closed {",                        # 29: unclosed
+        "=a", "~b",                                      # 30-31
     )
     expected = [
-        (1, "no $CATEGORY"),
         (6, "unknown jurisdiction 'mars'"),
         (7, "duplicate question name 'q-1' (first on line 1)"),
-        (7, "exactly one '=' answer, found 2"),
-        (11, "missing question name"),
-        (13, "must start with '=', '~' or '####'"),
-        (14, "empty answer text"),
-        (16, "2+ correct options, found 1"),
-        (16, "sum to 100, not 60"),
-        (20, "at least 2 options, found 1"),
-        (23, "unclosed '{'"),
+        (7, "exactly one right answer, found 2"),
+        (12, "missing question name"),
+        (17, "answers must start with '=' or '~'"),
+        (23, "empty answer text"),
+        (25, "2+ correct options, found 1"),
+        (25, "sum to 100, not 60"),
+        (29, "unclosed '{'"),
     ]
     assert_errors(text, expected)
 
 
 def test_gift_error_is_a_value_error_listing_lines():
-    error = GiftError([(3, "first"), (9, "second")])
+    error = InterchangeError([(3, "first"), (9, "second")])
     assert isinstance(error, ValueError)
     assert error.errors == [(3, "first"), (9, "second")]
     assert str(error) == "line 3: first\nline 9: second"
