@@ -48,7 +48,7 @@ def _not_found(code: str):
 def show_json(code: str):
     found = _lookup(code)
     if found is None:
-        return {"code": code, "status": "not_found",
+        return {"error": "Not Found", "status": 404, "code": code,
                 "message": "No certificate has this code. It may not be genuine."}, 404
     cert = found.cert
     return {

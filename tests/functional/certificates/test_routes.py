@@ -113,7 +113,8 @@ def test_typed_codes_are_forgiving_and_bad_codes_explained(client, shop):
     garbled = client.get("/verify/not-a-code")
     assert garbled.status_code == 404 and "This is not a code we print" in garbled.text
     missing = client.get("/verify/KSC-2345-6789-ABC8.json")
-    assert missing.status_code == 404 and missing.json["status"] == "not_found"
+    assert missing.status_code == 404 and missing.json["status"] == 404
+    assert "may not be genuine" in missing.json["message"]
 
 
 def test_revoked_expired_and_superseded_show_at_once(client, login_as, shop, people):
