@@ -26,6 +26,7 @@ from compliance.models import (
     User,
 )
 from compliance.models.base import utcnow
+from compliance.signing import sign_pdf
 
 VALID, EXPIRED, REVOKED, SUSPENDED, SUPERSEDED = (
     "valid", "expired", "revoked", "suspended", "superseded")
@@ -69,8 +70,8 @@ def store_certificate(kind: str, data: CertificateData, *, retailer_id: int,
                       holder_user_id: int | None, premises_id: int | None,
                       issued_at: datetime, expires_at: datetime, actor: Actor,
                       details: dict, completion_id: int | None = None) -> Certificate:
-    """Render once, keep the bytes and their hash."""
-    pdf = render_certificate_pdf(data)
+    """Render and sign once, keep the bytes and their hash."""
+    pdf = sign_pdf(render_certificate_pdf(data))
     cert = Certificate(code=data.code, kind=kind, holder_user_id=holder_user_id,
                        retailer_id=retailer_id, premises_id=premises_id,
                        completion_id=completion_id, holder_name=data.holder_name,

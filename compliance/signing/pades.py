@@ -1,0 +1,93 @@
+"""Signing PDFs (PAdES baseline B-B, signer's certificate embedded) and checking signatures."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+
+from flask import current_app
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from compliance.signing.keys import current_signing_key, service_certificates
+
+FIELD_NAME = "ServiceSignature"
+
+
+def sign_pdf(pdf: bytes) -> bytes:
+    """The PDF with an invisible PAdES B-B signature appended as an incremental update.
+
+    The original bytes are kept unchanged in front of the signature, so the PDF/UA tagging
+    and metadata WeasyPrint wrote are untouched.
+    """
+    key = current_signing_key()
+    signer = signers.SimpleSigner(signing_cert=key.cert, signing_key=key.key,
+                                  cert_registry=SimpleCertificateStore.from_certs(key.chain))
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME, md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=current_app.config["SERVICE_NAME"],
+        reason="Issued by " + current_app.config["SERVICE_NAME"])
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    out = signers.PdfSigner(meta, signer).sign_pdf(writer)
+    return out.getvalue()
+
+
+class UnreadablePdfError(ValueError):
+    """The bytes cannot be parsed as a PDF (damaged, truncated, or not a PDF at all)."""
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """What the signature of a PDF someone sent us says."""
+
+    signed: bool
+    intact: bool = False  # the signed bytes hash to what the signature covers
+    valid: bool = False  # the cryptographic signature over that hash is good
+    ours: bool = False  # made with one of this service's certificates
+    whole_file: bool = False  # nothing was added after signing
+    signer: str | None = None
+    signed_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.signed and self.intact and self.valid and self.ours and self.whole_file
+
+
+def _fingerprint(cert) -> str:
+    return hashlib.sha256(cert.dump()).hexdigest()
+
+
+def check_pdf_signature(pdf: bytes) -> SignatureReport:
+    """Validate the last signature in `pdf` against this service's certificates.
+
+    Raises UnreadablePdfError for files that cannot be parsed. "Ours" is decided by pinning
+    the signer's certificate to the service's current and retired certificates, so a rotation
+    or an expired certificate does not make older PDFs look foreign.
+    """
+    certs = service_certificates(current_app.config)
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+        if not signatures:
+            return SignatureReport(signed=False)
+        embedded = signatures[-1]
+        context = ValidationContext(trust_roots=certs, allow_fetching=False,
+                                    revocation_mode="soft-fail")
+        status = validate_pdf_signature(embedded, signer_validation_context=context)
+    except Exception as error:  # noqa: BLE001 - untrusted input: any parse failure means "unreadable"
+        raise UnreadablePdfError(str(error)) from error
+    signer_cert = status.signing_cert
+    return SignatureReport(
+        signed=True, intact=bool(status.intact), valid=bool(status.valid),
+        ours=signer_cert is not None
+        and _fingerprint(signer_cert) in {_fingerprint(c) for c in certs},
+        whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer=signer_cert.subject.human_friendly if signer_cert is not None else None,
+        signed_at=status.signer_reported_dt)
