@@ -1,0 +1,76 @@
+"""What a certificate file someone was sent tells us: signature, our record, current status.
+
+The bytes are only read: nothing is stored, logged or counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from compliance.certificates.codes import normalise
+from compliance.certificates.queries import with_status
+from compliance.certificates.services import find_by_code
+from compliance.models import Certificate
+from compliance.signing import SignatureReport, UnreadablePdfError, check_pdf_signature
+
+GENUINE, CHANGED, UNKNOWN, UNREADABLE = "genuine", "changed", "unknown", "unreadable"
+
+# The certificate code as it appears in the PDF's document information (hyphens may be
+# written as the octal escape \055), found without parsing so damaged files still name it.
+_CODE_IN_PDF = re.compile(rb"KSC(?:-|\\055)([0-9A-Z]{4})(?:-|\\055)([0-9A-Z]{4})"
+                          rb"(?:-|\\055)([0-9A-Z]{4})")
+
+
+class NotACertificateFileError(ValueError):
+    """The bytes are neither a PDF nor a credential."""
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    kind: str  # pdf | credential
+    verdict: str  # genuine | changed | unknown | unreadable
+    signature: SignatureReport | None
+    matches_record: bool
+    certificate: Certificate | None
+    status: str | None
+
+
+def _claimed_certificate(data: bytes) -> Certificate | None:
+    for match in _CODE_IN_PDF.finditer(data):
+        code = normalise("".join(part.decode() for part in match.groups()))
+        cert = find_by_code(code) if code else None
+        if cert is not None:
+            return cert
+    return None
+
+
+def _verdict(signature: SignatureReport | None, matches: bool, cert: Certificate | None) -> str:
+    if matches and signature is not None and signature.ok:
+        return GENUINE
+    if signature is None:
+        return UNREADABLE
+    if cert is not None or (signature.ours and not signature.ok):
+        return CHANGED  # it names one of ours, or carries our signature, but is not as issued
+    return UNKNOWN
+
+
+def check_pdf(data: bytes) -> FileCheck:
+    """Check a PDF: our signature intact over the whole file, and byte-identical to our copy."""
+    try:
+        signature: SignatureReport | None = check_pdf_signature(data)
+    except UnreadablePdfError:
+        signature = None
+    cert = _claimed_certificate(data)
+    matches = cert is not None and cert.sha256 == hashlib.sha256(data).hexdigest()
+    status = with_status([cert])[0][1] if cert is not None else None
+    return FileCheck("pdf", _verdict(signature, matches, cert), signature, matches, cert,
+                     status)
+
+
+def check_file(data: bytes) -> FileCheck:
+    """Sniff the type from the bytes, then check it."""
+    if data.lstrip()[:5] == b"%PDF-":
+        return check_pdf(data)
+    raise NotACertificateFileError
