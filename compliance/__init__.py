@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from compliance.business import bp as business_bp
     from compliance.certificates import bp as certificates_bp
     from compliance.certificates import verify_bp
+    from compliance.credentials import bp as credentials_bp
     from compliance.filecheck import bp as filecheck_bp
     from compliance.main import bp as main_bp
     from compliance.quizzes import bp as questions_bp
@@ -146,6 +147,6 @@ def register_blueprints(app: Flask) -> None:
     from compliance.visits import bp as visits_bp
 
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, questions_bp,
-               certificates_bp, verify_bp, filecheck_bp, visits_bp, assessments_bp,
-               refusals_bp):
+               certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp,
+               assessments_bp, refusals_bp):
         app.register_blueprint(bp)

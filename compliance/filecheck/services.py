@@ -5,13 +5,18 @@ The bytes are only read: nothing is stored, logged or counted.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import re
 from dataclasses import dataclass
+
+import jwt
 
 from compliance.certificates.codes import normalise
 from compliance.certificates.queries import with_status
 from compliance.certificates.services import find_by_code
+from compliance.credentials import services as credentials
 from compliance.models import Certificate
 from compliance.signing import SignatureReport, UnreadablePdfError, check_pdf_signature
 
@@ -64,13 +69,53 @@ def check_pdf(data: bytes) -> FileCheck:
         signature = None
     cert = _claimed_certificate(data)
     matches = cert is not None and cert.sha256 == hashlib.sha256(data).hexdigest()
-    status = with_status([cert])[0][1] if cert is not None else None
     return FileCheck("pdf", _verdict(signature, matches, cert), signature, matches, cert,
-                     status)
+                     _status(cert))
+
+
+def _unverified_payload(token: str) -> dict | None:
+    """What a token claims, read without trusting it, so a changed one still names its code."""
+    try:
+        segment = token.split(".")[1]
+        payload = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (IndexError, ValueError, UnicodeDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def check_credential(data: bytes) -> FileCheck:
+    """Check a VC-JWT: signed with one of our published keys, and the credential we issued."""
+    token = data.strip().decode("ascii", errors="replace")
+    payload = _unverified_payload(token)
+    cert = _claimed_certificate(json.dumps(payload).encode()) if payload else None
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        ours = kid in {credentials.key_id(k.thumbprint) for k in credentials.issuer_keys()}
+    except jwt.InvalidTokenError:
+        return FileCheck("credential", UNREADABLE, None, False, cert, _status(cert))
+    try:
+        verified = credentials.verify_credential(token)
+    except jwt.InvalidTokenError:
+        verified = None
+    signature = SignatureReport(signed=True, intact=verified is not None,
+                                valid=verified is not None, ours=ours, whole_file=True,
+                                signer=(payload or {}).get("issuer", {}).get("name")
+                                if isinstance((payload or {}).get("issuer"), dict) else None)
+    matches = (verified is not None and cert is not None and cert.kind == "staff"
+               and verified == credentials.jwt_claims(credentials.build_credential(cert)))
+    return FileCheck("credential", _verdict(signature, matches, cert), signature, matches,
+                     cert, _status(cert))
+
+
+def _status(cert: Certificate | None) -> str | None:
+    return with_status([cert])[0][1] if cert is not None else None
 
 
 def check_file(data: bytes) -> FileCheck:
     """Sniff the type from the bytes, then check it."""
-    if data.lstrip()[:5] == b"%PDF-":
+    start = data.lstrip()[:5]
+    if start == b"%PDF-":
         return check_pdf(data)
+    if start.startswith(b"eyJ"):  # base64url of '{"' : a JSON Web Token
+        return check_credential(data)
     raise NotACertificateFileError

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import re
 
 import pytest
@@ -167,3 +169,46 @@ def test_the_upload_page_is_rate_limited(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "CHECK_PDF_RATE_LIMIT", "3 per minute")
     codes = [upload(client, b"%PDF-1.7\n\xff").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def credential_of(client, login_as, cert) -> bytes:
+    from compliance.models import User
+
+    login_as(db.session.get(User, cert.holder_user_id))
+    token = client.get(f"/certificates/{cert.code}/open-badge.jwt").data
+    with client.session_transaction() as session:
+        session.clear()  # the upload page is used signed out
+    return token
+
+
+@pytest.mark.slow
+def test_a_downloaded_credential_is_genuine(client, login_as, cert):
+    page = text_of(upload(client, credential_of(client, login_as, cert), "badge.jwt"))
+    assert "This file is genuine and unchanged" in page
+    assert "Valid: signed by this service" in page and "Jo Bloggs" in page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("segment", [0, 1, 2])
+def test_a_one_character_change_to_a_credential_is_detected(client, login_as, cert, segment):
+    parts = credential_of(client, login_as, cert).decode().split(".")
+    middle = len(parts[segment]) // 2
+    parts[segment] = (parts[segment][:middle] + ("A" if parts[segment][middle] != "A" else "B")
+                      + parts[segment][middle + 1:])
+    response = upload(client, ".".join(parts).encode(), "badge.jwt")
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "This file is genuine" not in page and "Jo Bloggs" not in page
+    assert any(h in page for h in ("has been changed since it was issued",
+                                   "We cannot read this file"))
+
+
+@pytest.mark.slow
+def test_a_credential_with_a_rewritten_name_is_detected(client, login_as, cert):
+    header, payload, signature = credential_of(client, login_as, cert).decode().split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["credentialSubject"]["identifier"][0]["identityHash"] = "Someone Else"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    page = text_of(upload(client, f"{header}.{forged}.{signature}".encode(), "badge.jwt"))
+    assert "This file has been changed since it was issued" in page
+    assert "Broken: the signed content has been changed" in page
