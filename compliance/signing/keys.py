@@ -19,6 +19,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import current_app
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
@@ -33,6 +34,7 @@ class SigningKey:
     key: asn1_keys.PrivateKeyInfo
     cert: asn1_x509.Certificate
     chain: tuple[asn1_x509.Certificate, ...]
+    loaded: PrivateKeyTypes  # parsed once: parsing an RSA key checks it, which takes ~0.2 s
 
 
 def _pem(config: Mapping[str, Any], name: str) -> bytes | None:
@@ -54,7 +56,8 @@ def load_signing_key(config: Mapping[str, Any]) -> SigningKey:
     password = config.get("SIGNING_KEY_PASSWORD")
     key = load_private_key_from_pemder_data(key_pem, password.encode() if password else None)
     cert, *chain = list(load_certs_from_pemder_data(cert_pem))
-    return SigningKey(key=key, cert=cert, chain=tuple(chain))
+    loaded = serialization.load_der_private_key(key.dump(), password=None)
+    return SigningKey(key=key, cert=cert, chain=tuple(chain), loaded=loaded)
 
 
 def current_signing_key() -> SigningKey:

@@ -7,17 +7,41 @@ from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 
+from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask import current_app
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from compliance.signing.keys import current_signing_key, service_certificates
+from compliance.signing.keys import SigningKey, current_signing_key, service_certificates
 
 FIELD_NAME = "ServiceSignature"
+
+
+class _PreloadedSigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner re-parses the private key for every signature (twice per PDF,
+    with its size-estimating dry run); RSA parsing validates the key and dominated signing
+    time. This signs with the key parsed once at start-up instead."""
+
+    def __init__(self, key: SigningKey) -> None:
+        super().__init__(signing_cert=key.cert, signing_key=key.key,
+                         cert_registry=SimpleCertificateStore.from_certs(key.chain))
+        self._loaded = key.loaded
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._loaded, RSAPrivateKey):
+            return self._loaded.sign(data, PKCS1v15(), hash_algo)
+        if mechanism == "ecdsa" and isinstance(self._loaded, EllipticCurvePrivateKey):
+            return self._loaded.sign(data, ECDSA(hash_algo))
+        return super().sign_raw(data, digest_algorithm)  # anything else: pyHanko's own way
 
 
 def sign_pdf(pdf: bytes) -> bytes:
@@ -26,9 +50,7 @@ def sign_pdf(pdf: bytes) -> bytes:
     The original bytes are kept unchanged in front of the signature, so the PDF/UA tagging
     and metadata WeasyPrint wrote are untouched.
     """
-    key = current_signing_key()
-    signer = signers.SimpleSigner(signing_cert=key.cert, signing_key=key.key,
-                                  cert_registry=SimpleCertificateStore.from_certs(key.chain))
+    signer = _PreloadedSigner(current_signing_key())
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
