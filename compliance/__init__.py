@@ -77,6 +77,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     register_extensions(app)
+    from compliance import signing
+
+    signing.init_app(app)  # no signing key, no start: certificates are never issued unsigned
     register_templates(app)
     register_blueprints(app)
     from compliance.errors import register_error_handlers

@@ -7,6 +7,8 @@ from compliance.auth.permissions import role_required
 from compliance.certificates.queries import can_see, with_status
 from compliance.certificates.services import find_by_code
 from compliance.credentials import bp, services
+from compliance.credentials.keys import CredentialKeysMissingError
+from compliance.credentials.urls import PublicBaseUrlMissingError
 from compliance.models import Role
 
 _PUBLIC_CACHE = "public, max-age=3600"
@@ -48,7 +50,12 @@ def download(code: str):
     (_cert, status), = with_status([cert])
     if status in ("revoked", "superseded"):
         abort(404)
-    response = Response(services.issue_credential(cert), mimetype="application/jwt")
+    try:
+        token = services.issue_credential(cert)
+    except (CredentialKeysMissingError, PublicBaseUrlMissingError):
+        current_app.logger.exception("Open Badges credentials are not configured")
+        abort(503)
+    response = Response(token, mimetype="application/jwt")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="open-badge-{cert.code}.jwt"'
     return response

@@ -9,6 +9,7 @@ from compliance.signing.keys import (
     SigningNotConfiguredError,
     create_self_signed,
     current_signing_key,
+    init_app,
     load_signing_key,
     service_certificates,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "check_pdf_signature",
     "create_self_signed",
     "current_signing_key",
+    "init_app",
     "load_signing_key",
     "service_certificates",
     "sign_pdf",

@@ -60,6 +60,16 @@ def load_signing_key(config: Mapping[str, Any]) -> SigningKey:
     return SigningKey(key=key, cert=cert, chain=tuple(chain), loaded=loaded)
 
 
+def init_app(app) -> None:
+    """Refuse to start without a usable signing key, like a missing SECRET_KEY.
+
+    Otherwise the first quiz pass would fail (and roll back) instead of the deployment.
+    Tests and the embedded demo configure keys explicitly; tests may also leave them out.
+    """
+    if not app.config.get("TESTING"):
+        app.extensions["signing_key"] = load_signing_key(app.config)
+
+
 def current_signing_key() -> SigningKey:
     """The application's signing key, parsed once per process."""
     if "signing_key" not in current_app.extensions:

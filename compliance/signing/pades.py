@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
+from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -22,6 +26,21 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from compliance.signing.keys import SigningKey, current_signing_key, service_certificates
 
 FIELD_NAME = "ServiceSignature"
+T = TypeVar("T")
+
+
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """Run pyHanko's synchronous API, which calls asyncio.run().
+
+    That fails in a thread whose event loop is running (async servers, gevent-style workers,
+    Playwright's sync API in the browser tests), so there it runs on a short-lived thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 class _PreloadedSigner(signers.SimpleSigner):
@@ -57,7 +76,7 @@ def sign_pdf(pdf: bytes) -> bytes:
         name=current_app.config["SERVICE_NAME"],
         reason="Issued by " + current_app.config["SERVICE_NAME"])
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    out = signers.PdfSigner(meta, signer).sign_pdf(writer)
+    out = _outside_event_loop(lambda: signers.PdfSigner(meta, signer).sign_pdf(writer))
     return out.getvalue()
 
 
@@ -102,7 +121,8 @@ def check_pdf_signature(pdf: bytes) -> SignatureReport:
         embedded = signatures[-1]
         context = ValidationContext(trust_roots=certs, allow_fetching=False,
                                     revocation_mode="soft-fail")
-        status = validate_pdf_signature(embedded, signer_validation_context=context)
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(embedded, signer_validation_context=context))
     except Exception as error:  # noqa: BLE001 - untrusted input: any parse failure means "unreadable"
         raise UnreadablePdfError(str(error)) from error
     signer_cert = status.signing_cert

@@ -160,3 +160,25 @@ def replace_keys(app: Flask, **settings) -> Flask:
     return create_app(config)
 
 
+
+
+@pytest.mark.slow
+def test_signing_and_checking_work_inside_a_running_event_loop(app, unsigned):
+    """pyHanko's sync API calls asyncio.run(); async servers and Playwright run a loop."""
+    import asyncio
+
+    async def inside():
+        with app.test_request_context():
+            return check_pdf_signature(sign_pdf(unsigned))
+
+    assert asyncio.run(inside()).ok
+
+
+def test_production_refuses_to_start_without_a_signing_key(database_url):
+    from compliance import create_app
+    from tests.conftest import settings_for
+
+    settings = settings_for(database_url) | {"TESTING": False, "SIGNING_KEY_PATH": None}
+    with pytest.raises(SigningNotConfiguredError):
+        create_app(settings)
+    assert create_app(settings_for(database_url) | {"TESTING": False})  # with keys: starts
