@@ -76,7 +76,12 @@ def sign_pdf(pdf: bytes) -> bytes:
         name=current_app.config["SERVICE_NAME"],
         reason="Issued by " + current_app.config["SERVICE_NAME"])
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    out = _outside_event_loop(lambda: signers.PdfSigner(meta, signer).sign_pdf(writer))
+    # Invisible, hidden and off the page: PDF/UA requires visible widgets to be tagged,
+    # hidden ones are exempt, and signature checkers read the field all the same.
+    field = fields.SigFieldSpec(FIELD_NAME, invis_sig_settings=fields.InvisSigSettings(
+        set_hidden_flag=True, set_print_flag=False, box_out_of_bounds=True))
+    pdf_signer = signers.PdfSigner(meta, signer, new_field_spec=field)
+    out = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
     return out.getvalue()
 
 
