@@ -69,7 +69,8 @@ def sign_pdf(pdf: bytes) -> bytes:
     The original bytes are kept unchanged in front of the signature, so the PDF/UA tagging
     and metadata WeasyPrint wrote are untouched.
     """
-    signer = _PreloadedSigner(current_signing_key())
+    key = current_signing_key()
+    signer = _PreloadedSigner(key)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -81,7 +82,10 @@ def sign_pdf(pdf: bytes) -> bytes:
     field = fields.SigFieldSpec(FIELD_NAME, invis_sig_settings=fields.InvisSigSettings(
         set_hidden_flag=True, set_print_flag=False, box_out_of_bounds=True))
     pdf_signer = signers.PdfSigner(meta, signer, new_field_spec=field)
-    out = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
+    # Reserving room for the signature up front skips pyHanko's dry-run signature, which
+    # otherwise builds the whole CMS twice: room for the certificates plus a generous margin.
+    reserved = (sum(len(c.dump()) for c in (key.cert, *key.chain)) // 1024 + 5) * 1024
+    out = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, bytes_reserved=reserved))
     return out.getvalue()
 
 

@@ -70,7 +70,7 @@ def test_served_demo_gives_each_visitor_their_own_csrf_token(tmp_path):
                             env=_env(tmp_path), stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(300):  # 30 s: on a busy machine the demo's preparation takes 15
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)
                 break

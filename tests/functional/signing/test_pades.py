@@ -182,3 +182,21 @@ def test_production_refuses_to_start_without_a_signing_key(database_url):
     with pytest.raises(SigningNotConfiguredError):
         create_app(settings)
     assert create_app(settings_for(database_url) | {"TESTING": False})  # with keys: starts
+
+
+@pytest.mark.slow
+def test_the_signature_is_pades_baseline_b_with_the_signer_certificate(signed):
+    """PAdES B-B (ETSI EN 319 142-1): CAdES detached, ESS signing-certificate-v2 and the
+    message digest signed, no CMS signing-time (the time lives in the signature's /M)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    embedded = PdfFileReader(BytesIO(signed)).embedded_signatures[-1]
+    assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert "/M" in embedded.sig_object
+    attrs = {a["type"].native for a in embedded.signer_info["signed_attrs"]}
+    assert {"content_type", "message_digest", "signing_certificate_v2"} <= attrs
+    assert "signing_time" not in attrs
+    embedded_certs = [c.chosen for c in embedded.signed_data["certificates"]]
+    assert any("Knife Sales Compliance test" in c.subject.human_friendly for c in embedded_certs)
