@@ -167,11 +167,15 @@ def test_signing_and_checking_work_inside_a_running_event_loop(app, unsigned):
     """pyHanko's sync API calls asyncio.run(); async servers and Playwright run a loop."""
     import asyncio
 
+    from concurrent.futures import ThreadPoolExecutor
+
     async def inside():
         with app.test_request_context():
             return check_pdf_signature(sign_pdf(unsigned))
 
-    assert asyncio.run(inside()).ok
+    # A thread of its own: the browser tests may leave a loop running in the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside()).result().ok
 
 
 def test_production_refuses_to_start_without_a_signing_key(database_url):
