@@ -10,5 +10,8 @@ bp = Blueprint("credentials", __name__)
 
 from compliance.credentials import routes  # noqa: E402,F401
 from compliance.credentials.services import issue_credential  # noqa: E402
+from compliance.credentials.statement import signed_statement  # noqa: E402
+
+bp.add_app_template_global(signed_statement)
 
 __all__ = ["bp", "issue_credential"]

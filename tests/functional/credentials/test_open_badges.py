@@ -222,3 +222,30 @@ def test_the_detail_page_offers_the_credential(client, login_as, holder, cert):
     login_as(holder)
     page = client.get(f"/certificates/{cert.code}")
     assert f"/certificates/{cert.code}/open-badge.jwt" in page.text
+
+
+def test_the_verify_page_shows_a_statement_a_cached_key_can_check(client, cert, people):
+    import re
+
+    keys = published_keys(client)  # what an officer's phone saved while it had a signal
+    page = client.get(f"/verify/{cert.code}").text
+    statement = re.search(r'<code class="app-hash">(ey[\w.-]+)</code>', page).group(1)
+    claims = json.loads(jw.JWT(jwt=statement, key=keys, algs=["EdDSA"]).claims)
+    assert (claims["code"], claims["holder"], claims["status"]) == (cert.code, "Jo Bloggs",
+                                                                     "valid")
+    certificates.revoke(cert, "Issued in error", Actor(db.session.get(User, people["admin"].id)))
+    page = client.get(f"/verify/{cert.code}").text
+    statement = re.search(r'<code class="app-hash">(ey[\w.-]+)</code>', page).group(1)
+    assert json.loads(jw.JWT(jwt=statement, key=keys, algs=["EdDSA"]).claims)["status"] == \
+        "revoked"
+    header, payload, signature = statement.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    forged = b64(claims | {"status": "valid"})
+    with pytest.raises((jws.InvalidJWSSignature, jw.JWTMissingKey)):
+        jw.JWT(jwt=f"{header}.{forged}.{signature}", key=keys, algs=["EdDSA"])
+
+
+def test_no_statement_without_credential_keys(app, client, cert, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "CREDENTIAL_KEYS_DIR", str(tmp_path))
+    page = client.get(f"/verify/{cert.code}")
+    assert page.status_code == 200 and "Signed statement" not in page.text

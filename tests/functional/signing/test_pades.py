@@ -166,7 +166,6 @@ def replace_keys(app: Flask, **settings) -> Flask:
 def test_signing_and_checking_work_inside_a_running_event_loop(app, unsigned):
     """pyHanko's sync API calls asyncio.run(); async servers and Playwright run a loop."""
     import asyncio
-
     from concurrent.futures import ThreadPoolExecutor
 
     async def inside():
