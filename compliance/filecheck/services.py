@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 
 import jwt
+from sqlalchemy import select
 
 from compliance.certificates.codes import normalise
 from compliance.certificates.queries import with_status
 from compliance.certificates.services import find_by_code
 from compliance.credentials import services as credentials
+from compliance.extensions import db
 from compliance.models import Certificate
 from compliance.signing import SignatureReport, UnreadablePdfError, check_pdf_signature
 
@@ -51,6 +53,11 @@ def _claimed_certificate(data: bytes) -> Certificate | None:
     return None
 
 
+def _certificate_with_hash(digest: str) -> Certificate | None:
+    """An exact copy of a PDF we stored, whatever its metadata says (certificates.sha256)."""
+    return db.session.scalar(select(Certificate).where(Certificate.sha256 == digest).limit(1))
+
+
 def _verdict(signature: SignatureReport | None, matches: bool, cert: Certificate | None) -> str:
     if matches and signature is not None and signature.ok:
         return GENUINE
@@ -67,8 +74,9 @@ def check_pdf(data: bytes) -> FileCheck:
         signature: SignatureReport | None = check_pdf_signature(data)
     except UnreadablePdfError:
         signature = None
-    cert = _claimed_certificate(data)
-    matches = cert is not None and cert.sha256 == hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
+    cert = _claimed_certificate(data) or _certificate_with_hash(digest)
+    matches = cert is not None and cert.sha256 == digest
     return FileCheck("pdf", _verdict(signature, matches, cert), signature, matches, cert,
                      _status(cert))
 

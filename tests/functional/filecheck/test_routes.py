@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import re
@@ -212,3 +213,16 @@ def test_a_credential_with_a_rewritten_name_is_detected(client, login_as, cert):
     page = text_of(upload(client, f"{header}.{forged}.{signature}".encode(), "badge.jwt"))
     assert "This file has been changed since it was issued" in page
     assert "Broken: the signed content has been changed" in page
+
+
+@pytest.mark.slow
+def test_a_stored_pdf_is_found_by_its_hash_when_its_metadata_names_no_code(app, client, cert):
+    """Certificate kinds whose PDF title does not carry the code are still recognised."""
+    with app.test_request_context():
+        from compliance.signing import sign_pdf
+
+        unnamed = sign_pdf(render_certificate_pdf(DATA).replace(b"KSC\\0552345", b"XYZ\\0552345"))
+    cert.pdf, cert.sha256 = unnamed, hashlib.sha256(unnamed).hexdigest()
+    db.session.flush()
+    page = text_of(upload(client, unnamed))
+    assert "This file is genuine and unchanged" in page and cert.code in page
