@@ -1,7 +1,9 @@
 """Certificate speed, as ratios against baselines measured in the same run.
 
-1. Issuing a certificate (render, hash, store, audit) against a bare WeasyPrint render of the
-   same page: the ratio is the cost of everything around the render.
+1. Issuing a certificate (render, sign, hash, store, audit) against a bare WeasyPrint render of
+   the same page: the ratio is the cost of everything around the render. Render + sign alone
+   (no database) is reported against the same baseline. The three are interleaved call by
+   call, so a slow patch of the machine affects them alike.
 2. Downloading a stored certificate through the real route (sign-in, permission check, load)
    against a bare Flask route that sends the same bytes from memory.
 
@@ -15,6 +17,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -24,12 +27,13 @@ from flask_migrate import upgrade
 from compliance import create_app
 from compliance.audit import Actor
 from compliance.certificates import services
-from compliance.certificates.pdf import render_certificate_html
+from compliance.certificates.pdf import render_certificate_html, render_certificate_pdf
+from compliance.demo_data import load_demo_data
 from compliance.extensions import db
 from compliance.mail import get_mailer
 from compliance.models import QuizAttempt, Role, TrainingCompletion, User
 from compliance.models.base import utcnow
-from compliance.demo_data import load_demo_data
+from compliance.signing import create_self_signed, sign_pdf
 
 
 def timed(fn, rounds: int) -> float:
@@ -43,11 +47,27 @@ def timed(fn, rounds: int) -> float:
     return statistics.median(samples)
 
 
+def interleaved(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Median seconds per call of each function, called in turn (order rotating) each round."""
+    for fn in fns.values():
+        fn()  # warm-up
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
+    for i in range(rounds):
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            start = time.perf_counter()
+            fns[name]()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
 def setup(tmp: Path) -> Flask:
+    key, cert = create_self_signed(tmp / "signing", "Knife Sales Compliance bench")
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI":
                       f"sqlite:///{tmp / 'bench.sqlite3'}", "MAIL_BACKEND": "memory",
                       "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost",
-                      "SESSION_COOKIE_SECURE": False})
+                      "SESSION_COOKIE_SECURE": False, "SIGNING_KEY_PATH": str(key),
+                      "SIGNING_CERT_PATH": str(cert)})
     with app.app_context():
         upgrade()
         load_demo_data()
@@ -67,7 +87,7 @@ def completion(user: User) -> TrainingCompletion:
     return done
 
 
-def bench_issue(app: Flask, rounds: int) -> tuple[float, float]:
+def bench_issue(app: Flask, rounds: int) -> dict[str, float]:
     from weasyprint import HTML
 
     from compliance.certificates.pdf import CertificateData, StaticOnlyFetcher
@@ -93,7 +113,11 @@ def bench_issue(app: Flask, rounds: int) -> tuple[float, float]:
                                              verify_url=lambda c: f"http://localhost/verify/{c}")
             db.session.commit()
 
-        return timed(bare, rounds), timed(issue, rounds)
+        def render_and_sign():
+            sign_pdf(render_certificate_pdf(data))
+
+        return interleaved({"bare": bare, "render_sign": render_and_sign, "issue": issue},
+                           rounds)
 
 
 def bench_download(app: Flask, rounds: int) -> tuple[float, float]:
@@ -125,10 +149,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = setup(Path(tmp))
-        bare_render, issue = bench_issue(app, args.rounds)
+        issued = bench_issue(app, args.rounds)
         bare_send, download = bench_download(app, args.rounds)
-    print(f"issue certificate      {issue * 1000:8.1f} ms  vs bare WeasyPrint render "
-          f"{bare_render * 1000:8.1f} ms  ratio {issue / bare_render:5.2f}")
+    bare_render = issued["bare"]
+    for label, name in (("render + sign", "render_sign"), ("issue certificate", "issue")):
+        print(f"{label:<22} {issued[name] * 1000:8.1f} ms  vs bare WeasyPrint render "
+              f"{bare_render * 1000:8.1f} ms  ratio {issued[name] / bare_render:5.2f}")
     print(f"download certificate   {download * 1000:8.2f} ms  vs bare Flask send_file "
           f"{bare_send * 1000:8.2f} ms  ratio {download / bare_send:5.2f}")
 

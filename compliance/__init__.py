@@ -27,6 +27,13 @@ _ENV_SETTINGS = {
     "MAIL_SMTP_PASSWORD": "MAIL_SMTP_PASSWORD",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "TRUSTED_PROXY_COUNT": "TRUSTED_PROXY_COUNT",
+    "SIGNING_KEY_PATH": "SIGNING_KEY_PATH",
+    "SIGNING_CERT_PATH": "SIGNING_CERT_PATH",
+    "SIGNING_KEY_PEM": "SIGNING_KEY_PEM",
+    "SIGNING_CERT_PEM": "SIGNING_CERT_PEM",
+    "SIGNING_KEY_PASSWORD": "SIGNING_KEY_PASSWORD",
+    "SIGNING_PREVIOUS_CERTS_PATH": "SIGNING_PREVIOUS_CERTS_PATH",
+    "CREDENTIAL_KEYS_DIR": "CREDENTIAL_KEYS_DIR",
 }
 
 
@@ -79,6 +86,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     register_extensions(app)
+    from compliance import signing
+
+    signing.init_app(app)  # no signing key, no start: certificates are never issued unsigned
     register_templates(app)
     register_blueprints(app)
     from compliance.errors import register_error_handlers
@@ -143,6 +153,8 @@ def register_blueprints(app: Flask) -> None:
     from compliance.business import bp as business_bp
     from compliance.certificates import bp as certificates_bp
     from compliance.certificates import verify_bp
+    from compliance.credentials import bp as credentials_bp
+    from compliance.filecheck import bp as filecheck_bp
     from compliance.main import bp as main_bp
     from compliance.quiz import bp as quiz_bp
     from compliance.quizzes import bp as questions_bp
@@ -152,6 +164,6 @@ def register_blueprints(app: Flask) -> None:
     from compliance.visits import bp as visits_bp
 
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, quiz_bp, questions_bp,
-               certificates_bp, verify_bp, visits_bp, assessments_bp, refusals_bp,
-               verification_bp):
+               certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp,
+               assessments_bp, refusals_bp, verification_bp):
         app.register_blueprint(bp)

@@ -73,5 +73,24 @@ class Config:
     PREMISES_CERT_TRAINED_SHARE = 90  # percent of active staff with a current certificate
     CERTIFICATE_REMINDER_DAYS = 30
     VERIFY_RATE_LIMIT = "30 per minute;300 per hour"
+    # The public "check a PDF you were sent" page: same limit, and the largest upload it reads.
+    CHECK_PDF_RATE_LIMIT = "30 per minute;300 per hour"
+    CHECK_PDF_MAX_BYTES = 2 * 1024 * 1024
+
+    # PDF signing (PAdES). Paths or PEM text; production refuses to issue without them.
+    SIGNING_KEY_PATH = None
+    SIGNING_CERT_PATH = None  # the signer's certificate first, then any issuing chain
+    SIGNING_KEY_PEM = None
+    SIGNING_CERT_PEM = None
+    SIGNING_KEY_PASSWORD = None
+    SIGNING_PREVIOUS_CERTS_PATH = None  # certificates used before a rotation, still ours
+
+    # Open Badges 3.0 credentials (VC-JWT, Ed25519): a folder of <YYYY-MM-DD>.pem keys, each
+    # signing from its start date; every key in it is published at /.well-known/jwks.json.
+    CREDENTIAL_KEYS_DIR = None
+    CREDENTIAL_ISSUER_NAME = "Knife Sales Compliance Partnership"
+    CREDENTIAL_ISSUER_DESCRIPTION = (
+        "A police and trading standards partnership that trains and checks shops selling "
+        "knives in the United Kingdom.")
     # Set to the number of reverse proxies in front of the app (production: usually 1).
     TRUSTED_PROXY_COUNT = 0

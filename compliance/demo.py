@@ -52,6 +52,7 @@ def demo_config(public_url: str = "http://127.0.0.1:5000") -> dict:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return {
+        **demo_keys(folder),
         "SECRET_KEY": key_file.read_text().strip(),
         "SQLALCHEMY_DATABASE_URI": url,
         "SESSION_COOKIE_SECURE": False,  # served over plain http on 127.0.0.1
@@ -60,6 +61,18 @@ def demo_config(public_url: str = "http://127.0.0.1:5000") -> dict:
         "PUBLIC_BASE_URL": public_url,
         "DEMO": True,
     }
+
+
+def demo_keys(folder: Path) -> dict:
+    """A self-signed PDF signing pair and an Ed25519 credential key, made once (demo only)."""
+    from compliance.credentials.keys import create_demo_key
+    from compliance.models.base import utcnow
+    from compliance.signing import create_self_signed
+
+    key, cert = create_self_signed(folder / "signing", "Knife Sales Compliance demo (untrusted)")
+    create_demo_key(folder / "credential-keys", utcnow().date())
+    return {"SIGNING_KEY_PATH": str(key), "SIGNING_CERT_PATH": str(cert),
+            "CREDENTIAL_KEYS_DIR": str(folder / "credential-keys")}
 
 
 def prepare(config: dict) -> None:

@@ -19,8 +19,9 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-# The one form that takes a file upload (the GIFT question import).
-UPLOAD_ENDPOINTS = frozenset({"questions.import_file"})
+# The forms that take a file upload: the question import, and the public certificate file check
+# (which sets its own size limit before the body is read, so it must not be read here first).
+UPLOAD_ENDPOINTS = frozenset({"questions.import_file", "filecheck.check"})
 
 
 def refuse_unexpected_bodies() -> None:
@@ -33,7 +34,7 @@ def refuse_unexpected_bodies() -> None:
         return
     if request.is_json:
         abort(400)
-    if request.files and request.endpoint not in UPLOAD_ENDPOINTS:
+    if request.endpoint not in UPLOAD_ENDPOINTS and request.files:  # parses only other forms
         abort(400)
 
 

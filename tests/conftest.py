@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.x509.oid import NameOID
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -19,6 +28,40 @@ from compliance.models import Role, User
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PUBLIC_BASE_URL = "https://portal.example.org"
+
+
+@functools.cache
+def key_settings() -> dict[str, str]:
+    """Signing keys made once per test session with `cryptography`, in a temporary folder.
+
+    A self-signed RSA certificate for PDF signatures and an Ed25519 key (started in 2020) for
+    Open Badges credentials. Plain function, not a fixture: settings_for() is called outside
+    fixtures too.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="ksc-test-keys-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Knife Sales Compliance test")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
+                                         False), critical=True)
+            .sign(key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    (folder / "pdf-key.pem").write_bytes(key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (folder / "pdf-cert.pem").write_bytes(cert.public_bytes(pem))
+    credential_keys = folder / "credential-keys"
+    credential_keys.mkdir()
+    (credential_keys / "2020-01-01.pem").write_bytes(ed25519.Ed25519PrivateKey.generate()
+                                                     .private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return {"SIGNING_KEY_PATH": str(folder / "pdf-key.pem"),
+            "SIGNING_CERT_PATH": str(folder / "pdf-cert.pem"),
+            "CREDENTIAL_KEYS_DIR": str(credential_keys)}
 
 
 def settings_for(database_uri: str) -> dict:
@@ -31,9 +74,10 @@ def settings_for(database_uri: str) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 64,
         "SERVER_NAME": "localhost",
-        "PUBLIC_BASE_URL": "https://portal.example.org",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        **key_settings(),
     }
 
 

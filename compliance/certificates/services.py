@@ -31,6 +31,7 @@ from compliance.models import (
     User,
 )
 from compliance.models.base import utcnow
+from compliance.signing import sign_pdf
 
 
 class NotEligible(Exception):
@@ -48,8 +49,8 @@ def store_certificate(kind: str, data: CertificateData, *, retailer_id: int,
                       issued_at: datetime, expires_at: datetime, actor: Actor,
                       details: dict, completion_id: int | None = None,
                       visit_id: int | None = None) -> Certificate:
-    """Render once, keep the bytes and their hash."""
-    pdf = render_certificate_pdf(data)
+    """Render and sign once, keep the bytes and their hash."""
+    pdf = sign_pdf(render_certificate_pdf(data))
     cert = Certificate(code=data.code, kind=kind, holder_user_id=holder_user_id,
                        retailer_id=retailer_id, premises_id=premises_id,
                        completion_id=completion_id, holder_name=data.holder_name,

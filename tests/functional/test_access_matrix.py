@@ -63,6 +63,11 @@ ROUTES = {
     "/verify": (200, 200, 200, 200, 200, 200),
     "/verify/{cert}": (200, 200, 200, 200, 200, 200),
     "/verify/{cert}.json": (200, 200, 200, 200, 200, 200),
+    "/check-a-certificate-file": (200, 200, 200, 200, 200, 200),
+    "/.well-known/jwks.json": (200, 200, 200, 200, 200, 200),
+    "/issuer": (200, 200, 200, 200, 200, 200),
+    "/issuer.json": (200, 200, 200, 200, 200, 200),
+    "/certificates/{cert}/open-badge.jwt": (302, 200, 200, 403, 200, 200),
     "/visits/": (302, 403, 302, 302, 200, 200),  # managers: their visits and follow-ups
     "/visits/list": (302, 403, 403, 403, 200, 200),
     "/visits/new?premises={premises}": (302, 403, 403, 403, 200, 403),

@@ -312,6 +312,7 @@ def test_certificate_list_uses_constant_queries(client, login_as, shop, count_qu
                                                 monkeypatch):
     premises, manager, staff = shop
     monkeypatch.setattr(services, "render_certificate_pdf", lambda data: b"%PDF-1.7 stub")
+    monkeypatch.setattr(services, "sign_pdf", lambda pdf: pdf)
     login_as(manager)
     staff_certificate(staff)
     with count_queries() as one:

@@ -129,9 +129,14 @@ def test_database_url_from_the_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "from-env")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.org/")
+    from tests.conftest import key_settings
+
+    for name in ("SIGNING_KEY_PATH", "SIGNING_CERT_PATH"):  # production needs a signing key
+        monkeypatch.setenv(name, key_settings()[name])
     app = create_app()
     assert app.config["PUBLIC_BASE_URL"] == "https://portal.example.org"
     assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["SIGNING_KEY_PATH"] == key_settings()["SIGNING_KEY_PATH"]
     assert database_uri("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     with app.app_context():
         db.engine.dispose()
