@@ -49,9 +49,10 @@ def register_security(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if request.endpoint != "static":
+        if request.endpoint != "static" and "public" not in response.cache_control:
             # Pages, CSVs, PDFs and ZIPs carry personal data: no copy in any cache, shared or
-            # the browser's (the back button after sign-out included).
+            # the browser's (the back button after sign-out included). A view that publishes
+            # something for everyone (the JWKS, the issuer profile) says so with "public".
             response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"

@@ -64,12 +64,15 @@ def test_log_mailer_is_heard_when_nobody_configured_logging(tmp_path):
     import subprocess
     import sys
 
+    from tests.conftest import key_settings
+
+    config = {"SECRET_KEY": "x", "MAIL_BACKEND": "log",
+              "PUBLIC_BASE_URL": "https://portal.example.org",
+              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}", **key_settings()}
     script = (
         "from compliance import create_app\n"
         "from compliance.mail import Email, get_mailer\n"
-        f"app = create_app({{'SECRET_KEY': 'x', 'MAIL_BACKEND': 'log',"
-        " 'PUBLIC_BASE_URL': 'https://portal.example.org',"
-        f" 'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path / 'm.sqlite3'}'}})\n"
+        f"app = create_app({config!r})\n"
         "with app.app_context():\n"
         "    get_mailer().send(Email(to='jo@example.com', subject='Reset your password',"
         " body='Link: https://example.org/r'))\n"

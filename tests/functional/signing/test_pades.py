@@ -155,7 +155,8 @@ def replace_keys(app: Flask, **settings) -> Flask:
     from compliance import create_app
 
     config = {k: app.config[k] for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI",
-                                         "SERVER_NAME", "SERVICE_NAME", "TESTING")}
+                                         "SERVER_NAME", "SERVICE_NAME", "TESTING",
+                                         "PUBLIC_BASE_URL")}
     config |= {"SIGNING_KEY_PATH": None, "SIGNING_CERT_PATH": None} | settings
     return create_app(config)
 
