@@ -204,6 +204,7 @@ def test_manager_issues_a_self_assessment_statement_never_a_verified_certificate
 
     public = client.get(f"/verify/{statement.code}")
     assert "This statement is valid" in public.text
+    assert "govuk-panel--confirmation" not in public.text  # genuine, not an approval
     assert "Self-assessed by the business, not inspected." in public.text
     assert "not a police or trading standards certificate" in public.text
     assert "Verified by" not in public.text and "Premises compliance" not in public.text
