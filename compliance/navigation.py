@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from compliance.models import Role
 from compliance.models.base import utcnow
+from compliance.visits.timezone import uk_datetime_text
 
 
 def nav_items() -> list[dict]:
@@ -44,4 +45,5 @@ def nav_items() -> list[dict]:
 def register_navigation(app: Flask) -> None:
     app.add_template_global(nav_items, "nav_items")
     app.add_template_global(utcnow, "now")
+    app.add_template_filter(uk_datetime_text, "uk_datetime")  # every time shown in UK time
     app.add_template_global(lambda: app.config["SERVICE_NAME"], "service_name")

@@ -12,11 +12,15 @@ from sqlalchemy.orm import joinedload
 from compliance import audit
 from compliance.audit import Actor
 from compliance.auth.passwords import hash_password
-from compliance.auth.services import EmailTaken, find_user_by_email, normalise_email
-from compliance.auth.services import start_password_reset as send_setup_link
+from compliance.auth.services import (
+    EmailTaken,
+    create_reset_token,
+    find_user_by_email,
+    normalise_email,
+)
 from compliance.certificates.status import record_changes
 from compliance.extensions import db
-from compliance.mail import Mailer
+from compliance.mail import Email, Mailer
 from compliance.models import Agency, AgencyKind, AuditEvent, Role, User
 from compliance.tokens import new_token
 
@@ -48,8 +52,28 @@ def create_user(*, name: str, email: str, role: Role, agency_id: int | None, act
 
 def email_setup_link(user: User, *, mailer: Mailer, link_for: Callable[[str], str],
                      actor: Actor) -> None:
-    send_setup_link(user.email, mailer=mailer, link_for=link_for, actor=actor,
-                    hours=SETUP_LINK_HOURS)
+    """A new account's first email: what the account is, and a link to choose a password.
+
+    Not a password-reset email: the person asked for nothing, and needs to know who made the
+    account and why.
+    """
+    raw = create_reset_token(user, hours=SETUP_LINK_HOURS)
+    audit.record(actor, "account_setup_link_sent", f"Account set-up link sent to user {user.id}",
+                 target=user)
+    days = SETUP_LINK_HOURS // 24
+    agency = db.session.get(Agency, user.agency_id) if user.agency_id else None
+    role = user.role.label.lower() + (f" for {agency.name}" if agency else "")
+    mailer.send(Email(
+        to=user.email, subject="Your Knife Sales Compliance account",
+        body=(f"Hello {user.name},\n\nAn administrator has created a Knife Sales Compliance "
+              f"account for you as {_article(role)} {role}.\n\nTo start, choose your password "
+              f"with this link. It works once and expires in {days} days:\n\n{link_for(raw)}"
+              "\n\nYou will sign in with this email address. If you were not expecting this "
+              "account, tell the administrator who set it up.\n")))
+
+
+def _article(words: str) -> str:
+    return "an" if words[:1].lower() in "aeiou" else "a"
 
 
 def list_users(role: Role | None, page: int, per_page: int):

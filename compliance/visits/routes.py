@@ -42,7 +42,7 @@ from compliance.visits.forms import (
 from compliance.visits.history import present_history
 from compliance.visits.labels import template_labels
 from compliance.visits.priorities import priority_list
-from compliance.visits.timezone import uk_datetime_text, uk_time, uk_today
+from compliance.visits.timezone import uk_time, uk_today
 from compliance.web import current_actor, int_arg, page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
@@ -51,11 +51,6 @@ OFFICERS = (Role.OFFICER, Role.ADMIN)
 @bp.context_processor
 def _labels() -> dict:
     return template_labels()
-
-
-@bp.app_template_filter("uk_datetime")
-def uk_datetime(value) -> str:
-    return uk_datetime_text(value)
 
 
 @bp.route("/")

@@ -16,8 +16,13 @@ def test_admin_creates_an_officer_who_sets_a_password_from_the_email(client, log
     assert "Account created" in response.text
     officer = db.session.scalar(select(User).where(User.email == "olu@police.example.com"))
     assert (officer.role, officer.agency_id) == (Role.OFFICER, agency.id)
+    email = outbox[-1]
+    # An account set-up email, not a password reset the person never asked for.
+    assert email.subject == "Your Knife Sales Compliance account"
+    assert "as an engagement officer for Northshire Police" in email.body
+    assert "expires in 7 days" in email.body and "did not ask" not in email.body
     link = re.search(r"https://portal\.example\.org(/auth/password/reset/\S+)",
-                         outbox[-1].body).group(1)
+                     email.body).group(1)
     client.post("/auth/sign-out")
     client.post(link, data={"password": "patrol the high street", "confirm":
                             "patrol the high street"})
