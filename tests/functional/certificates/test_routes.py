@@ -324,3 +324,16 @@ def test_certificate_list_uses_constant_queries(client, login_as, shop, count_qu
     with count_queries() as twenty:
         client.get("/certificates/")
     assert one["n"] == twenty["n"]
+
+
+@pytest.mark.parametrize("role, next_step", [
+    (Role.STAFF, "You get a training certificate when you pass the quiz"),
+    (Role.MANAGER, "invite them from your business page"),
+    (Role.OFFICER, "officers verify premises"),
+])
+def test_an_empty_certificate_list_says_how_to_get_one(client, login_as, role, next_step):
+    premises = PremisesFactory()
+    login_as(UserFactory(role=role, retailer=premises.retailer if role != Role.OFFICER else None,
+                         premises=premises if role == Role.STAFF else None))
+    page = client.get("/certificates/").text
+    assert "No certificates yet." in page and next_step in page
