@@ -43,6 +43,22 @@ def submit(label: str) -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
 
 
+class PageOrderMixin:
+    """Fields, and so the error summary, in the order the page shows them.
+
+    WTForms orders fields by when they were created, which puts a mixin's fields (and fields
+    added by a decorator) out of page order; `page_order` names them as the page shows them.
+    """
+
+    page_order: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self._fields  # type: ignore[attr-defined]
+        named = [n for n in self.page_order if n in fields]
+        self._fields = {n: fields[n] for n in [*named, *(n for n in fields if n not in named)]}
+
+
 class ConfirmForm(FlaskForm):
     """A bare form for POST-only confirmations, so they carry a CSRF token."""
 

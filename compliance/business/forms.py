@@ -9,7 +9,14 @@ from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
 from compliance.business.services import PremisesDetails
-from compliance.forms import NewPasswordMixin, choices, email_field, submit, text_field
+from compliance.forms import (
+    NewPasswordMixin,
+    PageOrderMixin,
+    choices,
+    email_field,
+    submit,
+    text_field,
+)
 from compliance.models import Jurisdiction
 
 # The UK postcode shape (outward code, then inward code); spacing and case are normalised.
@@ -57,7 +64,11 @@ class PremisesFieldsMixin:
         field.data = normalise_postcode(field.data)
 
 
-class RegisterBusinessForm(PremisesFieldsMixin, NewPasswordMixin, FlaskForm):
+class RegisterBusinessForm(PageOrderMixin, PremisesFieldsMixin, NewPasswordMixin, FlaskForm):
+    page_order = ("business_name", "contact_name", "email", "claim_code", "premises_name",
+                  "address_line_1", "address_line_2", "town", "postcode", "jurisdiction",
+                  "password", "confirm")
+
     business_name = text_field(_l("Business name"), _l("Enter the business name"),
                                hint=_l("The legal name of the business that sells the knives"),
                                autocomplete="organization")

@@ -30,7 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from compliance.forms import choices, submit
+from compliance.forms import PageOrderMixin, choices, submit
 from compliance.models import Jurisdiction
 
 OPTION_SLOTS = 5
@@ -54,7 +54,12 @@ def _option_fields(cls):
 
 
 @_option_fields
-class QuestionForm(FlaskForm):
+class QuestionForm(PageOrderMixin, FlaskForm):
+    page_order = ("module", "jurisdictions", "kind", "text",
+                  *(f"option_{n}_{part}" for n in range(1, OPTION_SLOTS + 1)
+                    for part in ("text", "correct", "feedback")),
+                  "explanation", "sources")
+
     module = SelectField(_l("Module"), widget=GovSelect(),
                          validators=[InputRequired(message=_l("Select a module"))])
     jurisdictions = SelectMultipleField(
