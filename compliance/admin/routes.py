@@ -109,7 +109,7 @@ def content_reviews():
 @bp.route("/audit")
 def audit_log():
     form = AuditFilterForm(formdata=request.args if request.args else None)
-    actions = [(a, a) for a in services.audit_actions()]
+    actions = [(a, services.action_words(a)) for a in services.audit_actions()]
     form.action.choices = choices([("", _("Any action")), *actions])
     criteria = services.AuditFilter()
     if request.args and form.validate():
@@ -118,4 +118,5 @@ def audit_log():
                                         since=form.since.data, until=form.until.data)
     pagination = db.paginate(services.audit_query(criteria), page=page_arg(),
                              per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("admin/audit.html", form=form, pagination=pagination)
+    return render_template("admin/audit.html", form=form, pagination=pagination,
+                           action_words=services.action_words)

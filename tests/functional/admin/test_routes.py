@@ -97,6 +97,9 @@ def test_audit_log_filters_by_action_person_and_date(client, login_as):
     assert "Signed in" in page.text and "Created agency A" not in page.text
     page = client.get("/admin/audit", query_string={"actor": "boss@example.com"})
     assert "Created agency A" in page.text and "someone@example.com" not in page.text
+    # Actions read as words, in the table and in the filter, never as internal codes.
+    assert "<td class=\"govuk-table__cell\">Agency created</td>" in page.text
+    assert ">Agency created</option>" in page.text and "agency_created</" not in page.text
     future = client.get("/admin/audit", query_string={"since": ["1", "1", "2999"]})
     assert "0 events" in future.text
     bad = client.get("/admin/audit", query_string={"since": ["31", "2", "2026"]})
