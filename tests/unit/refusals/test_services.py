@@ -15,7 +15,7 @@ from tests.factories import PremisesFactory, RefusalFactory, UserFactory
 
 @pytest.fixture
 def shop():
-    premises = PremisesFactory()
+    premises = PremisesFactory(created_at=datetime(2026, 6, 1, tzinfo=UTC))
     staff = UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises)
     manager = UserFactory(role=Role.MANAGER, retailer=premises.retailer)
     return premises, staff, manager
