@@ -80,7 +80,8 @@ def index(premises_id: int):
 def _initial(refusal=None) -> dict:
     if refusal is None:
         return {**initial_time(utcnow()), "refused_by": current_user.id}
-    return {**initial_time(refusal.occurred_at), "product": refusal.product, "reason": refusal.reason,
+    return {**initial_time(refusal.occurred_at), "product": refusal.product,
+            "reason": refusal.reason,
             "description": refusal.description or "", "refused_by": refusal.refused_by_id}
 
 

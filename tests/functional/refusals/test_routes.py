@@ -88,7 +88,8 @@ def test_times_are_typed_and_shown_in_uk_time(app, client, login_as, shop, monke
     db.session.flush()
     monkeypatch.setitem(app.config, "REFUSAL_MAX_DAYS_BACK", 3650)
     client.post(url(premises, "new"), data={
-        "occurred_at": ["1", "7", "2026"], "occurred_time": "12:30", "product": "Bread knife", "reason": "proxy",
+        "occurred_at": ["1", "7", "2026"], "occurred_time": "12:30", "product": "Bread knife",
+        "reason": "proxy",
         "refused_by": staff.id})
     [entry] = entries(premises)
     assert entry.occurred_at == datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # BST is UTC+1
