@@ -96,7 +96,8 @@ def _time_message(exc: Exception, premises: Premises) -> str:
                  "joined the service", day=_day(exc.earliest), name=premises.name)
     if isinstance(exc, services.TimeTooLongAgo):
         return _("Date of the refusal must be the same as or after %(day)s: refusals can be "
-                 "recorded up to %(n)s days later", day=_day(exc.earliest), n=exc.days)
+                 "recorded up to %(n)s days after they happen", day=_day(exc.earliest),
+                 n=exc.days)
     return _("The date and time of the refusal must be in the past")
 
 

@@ -46,7 +46,8 @@ def test_entry_times_are_bounded_with_clear_messages(app, client, login_as, shop
     too_old = post_refusal(client, premises, staff, utcnow() - timedelta(days=91))
     earliest = uk_today() - timedelta(days=90)
     assert (f"Date of the refusal must be the same as or after {earliest.day} "
-            f"{earliest:%B %Y}: refusals can be recorded up to 90 days later") in too_old.text
+            f"{earliest:%B %Y}: refusals can be recorded up to 90 days after they happen"
+            ) in too_old.text
     monkeypatch.setitem(app.config, "REFUSAL_MAX_DAYS_BACK", 365)
     joined = to_uk(premises.created_at)
     before = post_refusal(client, premises, staff, premises.created_at - timedelta(days=2))
