@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -16,9 +17,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from compliance.forms import choices, submit, text_field
+from compliance.forms import DateField, choices, submit, text_field
 from compliance.refusals.services import REASONS, UK, from_uk
-from compliance.visits.forms import GovDateField
 
 DESCRIPTION_MAX = 500
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]?([0-5]\d)$")
@@ -26,19 +26,46 @@ MISSING_DATE = _l("Enter the date of the refusal")
 MISSING_BOTH = _l("Enter the date and time of the refusal")
 
 
-class RefusalDateField(GovDateField):
-    """The GOV.UK day/month/year date. Blank in any shape (whitespace, a single blank value
-    from a hand-made request) is "missing", so the message says what to enter."""
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class RegisterForm(FlaskForm):
+    """Text typed into the register never carries NUL characters (PostgreSQL refuses them)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), _without_nul]
+            return super().bind_field(form, unbound_field, {**options, "filters": filters})
+
+
+class RefusalDateField(DateField):
+    """The GOV.UK day/month/year date, as the visit form has it (not imported from there: the
+    visits package imports the business pages, which import this one). Blank in any shape
+    (whitespace, one blank value from a hand-made request) is "missing"."""
+
+    def __init__(self, label, missing: str, invalid: str, **kwargs):
+        super().__init__(label, widget=GovDateInput(), format="%d %m %Y",
+                         validators=[InputRequired(message=missing)], **kwargs)
+        self.invalid = invalid
 
     def process_formdata(self, valuelist):
         if valuelist and not "".join(str(v) for v in valuelist).strip():
             self.data = None
             self.raw_data = ["", "", ""]
             return
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.invalid) from exc
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if self.raw_data:  # the GOV.UK widget shows day, month and year: always three parts
+            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
 
 
-class RefusalForm(FlaskForm):
+class RefusalForm(RegisterForm):
     occurred_at = RefusalDateField(
         _l("Date of the refusal"), MISSING_DATE,
         _l("Date of the refusal must be a real date, like 25 11 2026"),
@@ -109,7 +136,7 @@ def initial_time(moment: datetime) -> dict:
     return {"occurred_at": local.date(), "occurred_time": local.strftime("%H:%M")}
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(RegisterForm):
     note = TextAreaField(_l("Note (optional)"), widget=GovTextArea(),
                          description=_l("For example, anything you followed up with staff"),
                          validators=[Optional(), Length(max=DESCRIPTION_MAX, message=_l(
@@ -131,7 +158,7 @@ class WeekChoices(SelectMultipleField):
         pass  # weeks signed meanwhile are reported by the service, not refused as choices
 
 
-class WeeksSignOffForm(FlaskForm):
+class WeeksSignOffForm(RegisterForm):
     weeks = WeekChoices(_l("Which weeks are you signing off?"), widget=GovCheckboxesInput(),
                         coerce=date.fromisoformat,
                         description=_l("Each week is signed off and recorded separately"),

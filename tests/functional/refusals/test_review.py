@@ -179,3 +179,20 @@ def test_only_the_business_managers_sign_off(client, login_as, shop):
     assert client.post(url(shop["premises"], "weeks/sign-off"),
                        data={"weeks": monday_of(uk_today()).isoformat()}).status_code == 403
     assert count(RefusalSignOff) == 0
+
+
+def test_nul_characters_never_reach_the_database(client, login_as, shop):
+    """PostgreSQL refuses NUL in text: a hostile form is saved without them, not a 500."""
+    premises, staff = shop["premises"], login_as(shop["staff"])
+    saved = post_refusal(client, premises, staff, utcnow() - timedelta(minutes=5),
+                         product="Axe\x00", description="\x00Tall")
+    assert saved.status_code == 302
+    entry = db.session.scalar(select(Refusal))
+    assert (entry.product, entry.description) == ("Axe", "Tall")
+    login_as(shop["manager"])
+    week = monday_of(uk_today())
+    for path, data in ((f"weeks/{week}/sign-off", {"note": "a\x00b"}),
+                       ("weeks/sign-off", {"weeks": (week - timedelta(weeks=1)).isoformat(),
+                                           "note": "c\x00d"})):
+        assert client.post(url(premises, path), data=data).status_code == 302
+    assert sorted(db.session.scalars(select(RefusalSignOff.note))) == ["ab", "cd"]
