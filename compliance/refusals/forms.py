@@ -94,7 +94,8 @@ class RefusalForm(RegisterForm):
     def validate_occurred_time(self, field) -> None:
         typed = (field.data or "").strip()
         if not typed:
-            if self.occurred_at.data is not None:  # both blank: the date says "date and time"
+            typed_date = any(str(v).strip() for v in self.occurred_at.raw_data or [])
+            if typed_date:  # both blank: the date's message says "date and time"
                 raise ValidationError(_l("Enter the time of the refusal"))
             return
         if not _TIME.match(typed):
@@ -136,11 +137,16 @@ def initial_time(moment: datetime) -> dict:
     return {"occurred_at": local.date(), "occurred_time": local.strftime("%H:%M")}
 
 
-class SignOffForm(RegisterForm):
-    note = TextAreaField(_l("Note (optional)"), widget=GovTextArea(),
+def note_field() -> TextAreaField:
+    """The sign-off note; a fresh field per form, so it keeps its place in page order."""
+    return TextAreaField(_l("Note (optional)"), widget=GovTextArea(),
                          description=_l("For example, anything you followed up with staff"),
                          validators=[Optional(), Length(max=DESCRIPTION_MAX, message=_l(
                              "Note must be %(n)s characters or fewer", n=DESCRIPTION_MAX))])
+
+
+class SignOffForm(RegisterForm):
+    note = note_field()
     submit = submit(_l("Sign off this week"))
 
 
@@ -164,5 +170,5 @@ class WeeksSignOffForm(RegisterForm):
                         description=_l("Each week is signed off and recorded separately"),
                         validators=[InputRequired(
                             message=_l("Select the weeks you are signing off"))])
-    note = SignOffForm.note
+    note = note_field()
     submit = submit(_l("Sign off the selected weeks"))

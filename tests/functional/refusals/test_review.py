@@ -1,6 +1,7 @@
 """A register that can be reviewed: bounded entry times, recording audited, sign-off pages that
 show the entries, and several weeks signed at once (each its own row, never twice)."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -131,8 +132,10 @@ def test_manager_signs_several_weeks_at_once_each_recorded(client, login_as, sho
         assert f"Knife {n}" in review.text
     assert "Which weeks are you signing off?</legend>" in "".join(
         line.strip() for line in review.text.splitlines())
-    nothing = client.post(url(premises, "weeks/sign-off"), data={"note": "x"})
+    nothing = client.post(url(premises, "weeks/sign-off"), data={"note": "x" * 501})
     assert nothing.status_code == 200 and "Select the weeks you are signing off" in nothing.text
+    summary = nothing.text.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'href="#([^"]+)"', summary) == ["weeks", "note"]  # page order
     ticked = [weeks[0].isoformat(), weeks[2].isoformat()]
     done = client.post(url(premises, "weeks/sign-off"),
                        data={"weeks": ticked, "note": "All fine"}, follow_redirects=True)
@@ -196,3 +199,15 @@ def test_nul_characters_never_reach_the_database(client, login_as, shop):
                                            "note": "c\x00d"})):
         assert client.post(url(premises, path), data=data).status_code == 302
     assert sorted(db.session.scalars(select(RefusalSignOff.note))) == ["ab", "cd"]
+
+
+def test_the_refusal_form_s_error_summary_follows_the_page(client, login_as, shop):
+    premises = shop["premises"]
+    login_as(shop["staff"])
+    page = client.post(url(premises, "new"), data={
+        "occurred_at": ["1", "1", "x"], "occurred_time": "", "description": "x" * 501}).text
+    summary = page.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    form = page.split('<form method="post" novalidate', 1)[1]
+    assert targets[:2] == ["occurred_at", "occurred_time"] and len(targets) >= 4
+    assert targets == sorted(targets, key=lambda i: form.index(f'id="{i}'))
