@@ -57,6 +57,9 @@ class Config:
     # A guidance module is due for a fresh check against the domain reference this many days
     # after its last review (the law is moving: Crime and Policing Act 2026 commencement).
     CONTENT_REVIEW_DAYS = 180
+    # How far back a refused sale can be recorded: the register is kept as it happens, not
+    # rebuilt months later from memory.
+    REFUSAL_MAX_DAYS_BACK = 90
 
     # Training and the quiz.
     QUIZ_LENGTH = 15

@@ -2,47 +2,78 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovInput, GovRadioInput, GovSelect, GovTextArea
-from wtforms import DateTimeLocalField, RadioField, SelectField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+)
+from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from compliance.forms import choices, submit, text_field
-from compliance.models.base import utcnow
-from compliance.refusals.services import REASONS, from_uk
+from compliance.forms import DateField, choices, submit, text_field
+from compliance.refusals.services import REASONS, UK, from_uk
 
-# A refusal can be recorded a few minutes "early" if the till's clock and the phone's differ.
-CLOCK_SLACK = timedelta(minutes=5)
 DESCRIPTION_MAX = 500
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]?([0-5]\d)$")
+MISSING_DATE = _l("Enter the date of the refusal")
+MISSING_BOTH = _l("Enter the date and time of the refusal")
 
 
-class GovDateTimeInput(GovInput):
-    """The browser's own date-and-time picker: one tap on a phone, and "now" is prefilled."""
-
-    input_type = "datetime-local"
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
-class LocalDateTimeField(DateTimeLocalField):
-    """A blank answer is "missing" (InputRequired's message), not "not a real date"."""
+class RegisterForm(FlaskForm):
+    """Text typed into the register never carries NUL characters (PostgreSQL refuses them)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), _without_nul]
+            return super().bind_field(form, unbound_field, {**options, "filters": filters})
+
+
+class RefusalDateField(DateField):
+    """The GOV.UK day/month/year date, as the visit form has it (not imported from there: the
+    visits package imports the business pages, which import this one). Blank in any shape
+    (whitespace, one blank value from a hand-made request) is "missing"."""
+
+    def __init__(self, label, missing: str, invalid: str, **kwargs):
+        super().__init__(label, widget=GovDateInput(), format="%d %m %Y",
+                         validators=[InputRequired(message=missing)], **kwargs)
+        self.invalid = invalid
 
     def process_formdata(self, valuelist):
-        if valuelist and not "".join(valuelist).strip():
+        if valuelist and not "".join(str(v) for v in valuelist).strip():
             self.data = None
-            self.raw_data = []  # so InputRequired sees it as missing, not as typed text
+            self.raw_data = ["", "", ""]
             return
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.invalid) from exc
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if self.raw_data:  # the GOV.UK widget shows day, month and year: always three parts
+            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
 
 
-class RefusalForm(FlaskForm):
-    occurred_at = LocalDateTimeField(
-        _l("When was the sale refused?"), widget=GovDateTimeInput(),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        description=_l("UK time. It is set to now: change it if the refusal was earlier."),
-        validators=[InputRequired(message=_l("Enter the date and time of the refusal"))],
-        invalid_value_message=_l("Enter a real date and time, like 25/11/2026 14:30"))
+class RefusalForm(RegisterForm):
+    occurred_at = RefusalDateField(
+        _l("Date of the refusal"), MISSING_DATE,
+        _l("Date of the refusal must be a real date, like 25 11 2026"),
+        description=_l("It is set to today: change it if the refusal was earlier. "
+                       "For example, 25 11 2026"))
+    occurred_time = text_field(_l("Time of the refusal"), _l("Enter the time of the refusal"),
+                               max_length=5, optional=True, autocomplete="off",
+                               hint=_l("UK time, 24-hour clock, for example 14:30"))
     product = text_field(_l("Product or category"), _l("Enter the product or category"),
                          hint=_l("For example: kitchen knife, craft knife, razor blades"),
                          autocomplete="off")
@@ -60,13 +91,27 @@ class RefusalForm(FlaskForm):
                              invalid_choice_message=_l("Select who refused the sale"))
     submit = submit(_l("Save refusal"))
 
-    def validate_occurred_at(self, field) -> None:
-        if field.data is not None and from_uk(field.data) > utcnow() + CLOCK_SLACK:
-            raise ValidationError(_l("The date and time of the refusal must be in the past"))
+    def validate_occurred_time(self, field) -> None:
+        typed = (field.data or "").strip()
+        if not typed:
+            typed_date = any(str(v).strip() for v in self.occurred_at.raw_data or [])
+            if typed_date:  # both blank: the date's message says "date and time"
+                raise ValidationError(_l("Enter the time of the refusal"))
+            return
+        if not _TIME.match(typed):
+            raise ValidationError(_l("Enter the time in the 24-hour clock, like 14:30"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.occurred_time.data or "").strip() and MISSING_DATE in self.occurred_at.errors:
+            self.occurred_at.errors = [MISSING_BOTH if e == MISSING_DATE else e
+                                       for e in self.occurred_at.errors]
+        return valid
 
     def when(self) -> datetime:
-        """The time typed, as an aware UTC datetime."""
-        return from_uk(self.occurred_at.data)
+        """The date and time typed (UK), as an aware UTC datetime."""
+        hours, minutes = _TIME.match(self.occurred_time.data.strip()).groups()
+        return from_uk(datetime.combine(self.occurred_at.data, time(int(hours), int(minutes))))
 
 
 class CorrectionForm(RefusalForm):
@@ -86,9 +131,44 @@ def refusal_form(people, initial: dict | None = None, *, correcting: bool = Fals
     return form
 
 
-class SignOffForm(FlaskForm):
-    note = TextAreaField(_l("Note (optional)"), widget=GovTextArea(),
+def initial_time(moment: datetime) -> dict:
+    """The date and time fields' values for a moment, in UK time."""
+    local = moment.astimezone(UK)
+    return {"occurred_at": local.date(), "occurred_time": local.strftime("%H:%M")}
+
+
+def note_field() -> TextAreaField:
+    """The sign-off note; a fresh field per form, so it keeps its place in page order."""
+    return TextAreaField(_l("Note (optional)"), widget=GovTextArea(),
                          description=_l("For example, anything you followed up with staff"),
                          validators=[Optional(), Length(max=DESCRIPTION_MAX, message=_l(
                              "Note must be %(n)s characters or fewer", n=DESCRIPTION_MAX))])
+
+
+class SignOffForm(RegisterForm):
+    note = note_field()
     submit = submit(_l("Sign off this week"))
+
+
+class WeekChoices(SelectMultipleField):
+    """Weeks as their Monday's ISO date; anything else is "select the weeks", never a 500."""
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [date.fromisoformat(str(v).strip()) for v in valuelist]
+        except ValueError as exc:
+            self.data = []
+            raise ValueError(_l("Select the weeks you are signing off")) from exc
+
+    def pre_validate(self, form) -> None:
+        pass  # weeks signed meanwhile are reported by the service, not refused as choices
+
+
+class WeeksSignOffForm(RegisterForm):
+    weeks = WeekChoices(_l("Which weeks are you signing off?"), widget=GovCheckboxesInput(),
+                        coerce=date.fromisoformat,
+                        description=_l("Each week is signed off and recorded separately"),
+                        validators=[InputRequired(
+                            message=_l("Select the weeks you are signing off"))])
+    note = note_field()
+    submit = submit(_l("Sign off the selected weeks"))

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from compliance.auth.permissions import (
@@ -31,7 +32,7 @@ from compliance.extensions import db
 from compliance.models import Premises, Role
 from compliance.models.base import utcnow
 from compliance.refusals import bp, export, pdf, services
-from compliance.refusals.forms import SignOffForm, refusal_form
+from compliance.refusals.forms import SignOffForm, WeeksSignOffForm, initial_time, refusal_form
 from compliance.web import current_actor, page_arg, premises_or_404
 
 BASE = "/premises/<int:premises_id>/refusals"
@@ -78,11 +79,26 @@ def index(premises_id: int):
 
 def _initial(refusal=None) -> dict:
     if refusal is None:
-        now = services.to_uk(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
-        return {"occurred_at": now, "refused_by": current_user.id}
-    return {"occurred_at": services.to_uk(refusal.occurred_at).replace(tzinfo=None),
-            "product": refusal.product, "reason": refusal.reason,
+        return {**initial_time(utcnow()), "refused_by": current_user.id}
+    return {**initial_time(refusal.occurred_at), "product": refusal.product,
+            "reason": refusal.reason,
             "description": refusal.description or "", "refused_by": refusal.refused_by_id}
+
+
+def _day(moment) -> str:
+    local = services.to_uk(moment)
+    return f"{local.day} {local:%B %Y}"
+
+
+def _time_message(exc: Exception, premises: Premises) -> str:
+    if isinstance(exc, services.TimeBeforeJoining):
+        return _("Date of the refusal must be the same as or after %(day)s, when %(name)s "
+                 "joined the service", day=_day(exc.earliest), name=premises.name)
+    if isinstance(exc, services.TimeTooLongAgo):
+        return _("Date of the refusal must be the same as or after %(day)s: refusals can be "
+                 "recorded up to %(n)s days after they happen", day=_day(exc.earliest),
+                 n=exc.days)
+    return _("The date and time of the refusal must be in the past")
 
 
 def _save(premises: Premises, form, corrects=None) -> Response | None:
@@ -93,7 +109,11 @@ def _save(premises: Premises, form, corrects=None) -> Response | None:
     try:
         refusal = services.record(
             premises, details, current_actor(), corrects=corrects,
-            correction_reason=form.correction_reason.data if corrects is not None else None)
+            correction_reason=form.correction_reason.data if corrects is not None else None,
+            max_days_back=current_app.config["REFUSAL_MAX_DAYS_BACK"])
+    except (services.TimeInFuture, services.TimeBeforeJoining, services.TimeTooLongAgo) as exc:
+        form.occurred_at.errors.append(_time_message(exc, premises))
+        return None
     except services.NotPermitted:
         form.refused_by.errors.append(_("Select who refused the sale"))
         return None
@@ -164,10 +184,49 @@ def sign_off(premises_id: int, week: str):
             flash(_("Week of %(day)s signed off", day=start.strftime("%-d %B %Y")), "success")
         return redirect(url_for(".index", premises_id=premises.id))
     signed = services.sign_offs(premises.id, since=start).get(start)
-    count = services.count_in_week(premises.id, start)
+    entries = services.week_entries(premises.id, [start])[start]
     return render_template("refusals/sign_off.html", premises=premises, form=form,
-                           start=start, end=start + timedelta(days=6),
-                           count=count, signed=signed)
+                           start=start, end=start + timedelta(days=6), entries=entries,
+                           count=len(entries), signed=signed, reasons=services.REASONS)
+
+
+@bp.route(f"{BASE}/weeks/sign-off", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def sign_off_several(premises_id: int):
+    """Review every week not signed off, and sign off the ones ticked (each one its own row)."""
+    premises = premises_or_404(premises_id, is_premises_manager)
+    unsigned = [w for w in services.weeks(premises) if w.sign_off is None]
+    form = WeeksSignOffForm()
+    form.weeks.choices = [(w.start.isoformat(), _week_label(w)) for w in reversed(unsigned)]
+    if form.validate_on_submit():
+        try:
+            signed, already = services.sign_off_weeks(premises, form.weeks.data, form.note.data,
+                                                      current_actor())
+        except services.InvalidWeek:
+            form.weeks.errors.append(_("Select the weeks you are signing off"))
+        else:
+            db.session.commit()
+            _flash_signed(signed, already)
+            return redirect(url_for(".index", premises_id=premises.id))
+    entries = services.week_entries(premises.id, [w.start for w in unsigned])
+    return render_template("refusals/sign_off_several.html", premises=premises, form=form,
+                           weeks=list(reversed(unsigned)), entries=entries,
+                           reasons=services.REASONS)
+
+
+def _week_label(week) -> str:
+    label = _("Monday %(a)s to Sunday %(b)s", a=f"{week.start.day} {week.start:%B}",
+              b=f"{week.end.day} {week.end:%B %Y}")
+    return f"{label} ({_('this week')})" if week.current else label
+
+
+def _flash_signed(signed, already) -> None:
+    if signed:
+        flash(ngettext("%(num)s week signed off", "%(num)s weeks signed off", len(signed)),
+              "success")
+    if already:
+        flash(ngettext("%(num)s week had already been signed off",
+                       "%(num)s weeks had already been signed off", len(already)))
 
 
 def _download_data(premises: Premises):

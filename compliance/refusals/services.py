@@ -26,6 +26,9 @@ REASONS = {
     "other": "Other",
 }
 WEEKS_SHOWN = 12
+DEFAULT_MAX_DAYS_BACK = 90
+# A refusal can be recorded a few minutes "early" if the till's clock and the phone's differ.
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 class NotFound(Exception):
@@ -48,6 +51,26 @@ class AlreadySignedOff(Exception):
 
 class InvalidWeek(Exception):
     """Not a Monday, or a week that has not started yet."""
+
+
+class TimeInFuture(Exception):
+    """The refusal's time is later than now."""
+
+
+class TimeBeforeJoining(Exception):
+    """The refusal's time is before the premises joined the service."""
+
+    def __init__(self, earliest: datetime) -> None:
+        super().__init__(earliest)
+        self.earliest = earliest
+
+
+class TimeTooLongAgo(Exception):
+    """The refusal's time is further back than the register accepts."""
+
+    def __init__(self, earliest: datetime, days: int) -> None:
+        super().__init__(earliest, days)
+        self.earliest, self.days = earliest, days
 
 
 def to_uk(value: datetime) -> datetime:
@@ -110,8 +133,25 @@ def correction_of(refusal_id: int) -> Refusal | None:
                              .order_by(Refusal.id).limit(1))
 
 
+def check_time(premises: Premises, when: datetime, *, max_days_back: int,
+               corrects: Refusal | None = None, now: datetime | None = None) -> None:
+    """Not in the future, not before the premises joined, not more than `max_days_back` days
+    ago (a correction may keep the time of the entry it corrects)."""
+    now = now or utcnow()
+    if when > now + CLOCK_SLACK:
+        raise TimeInFuture
+    if when < premises.created_at.replace(second=0, microsecond=0):
+        raise TimeBeforeJoining(premises.created_at)
+    earliest = datetime.combine(uk_today(now) - timedelta(days=max_days_back), time(), UK)
+    if corrects is not None:
+        earliest = min(earliest, corrects.occurred_at)
+    if when < earliest:
+        raise TimeTooLongAgo(earliest, max_days_back)
+
+
 def record(premises: Premises, details: RefusalDetails, actor: Actor, *,
-           corrects: Refusal | None = None, correction_reason: str | None = None) -> Refusal:
+           corrects: Refusal | None = None, correction_reason: str | None = None,
+           max_days_back: int = DEFAULT_MAX_DAYS_BACK) -> Refusal:
     """Add an entry; with `corrects`, a new entry that replaces (never deletes) the old one."""
     refuser = next((u for u in refusers(premises) if u.id == details.refused_by_id), None)
     if refuser is None or details.reason not in REASONS:
@@ -123,6 +163,7 @@ def record(premises: Premises, details: RefusalDetails, actor: Actor, *,
             raise AlreadyCorrected(newer)
         if not (correction_reason or "").strip():
             raise ValueError("a correction needs a reason")
+    check_time(premises, details.occurred_at, max_days_back=max_days_back, corrects=corrects)
     refusal = Refusal(premises_id=premises.id, occurred_at=details.occurred_at,
                       product=details.product.strip(), reason=details.reason,
                       description=(details.description or "").strip() or None,
@@ -138,6 +179,10 @@ def record(premises: Premises, details: RefusalDetails, actor: Actor, *,
                      f"{refusal.correction_reason}",
                      target=refusal, details={"premises_id": premises.id,
                                               "corrects_id": corrects.id})
+    else:
+        audit.record(actor, "refusal_recorded",
+                     f"Recorded refusals register entry {refusal.id} at {premises.name}",
+                     target=refusal, details={"premises_id": premises.id})
     return refusal
 
 
@@ -232,15 +277,14 @@ def sign_off_week(premises: Premises, start: date, note: str | None, actor: Acto
     """A manager's review of one past or current week, once."""
     if start.weekday() != 0 or start > monday_of(today or uk_today()):
         raise InvalidWeek
-    if db.session.scalar(select(RefusalSignOff.id).where(
-            RefusalSignOff.premises_id == premises.id, RefusalSignOff.week_start == start)):
-        raise AlreadySignedOff
     sign_off = RefusalSignOff(premises_id=premises.id, week_start=start,
                               signed_by_id=actor.user_id, signed_at=utcnow(),
                               entries=count_in_week(premises.id, start),
                               note=(note or "").strip() or None)
     try:
-        with db.session.begin_nested():  # two managers at once: the second is refused
+        # The unique (premises, week) constraint decides: a double submit or two managers at
+        # once get AlreadySignedOff, and the rest of the transaction is kept.
+        with db.session.begin_nested():
             db.session.add(sign_off)
     except IntegrityError as exc:
         raise AlreadySignedOff from exc
@@ -249,3 +293,34 @@ def sign_off_week(premises: Premises, start: date, note: str | None, actor: Acto
                  f"{start.isoformat()}", target=sign_off,
                  details={"premises_id": premises.id, "entries": sign_off.entries})
     return sign_off
+
+
+def sign_off_weeks(premises: Premises, starts: list[date], note: str | None, actor: Actor,
+                   today: date | None = None) -> tuple[list[RefusalSignOff], list[date]]:
+    """Sign off several weeks, each as its own record: (signed now, already signed)."""
+    signed, already = [], []
+    for start in sorted(set(starts)):
+        try:
+            signed.append(sign_off_week(premises, start, note, actor, today=today))
+        except AlreadySignedOff:
+            already.append(start)
+    return signed, already
+
+
+def week_entries(premises_id: int, starts: list[date]) -> dict[date, list[Refusal]]:
+    """The entries a sign-off covers (corrected ones replaced by their corrections), oldest
+    first, for each of the given weeks: one query for the refusals, one for who recorded."""
+    result: dict[date, list[Refusal]] = {start: [] for start in starts}
+    if not starts:
+        return result
+    begin, end = week_bounds(min(starts))[0], week_bounds(max(starts))[1]
+    for refusal in db.session.scalars(
+            select(Refusal).where(Refusal.premises_id == premises_id,
+                                  Refusal.occurred_at >= begin, Refusal.occurred_at < end,
+                                  not_superseded())
+            .options(selectinload(Refusal.recorded_by))
+            .order_by(Refusal.occurred_at, Refusal.id)):
+        week = monday_of(to_uk(refusal.occurred_at).date())
+        if week in result:
+            result[week].append(refusal)
+    return result

@@ -4,8 +4,9 @@
    and saves: "when" is already now and "who refused" is already Jo, so it takes seconds.
 2. "Your refusals" lists it; Jo corrects it (a new entry refers to the old one, marked
    corrected).
-3. The manager opens the High Street register, sees the weeks not signed off, reviews this
-   week and signs it off, then downloads the register as CSV.
+3. The manager opens the High Street register, sees the weeks not signed off, reviews last
+   week's and this week's entries on one page and signs both off in one go (each week is
+   recorded separately), then downloads the register as CSV.
 4. An officer reads the register and downloads it as a PDF.
 Nothing on these pages scrolls sideways at 360 px.
 """
@@ -64,7 +65,8 @@ def staff_record_and_correct(page, live_server) -> None:
     assert page.locator("h1").inner_text() == "Record a refused sale"
     fits(page)
     started = time.monotonic()
-    assert page.locator("#occurred_at").input_value()  # now, already filled in
+    for part in ("#occurred_at-day", "#occurred_at-month", "#occurred_at-year", "#occurred_time"):
+        assert page.locator(part).input_value()  # now, already filled in
     assert page.locator("#refused_by option:checked").inner_text() == "Jo Staff"
     page.locator("#product").fill("Santoku knife")
     page.get_by_label("No ID", exact=True).check()
@@ -99,16 +101,23 @@ def manager_sign_off_and_download(page, live_server) -> None:
     open_register(page, live_server)
     main = page.locator("main").inner_text()
     assert "weeks are not signed off" in main and "Santoku knife, 18 cm" in main
-    this_week = page.locator("tbody tr").first
-    assert "this week" in this_week.inner_text()
-    with page.expect_navigation():
-        this_week.get_by_role("link").click()
-    assert page.locator("h1").inner_text().startswith("Sign off the week of")
+    assert "this week" in page.locator("tbody tr").first.inner_text()
+    click(page, "link", "Review and sign off several weeks")
+    assert page.locator("h1").inner_text() == "Sign off weeks of the register"
+    review = page.locator("main").inner_text()
+    assert "Santoku knife, 18 cm" in review and "Jo Staff" in review  # what is being signed
     fits(page)
+    boxes = page.get_by_role("checkbox")
+    assert boxes.count() == 2  # last week and this week
+    for n in range(boxes.count()):
+        boxes.nth(n).check()
     page.locator("#note").fill("Checked with Jo: ID refusals handled well.")
-    click(page, "button", "Sign off this week")
-    assert "signed off" in page.locator(".govuk-notification-banner").inner_text()
-    assert "By Sam Manager" in page.locator("tbody tr").first.inner_text()
+    click(page, "button", "Sign off the selected weeks")
+    assert "2 weeks signed off" in page.locator(".govuk-notification-banner").inner_text()
+    rows = page.locator("tbody tr")
+    assert "By Sam Manager" in rows.nth(0).inner_text()
+    assert "By Sam Manager" in rows.nth(1).inner_text()
+    assert "Every week shown is signed off" in page.locator("main").inner_text()
     fits(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the register as CSV").click()

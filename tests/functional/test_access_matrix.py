@@ -116,6 +116,7 @@ ROUTES = {
     "/premises/{premises}/refusals/new": (302, 200, 200, 403, 403, 403),
     "/premises/{premises}/refusals/{refusal}/correct": (302, 200, 200, 403, 403, 403),
     "/premises/{premises}/refusals/weeks/{week}/sign-off": (302, 403, 200, 403, 403, 403),
+    "/premises/{premises}/refusals/weeks/sign-off": (302, 403, 200, 403, 403, 403),
     "/premises/{premises}/refusals/register.csv": (302, 403, 200, 403, 200, 200),
     "/premises/{premises}/refusals/register.pdf": (302, 403, 200, 403, 200, 200),
 }
@@ -164,6 +165,8 @@ POSTS = {
     "/premises/{premises}/refusals/new": (302, 200, 200, 403, 403, 403),
     "/premises/{premises}/refusals/{refusal}/correct": (302, 200, 200, 403, 403, 403),
     "/premises/{premises}/refusals/weeks/{week}/sign-off": (302, 403, 302, 403, 403, 403),
+    # No week ticked: the manager gets the page again with an error.
+    "/premises/{premises}/refusals/weeks/sign-off": (302, 403, 200, 403, 403, 403),
 }
 
 

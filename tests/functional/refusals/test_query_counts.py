@@ -33,6 +33,8 @@ def _grow(premises, staff, manager, start, n) -> None:
 
 @pytest.mark.parametrize("who, path", [
     ("manager", ""), ("officer", ""), ("staff", ""), ("manager", "register.csv"),
+    ("manager", "weeks/sign-off"),
+    ("manager", f"weeks/{monday_of(uk_today())}/sign-off"),
 ])
 def test_register_uses_constant_queries(client, login_as, count_queries, who, path):
     premises = PremisesFactory()

@@ -18,7 +18,8 @@ from tests.factories import AgencyFactory, PremisesFactory, RefusalFactory, User
 
 @pytest.fixture
 def shop():
-    premises = PremisesFactory(name="Corner Hardware")
+    # Joined a few hours ago, so entries from the last hour or two can be recorded.
+    premises = PremisesFactory(name="Corner Hardware", created_at=utcnow() - timedelta(hours=3))
     retailer = premises.retailer
     return {
         "premises": premises,
@@ -36,8 +37,11 @@ def url(premises, path="") -> str:
     return f"/premises/{premises.id}/refusals/{path}"
 
 
-def local(dt: datetime) -> str:
-    return to_uk(dt).strftime("%Y-%m-%dT%H:%M")
+def local(dt: datetime) -> dict:
+    """The date (day, month, year) and time fields for a moment, as typed in the UK."""
+    uk = to_uk(dt)
+    return {"occurred_at": [str(uk.day), str(uk.month), str(uk.year)],
+            "occurred_time": uk.strftime("%H:%M")}
 
 
 def entries(premises) -> list[Refusal]:
@@ -51,12 +55,18 @@ def test_staff_record_a_refusal_with_sensible_defaults(client, login_as, shop):
     assert start.headers["Location"] == url(premises, "new")
     form = client.get(url(premises, "new"))
     now = to_uk(utcnow())
-    assert f'value="{now.strftime("%Y-%m-%dT")}' in form.text  # "when" defaults to now
-    assert 'type="datetime-local"' in form.text
+    # "When" defaults to now, typed as the GOV.UK date pattern and a time.
+    assert f'id="occurred_at-day" name="occurred_at" type="text" value="{now.day}"' in form.text
+    assert f'id="occurred_at-year" name="occurred_at" type="text" value="{now.year}"' in form.text
+    assert re.search(r'id="occurred_time" name="occurred_time" type="text" value="\d\d:\d\d"',
+                     form.text)
+    assert "Date of the refusal</legend>" in " ".join(form.text.split()).replace("> ", ">") \
+        .replace(" <", "<")
+    assert 'type="datetime-local"' not in form.text
     assert re.search(rf'<option value="{staff.id}" selected>Sid Staff</option>', form.text)
     assert "Mo Manager" in form.text and "Cat Colleague" in form.text
     saved = client.post(url(premises, "new"), data={
-        "occurred_at": local(utcnow() - timedelta(minutes=3)), "product": "Craft knife",
+        **local(utcnow() - timedelta(minutes=3)), "product": "Craft knife",
         "reason": "no_id", "refused_by": staff.id})
     assert saved.headers["Location"] == url(premises)
     [entry] = entries(premises)
@@ -72,10 +82,14 @@ def test_staff_record_a_refusal_with_sensible_defaults(client, login_as, shop):
     assert "register.csv" not in mine.text
 
 
-def test_times_are_typed_and_shown_in_uk_time(client, login_as, shop):
+def test_times_are_typed_and_shown_in_uk_time(app, client, login_as, shop, monkeypatch):
     premises, staff = shop["premises"], login_as(shop["staff"])
+    premises.created_at = datetime(2026, 6, 1, tzinfo=UTC)
+    db.session.flush()
+    monkeypatch.setitem(app.config, "REFUSAL_MAX_DAYS_BACK", 3650)
     client.post(url(premises, "new"), data={
-        "occurred_at": "2026-07-01T12:30", "product": "Bread knife", "reason": "proxy",
+        "occurred_at": ["1", "7", "2026"], "occurred_time": "12:30", "product": "Bread knife",
+        "reason": "proxy",
         "refused_by": staff.id})
     [entry] = entries(premises)
     assert entry.occurred_at == datetime(2026, 7, 1, 11, 30, tzinfo=UTC)  # BST is UTC+1
@@ -84,22 +98,30 @@ def test_times_are_typed_and_shown_in_uk_time(client, login_as, shop):
 
 def test_bad_input_gets_clear_messages_and_keeps_what_was_typed(client, login_as, shop):
     premises, staff = shop["premises"], login_as(shop["staff"])
-    empty = client.post(url(premises, "new"), data={"occurred_at": "", "product": "",
+    empty = client.post(url(premises, "new"), data={"occurred_at": ["", " ", ""],
+                                                     "occurred_time": " ", "product": "",
                                                      "description": "Tall lad"})
     for message in ("Enter the date and time of the refusal", "Enter the product or category",
                     "Select why the sale was refused"):
         assert message in empty.text
     assert "Tall lad" in empty.text and "<title>Error:" in empty.text
     bad = client.post(url(premises, "new"), data={
-        "occurred_at": "2026-13-45T25:00", "product": "Axe", "reason": "no_id",
+        "occurred_at": ["45", "13", "2026"], "occurred_time": "25:00", "product": "Axe",
+        "reason": "no_id", "refused_by": staff.id})
+    assert "Date of the refusal must be a real date" in bad.text and 'value="Axe"' in bad.text
+    assert "Enter the time in the 24-hour clock, like 14:30" in bad.text
+    assert 'value="45"' in bad.text and 'value="25:00"' in bad.text  # kept as typed
+    no_time = client.post(url(premises, "new"), data={
+        **local(utcnow()), "occurred_time": "", "product": "Axe", "reason": "no_id",
         "refused_by": staff.id})
-    assert "Enter a real date and time" in bad.text and 'value="Axe"' in bad.text
+    assert "Enter the time of the refusal" in no_time.text
+    assert "Enter the date and time of the refusal" not in no_time.text
     future = client.post(url(premises, "new"), data={
-        "occurred_at": local(utcnow() + timedelta(hours=2)), "product": "Axe",
+        **local(utcnow() + timedelta(hours=2)), "product": "Axe",
         "reason": "no_id", "refused_by": staff.id})
     assert "The date and time of the refusal must be in the past" in future.text
     outsider = client.post(url(premises, "new"), data={
-        "occurred_at": local(utcnow()), "product": "Axe", "reason": "nonsense",
+        **local(utcnow()), "product": "Axe", "reason": "nonsense",
         "refused_by": shop["stranger"].id, "description": "x" * 501})
     assert "Select who refused the sale" in outsider.text
     assert "Select why the sale was refused" in outsider.text
@@ -119,14 +141,14 @@ def test_a_correction_is_a_new_entry_and_the_old_one_stays(client, login_as, sho
     assert client.get(url(premises, f"{theirs.id}/correct")).status_code == 403
     form = client.get(url(premises, f"{old.id}/correct"))
     assert 'value="Kitchen knfe"' in form.text and f"Correct entry {old.id}" in form.text
-    assert local(old.occurred_at) in form.text
+    assert f'value="{to_uk(old.occurred_at):%H:%M}"' in form.text
     no_reason = client.post(url(premises, f"{old.id}/correct"), data={
-        "occurred_at": local(old.occurred_at), "product": "Kitchen knife", "reason": "no_id",
+        **local(old.occurred_at), "product": "Kitchen knife", "reason": "no_id",
         "refused_by": staff.id})
     assert "Enter what is being corrected and why" in no_reason.text
     assert 'value="Kitchen knife"' in no_reason.text and len(entries(premises)) == 2
     saved = client.post(url(premises, f"{old.id}/correct"), data={
-        "occurred_at": local(old.occurred_at), "product": "Kitchen knife", "reason": "no_id",
+        **local(old.occurred_at), "product": "Kitchen knife", "reason": "no_id",
         "refused_by": staff.id, "correction_reason": "Product name misspelt"},
         follow_redirects=True)
     new = entries(premises)[-1]
@@ -142,7 +164,7 @@ def test_a_correction_is_a_new_entry_and_the_old_one_stays(client, login_as, sho
         AuditEvent.action == "refusal_corrected")) == {"premises_id": premises.id,
                                                        "corrects_id": old.id}
     again = client.post(url(premises, f"{old.id}/correct"), data={
-        "occurred_at": local(old.occurred_at), "product": "Knife", "reason": "no_id",
+        **local(old.occurred_at), "product": "Knife", "reason": "no_id",
         "refused_by": staff.id, "correction_reason": "Again"}, follow_redirects=True)
     assert f"already been corrected by entry {new.id}" in again.text
     assert len(entries(premises)) == 3
@@ -154,6 +176,8 @@ def test_a_correction_is_a_new_entry_and_the_old_one_stays(client, login_as, sho
 
 def test_manager_signs_off_a_week_once(client, login_as, shop):
     premises, manager = shop["premises"], login_as(shop["manager"])
+    premises.created_at = utcnow()
+    db.session.flush()
     this_week = monday_of(uk_today())
     RefusalFactory(premises=premises, recorded_by=shop["staff"])
     page = client.get(url(premises))

@@ -3,11 +3,13 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from compliance.audit import Actor
 from compliance.csv_export import neutralise as safe
 from compliance.extensions import db
-from compliance.models import RefusalSignOff, Role
+from compliance.models import AuditEvent, RefusalSignOff, Role
+from compliance.models.base import utcnow
 from compliance.refusals import services
 from compliance.refusals.export import register_csv
 from tests.factories import PremisesFactory, RefusalFactory, UserFactory
@@ -15,14 +17,14 @@ from tests.factories import PremisesFactory, RefusalFactory, UserFactory
 
 @pytest.fixture
 def shop():
-    premises = PremisesFactory()
+    premises = PremisesFactory(created_at=datetime(2026, 6, 1, tzinfo=UTC))
     staff = UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises)
     manager = UserFactory(role=Role.MANAGER, retailer=premises.retailer)
     return premises, staff, manager
 
 
 def details(refused_by, **kw) -> services.RefusalDetails:
-    values = {"occurred_at": datetime(2026, 11, 20, 14, tzinfo=UTC), "product": " Axe ",
+    values = {"occurred_at": utcnow() - timedelta(days=1), "product": " Axe ",
               "reason": "no_id", "description": "  ", "refused_by_id": refused_by.id}
     return services.RefusalDetails(**(values | kw))
 
@@ -133,3 +135,79 @@ def test_csv_neutralises_spreadsheet_formulas(shop):
     text = register_csv(services.all_entries(premises.id), services.sign_offs(premises.id))
     assert "'+SUM(A1)" in text and "'@cmd" in text
     assert safe("-1") == "'-1" and safe("Axe") == "Axe" and safe(None) == "" and safe(-1) == -1
+
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("when, error", [
+    (NOW + timedelta(minutes=4), None),  # clocks differ a little
+    (NOW + timedelta(minutes=6), services.TimeInFuture),
+    (datetime(2026, 8, 31, 0, tzinfo=UTC) - timedelta(hours=1), None),  # 90 days: UK midnight
+    (datetime(2026, 8, 30, 22, 59, tzinfo=UTC), services.TimeTooLongAgo),
+    (datetime(2026, 5, 31, 23, tzinfo=UTC), services.TimeBeforeJoining),
+])
+def test_entry_times_are_bounded(shop, when, error):
+    premises = shop[0]  # joined 1 June 2026
+    if error is None:
+        services.check_time(premises, when, max_days_back=90, now=NOW)
+    else:
+        with pytest.raises(error):
+            services.check_time(premises, when, max_days_back=90, now=NOW)
+
+
+def test_a_correction_may_keep_its_entry_s_old_time(shop):
+    premises, staff, _manager = shop
+    old = RefusalFactory(premises=premises, recorded_by=staff,
+                         occurred_at=datetime(2026, 7, 1, 9, tzinfo=UTC))
+    services.check_time(premises, old.occurred_at, max_days_back=90, corrects=old, now=NOW)
+    with pytest.raises(services.TimeTooLongAgo) as exc:
+        services.check_time(premises, old.occurred_at - timedelta(days=1), max_days_back=90,
+                            corrects=old, now=NOW)
+    assert exc.value.earliest == old.occurred_at
+
+
+def test_recording_is_audited_like_a_correction(shop):
+    premises, staff, _manager = shop
+    refusal = services.record(premises, details(staff), Actor(staff))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "refusal_recorded"))
+    assert (event.target_id, event.actor_id, event.details) == (
+        refusal.id, staff.id, {"premises_id": premises.id})
+
+
+def test_several_weeks_are_signed_separately_and_never_twice(shop):
+    premises, staff, manager = shop
+    today = date(2026, 11, 25)
+    weeks = [date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 9)]
+    RefusalFactory(premises=premises, recorded_by=staff,
+                   occurred_at=datetime(2026, 11, 17, 9, tzinfo=UTC))
+    signed, already = services.sign_off_weeks(premises, weeks, "ok", Actor(manager), today)
+    assert [(s.week_start, s.entries) for s in signed] == [
+        (date(2026, 11, 9), 0), (date(2026, 11, 16), 1)] and already == []
+    signed, already = services.sign_off_weeks(
+        premises, [date(2026, 11, 16), date(2026, 11, 2)], None, Actor(manager), today)
+    assert [s.week_start for s in signed] == [date(2026, 11, 2)]
+    assert already == [date(2026, 11, 16)]
+    assert len(db.session.scalars(select(RefusalSignOff)).all()) == 3
+    with pytest.raises(services.InvalidWeek):
+        services.sign_off_weeks(premises, [date(2026, 11, 30)], None, Actor(manager), today)
+
+
+def test_week_entries_are_the_current_versions_per_week(shop, count_queries):
+    premises, staff, _manager = shop
+    first = RefusalFactory(premises=premises, recorded_by=staff, product="Axe",
+                           occurred_at=datetime(2026, 11, 17, 9, tzinfo=UTC))
+    RefusalFactory(premises=premises, recorded_by=staff, product="Hatchet",
+                   corrects_id=first.id, occurred_at=datetime(2026, 11, 17, 9, tzinfo=UTC))
+    RefusalFactory(premises=premises, recorded_by=staff, product="Cleaver",
+                   occurred_at=datetime(2026, 11, 22, 23, 30, tzinfo=UTC))  # Sunday, UK
+    RefusalFactory(premises=premises, recorded_by=staff, product="Saw",
+                   occurred_at=datetime(2026, 11, 10, 9, tzinfo=UTC))
+    premises_id = premises.id
+    db.session.expire_all()
+    with count_queries() as counter:
+        found = services.week_entries(premises_id, [date(2026, 11, 16), date(2026, 11, 2)])
+        names = {w: [(r.product, r.recorded_by.name) for r in rs] for w, rs in found.items()}
+    assert counter["n"] == 2
+    assert names == {date(2026, 11, 16): [("Hatchet", staff.name), ("Cleaver", staff.name)],
+                     date(2026, 11, 2): []}
