@@ -43,7 +43,8 @@ def normalise_claim_code(value: str | None) -> str:
 
 def find_premises(search: str, limit: int = 25) -> list[Premises]:
     """Premises whose name, postcode, town or business name contains the search (one query)."""
-    term = search.strip().lower()
+    # No stored text holds a NUL, and PostgreSQL refuses one in a query: drop it.
+    term = search.replace("\x00", "").strip().lower()
     if not term:
         return []
     like = f"%{term}%"

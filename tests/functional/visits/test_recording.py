@@ -35,6 +35,9 @@ def test_officer_finds_the_shop_by_postcode_name_or_business(client, login_as, c
         assert "Alpha High Street" in page, search
         assert f"/visits/new?premises={cast['shop'].id}" in page
     assert "0 shops found" in client.get("/visits/premises?q=zzzz").text
+    # A NUL in the search (PostgreSQL refuses one in a query) is dropped, not a 500.
+    nul = client.get("/visits/premises", query_string={"q": "alpha\x00 high"})
+    assert nul.status_code == 200 and "Alpha High Street" in nul.text
 
 
 def test_visit_is_saved_page_by_page_and_resumed(client, login_as, cast, checklist):
