@@ -155,15 +155,20 @@ def register_blueprints(app: Flask) -> None:
     from compliance.certificates import verify_bp
     from compliance.credentials import bp as credentials_bp
     from compliance.filecheck import bp as filecheck_bp
+    from compliance.followups import bp as followups_bp
     from compliance.main import bp as main_bp
+    from compliance.operations import bp as operations_bp
+    from compliance.priorities import bp as priorities_bp
     from compliance.quiz import bp as quiz_bp
     from compliance.quizzes import bp as questions_bp
     from compliance.refusals import bp as refusals_bp
+    from compliance.shops import bp as shops_bp
     from compliance.training import bp as training_bp
     from compliance.verification import bp as verification_bp
     from compliance.visits import bp as visits_bp
 
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, quiz_bp, questions_bp,
-               certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp,
+               certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp, shops_bp,
+               followups_bp, operations_bp, priorities_bp,
                assessments_bp, refusals_bp, verification_bp):
         app.register_blueprint(bp)

@@ -21,7 +21,7 @@ def nav_items() -> list[dict]:
         if current_user.role == Role.MANAGER:
             items += [(_("Your business"), "business.index"),
                       (_("Training records"), "training.matrix"),
-                      (_("Visits and follow-ups"), "visits.shop")]
+                      (_("Visits and follow-ups"), "followups.shop")]
         if current_user.role in (Role.OFFICER, Role.ADMIN):
             items += [(_("Visits"), "visits.dashboard"), (_("Businesses"), "business.index")]
         if current_user.role == Role.ADMIN:

@@ -24,8 +24,8 @@ from compliance.extensions import db, limiter
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
 from compliance.models import Invitation, Premises, Retailer, Role, User
+from compliance.shops.services import InvalidClaimCode
 from compliance.urls import public_url
-from compliance.visits.premises import InvalidClaimCode
 from compliance.web import current_actor, page_arg, start_session
 
 ALL_ROLES = tuple(Role)

@@ -75,7 +75,7 @@ def register_business(*, business_name: str, contact_name: str, email: str, pass
 
 def _take_over(claim_code: str, business_name: str, contact_name: str, email: str,
                details: PremisesDetails) -> Retailer:
-    from compliance.visits.premises import claim, claimable_premises  # visits builds on business
+    from compliance.shops.services import claim, claimable_premises  # visits builds on business
 
     shop = claimable_premises(claim_code)
     retailer = claim(shop, business_name=business_name, contact_name=contact_name, email=email)

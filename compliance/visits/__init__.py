@@ -1,4 +1,4 @@
-"""Officer visits: shop visits and test purchases, follow-ups, priorities and operations."""
+"""Officer visits: recording a shop visit or test purchase, its history and its summary."""
 
 from flask import Blueprint
 

@@ -7,13 +7,11 @@ from flask_login import current_user
 
 from compliance.auth.permissions import (
     can_edit_visit,
-    can_view_follow_up,
     can_view_visit,
     can_view_visit_summary,
 )
-from compliance.models import FollowUp, Operation, Premises, Visit
-from compliance.visits import followups, operations, services
-from compliance.visits.premises import premises_with_retailer
+from compliance.models import Visit
+from compliance.visits import services
 
 
 def visit_or_404(visit_id: int, *, edit: bool = False) -> Visit:
@@ -33,27 +31,3 @@ def visit_summary_or_404(visit_id: int) -> Visit:
     if not can_view_visit_summary(current_user, visit, visit.premises):
         abort(403)
     return visit
-
-
-def follow_up_or_404(follow_up_id: int) -> FollowUp:
-    follow_up = followups.load_follow_up(follow_up_id)
-    if follow_up is None or follow_up.visit.status != "submitted" and not \
-            can_edit_visit(current_user, follow_up.visit):
-        abort(404)
-    if not can_view_follow_up(current_user, follow_up, follow_up.premises):
-        abort(403)
-    return follow_up
-
-
-def premises_or_404(premises_id: int) -> Premises:
-    premises = premises_with_retailer(premises_id)
-    if premises is None:
-        abort(404)
-    return premises
-
-
-def operation_or_404(operation_id: int) -> Operation:
-    operation = operations.get_operation(operation_id)
-    if operation is None:
-        abort(404)
-    return operation

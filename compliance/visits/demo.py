@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from compliance.audit import Actor
 from compliance.extensions import db
+from compliance.followups import services as followups
 from compliance.models import ChecklistItem, Jurisdiction, Operation, Premises, Retailer, User
-from compliance.visits import editing, followups, services
+from compliance.shops.services import new_claim_code
+from compliance.visits import editing, services
 from compliance.visits.checklist import checklist_groups
-from compliance.visits.premises import new_claim_code
 from compliance.visits.timezone import from_uk
 
 OPERATION = "Operation Sceptre, November 2026"

@@ -13,8 +13,8 @@ from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from compliance.extensions import db
+from compliance.followups import services as followups
 from compliance.models import FollowUp, Premises, Retailer, Role, User, Visit
-from compliance.visits import followups
 from compliance.visits.labels import UNMET
 
 RECENT = 10

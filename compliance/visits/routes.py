@@ -1,6 +1,6 @@
 """Recording a visit, section by section, on a phone. Each view: load, check, save, commit.
 
-Follow-ups, premises, operations and reports have their own route modules (imported below).
+Follow-ups, shops, operations and priorities are packages of their own.
 """
 
 from __future__ import annotations
@@ -18,9 +18,13 @@ from compliance.auth.permissions import (
     role_required,
 )
 from compliance.extensions import db
+from compliance.followups.routes import follow_up_mail
 from compliance.models import Role
-from compliance.visits import bp, editing, operations, queries, services
-from compliance.visits.access import premises_or_404, visit_or_404, visit_summary_or_404
+from compliance.operations import services as operations
+from compliance.priorities.services import priority_list
+from compliance.shops.access import premises_or_404
+from compliance.visits import bp, editing, queries, services
+from compliance.visits.access import visit_or_404, visit_summary_or_404
 from compliance.visits.checklist import (
     all_finding_rows,
     checklist_groups,
@@ -28,7 +32,6 @@ from compliance.visits.checklist import (
     group_at,
     shop_answers,
 )
-from compliance.visits.followup_routes import follow_up_mail
 from compliance.visits.forms import (
     OutcomeForm,
     StartVisitForm,
@@ -41,7 +44,6 @@ from compliance.visits.forms import (
 )
 from compliance.visits.history import present_history
 from compliance.visits.labels import template_labels
-from compliance.visits.priorities import priority_list
 from compliance.visits.timezone import uk_time, uk_today
 from compliance.web import current_actor, int_arg, page_arg
 
@@ -57,7 +59,7 @@ def _labels() -> dict:
 @role_required(Role.OFFICER, Role.ADMIN, Role.MANAGER)
 def dashboard():
     if current_user.role == Role.MANAGER:
-        return redirect(url_for("visits.shop"))
+        return redirect(url_for("followups.shop"))
     return render_template("visits/dashboard.html", board=queries.dashboard(current_user),
                            priorities=priority_list(current_user)[:5])
 
@@ -289,10 +291,3 @@ def summary(visit_id: int):
     visit = visit_summary_or_404(visit_id)
     return render_template("visits/summary.html", shop=queries.shop_visit(visit),
                            officer_view=current_user.role != Role.MANAGER)
-
-
-from compliance.visits import (  # noqa: E402,F401  (their routes join this blueprint)
-    followup_routes,
-    operation_routes,
-    premises_routes,
-)

@@ -20,6 +20,7 @@ from compliance import audit
 from compliance.audit import Actor
 from compliance.certificates.status import record_changes
 from compliance.extensions import db
+from compliance.followups.mail import FollowUpMail, send_raised
 from compliance.models import (
     Operation,
     Premises,
@@ -29,7 +30,6 @@ from compliance.models import (
     VisitFinding,
 )
 from compliance.models.base import utcnow
-from compliance.visits.follow_up_mail import FollowUpMail, send_raised
 from compliance.visits.timezone import uk_time
 
 

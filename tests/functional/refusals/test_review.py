@@ -44,7 +44,8 @@ def test_entry_times_are_bounded_with_clear_messages(app, client, login_as, shop
     assert future.status_code == 200
     assert "The date and time of the refusal must be in the past" in future.text
     assert 'href="#occurred_at' in future.text  # the error summary points at the date
-    too_old = post_refusal(client, premises, staff, utcnow() - timedelta(days=91))
+    # Not 91 days: at 23:30 UTC in winter, 91 days back is 00:30 BST of the 90th day.
+    too_old = post_refusal(client, premises, staff, utcnow() - timedelta(days=93))
     earliest = uk_today() - timedelta(days=90)
     assert (f"Date of the refusal must be the same as or after {earliest.day} "
             f"{earliest:%B %Y}: refusals can be recorded up to 90 days after they happen"

@@ -22,7 +22,7 @@ from compliance.models import (
     TrainingCompletion,
 )
 from compliance.models.base import utcnow
-from compliance.visits.priorities import priority_list
+from compliance.priorities.services import priority_list
 from compliance.visits.services import clear_earlier_failures, load_visit
 from tests.factories import PremisesFactory, RetailerFactory, UserFactory
 from tests.visit_factories import (

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 
 from compliance.audit import Actor
+from compliance.followups import services as followups
+from compliance.followups.mail import FollowUpMail, managers_of
 from compliance.mail import MemoryMailer
 from compliance.models import Role
-from compliance.visits import followups, services
-from compliance.visits.follow_up_mail import FollowUpMail, managers_of
+from compliance.visits import services
 from tests.factories import PremisesFactory, RetailerFactory, UserFactory
 from tests.visit_factories import OfficerFactory, PurchaseFactory, VisitFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from compliance.visits.other_forms import is_guidance_link
+from compliance.followups.forms import is_guidance_link
 
 
 @pytest.mark.parametrize("link", ["/training/modules/the-law", "https://www.gov.uk/guidance",

@@ -10,12 +10,14 @@ from sqlalchemy import func, select, update
 from compliance.audit import Actor
 from compliance.business.services import PremisesDetails
 from compliance.extensions import db
+from compliance.followups import services as followups
 from compliance.models import AuditEvent, Jurisdiction, Visit
 from compliance.models.base import utcnow
-from compliance.visits import editing, followups, premises, services
-from compliance.visits.charts import bar_chart
-from compliance.visits.operations import parse_areas, split_operation_area
-from compliance.visits.reports import Count
+from compliance.operations.charts import bar_chart
+from compliance.operations.reports import Count
+from compliance.operations.services import parse_areas, split_operation_area
+from compliance.shops import services as premises
+from compliance.visits import editing, services
 from tests.factories import PremisesFactory
 from tests.visit_factories import OfficerFactory, PurchaseFactory, VisitFactory
 

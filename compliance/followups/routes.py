@@ -12,20 +12,23 @@ from compliance.auth.permissions import (
     role_required,
 )
 from compliance.extensions import db
+from compliance.followups import bp
+from compliance.followups import services as followups
+from compliance.followups.access import follow_up_or_404
+from compliance.followups.forms import FollowUpForm, FollowUpResponseForm, FollowUpReviewForm
+from compliance.followups.mail import FollowUpMail
 from compliance.mail import get_mailer
 from compliance.models import Retailer, Role
 from compliance.urls import public_url
-from compliance.visits import bp, followups, queries
-from compliance.visits.access import follow_up_or_404, visit_or_404
-from compliance.visits.follow_up_mail import FollowUpMail
-from compliance.visits.other_forms import FollowUpForm, FollowUpResponseForm, FollowUpReviewForm
+from compliance.visits import queries
+from compliance.visits.access import visit_or_404
 from compliance.web import current_actor
 
 
 def follow_up_mail() -> FollowUpMail:
     """The app's mailer, and full links to follow-up pages for the emails."""
     return FollowUpMail(get_mailer(), lambda follow_up_id: public_url(
-        "visits.follow_up", follow_up_id=follow_up_id))
+        "followups.follow_up", follow_up_id=follow_up_id))
 
 
 @bp.route("/<int:visit_id>/follow-ups/new", methods=["GET", "POST"])
@@ -42,7 +45,7 @@ def new_follow_up(visit_id: int):
         flash(_("Follow-up added. The shop's managers see it once the visit is submitted.")
               if visit.status == "draft" else _("Follow-up sent to the shop"), "success")
         return redirect(url_for("visits.detail", visit_id=visit.id))
-    return render_template("visits/follow_up_new.html", form=form, visit=visit)
+    return render_template("followups/follow_up_new.html", form=form, visit=visit)
 
 
 @bp.route("/follow-ups/<int:follow_up_id>")
@@ -54,7 +57,7 @@ def follow_up(follow_up_id: int):
 
 def _render(item, answer_form, review_form, status: int = 200):
     return render_template(
-        "visits/follow_up.html", item=item, answer_form=answer_form, review_form=review_form,
+        "followups/follow_up.html", item=item, answer_form=answer_form, review_form=review_form,
         can_answer=can_answer_follow_up(current_user, item, item.premises),
         can_review=can_review_follow_up(current_user, item, item.visit)), status
 
@@ -65,7 +68,7 @@ def answer_follow_up(follow_up_id: int):
     item = follow_up_or_404(follow_up_id)
     if not can_answer_follow_up(current_user, item, item.premises):
         flash(_("This follow-up has already been answered"), "info")
-        return redirect(url_for("visits.follow_up", follow_up_id=item.id))
+        return redirect(url_for("followups.follow_up", follow_up_id=item.id))
     form = FollowUpResponseForm()
     if not form.validate_on_submit():
         return _render(item, form, FollowUpReviewForm())
@@ -73,11 +76,11 @@ def answer_follow_up(follow_up_id: int):
         followups.respond(item, form.response_note.data, current_actor(), mail=follow_up_mail())
     except followups.FollowUpError:  # answered meanwhile, by a double click or a colleague
         flash(_("This follow-up has already been answered"), "info")
-        return redirect(url_for("visits.follow_up", follow_up_id=item.id))
+        return redirect(url_for("followups.follow_up", follow_up_id=item.id))
     db.session.commit()
     flash(_("Answer sent. The officer will close the follow-up or return it to you."),
           "success")
-    return redirect(url_for("visits.shop"))
+    return redirect(url_for("followups.shop"))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/review", methods=["POST"])
@@ -86,7 +89,7 @@ def review_follow_up(follow_up_id: int):
     item = follow_up_or_404(follow_up_id)
     if item.status == "closed":
         flash(_("This follow-up is already closed"), "info")
-        return redirect(url_for("visits.follow_up", follow_up_id=item.id))
+        return redirect(url_for("followups.follow_up", follow_up_id=item.id))
     if not can_review_follow_up(current_user, item, item.visit):
         abort(403)
     form = FollowUpReviewForm()
@@ -97,7 +100,7 @@ def review_follow_up(follow_up_id: int):
     db.session.commit()
     flash(_("Follow-up closed") if form.decision.data == "close"
           else _("Follow-up returned to the shop"), "success")
-    return redirect(url_for("visits.follow_up", follow_up_id=item.id))
+    return redirect(url_for("followups.follow_up", follow_up_id=item.id))
 
 
 @bp.route("/shop")
@@ -107,6 +110,6 @@ def shop():
         if current_user.retailer_id else None
     if retailer is None:
         abort(404)
-    return render_template("visits/shop.html", retailer=retailer,
+    return render_template("followups/shop.html", retailer=retailer,
                            visits=queries.shop_visits(retailer.id),
                            follow_ups=followups.follow_ups_for_retailer(retailer.id))

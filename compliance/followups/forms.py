@@ -1,4 +1,4 @@
-"""Forms for adding a shop, follow-ups and operations (syntax only)."""
+"""Forms for raising, answering and reviewing follow-ups (syntax only)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField
 from wtforms.validators import InputRequired, ValidationError
 
-from compliance.business.forms import PremisesFieldsMixin
 from compliance.forms import choices, submit, text_field
 from compliance.visits.forms import GovDateField, text_area
 from compliance.visits.timezone import uk_today
 from compliance.web import safe_next
-
-
-class AddPremisesForm(PremisesFieldsMixin, FlaskForm):
-    business_name = text_field(_l("Business name (optional)"), "", optional=True,
-                               hint=_l("If you know it. Otherwise the shop name is used "
-                                       "until the business registers."))
-    submit = submit(_l("Add shop and start a visit"))
 
 
 class FollowUpForm(FlaskForm):
@@ -85,21 +77,3 @@ class FollowUpReviewForm(FlaskForm):
             self.officer_note.errors = [_l("Enter what the shop still needs to do")]
             return False
         return valid
-
-
-class OperationForm(FlaskForm):
-    name = text_field(_l("Operation name"), _l("Enter the operation name"),
-                      hint=_l("For example, Operation Sceptre, November 2026"))
-    starts_on = GovDateField(_l("Start date"), _l("Enter the start date"),
-                             _l("Start date must be a real date"),
-                             description=_l("For example, 16 11 2026"))
-    ends_on = GovDateField(_l("End date"), _l("Enter the end date"),
-                           _l("End date must be a real date"))
-    areas = text_area(_l("Areas (optional)"), max_length=2000,
-                      hint=_l("One area on each line, for example a town or a policing "
-                              "district"))
-    submit = submit(_l("Save operation"))
-
-    def validate_ends_on(self, field) -> None:
-        if field.data and self.starts_on.data and field.data < self.starts_on.data:
-            raise ValidationError(_l("End date must be the same as or after the start date"))

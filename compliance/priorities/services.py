@@ -20,6 +20,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from compliance.extensions import db
+from compliance.followups import services as followups
 from compliance.models import (
     Assessment,
     Premises,
@@ -31,7 +32,6 @@ from compliance.models import (
 )
 from compliance.models.base import utcnow
 from compliance.verification.services import open_requests_in
-from compliance.visits import followups
 from compliance.visits.services import unresolved_failures_in
 
 REFUSAL_DAYS = 60

@@ -8,10 +8,13 @@ from flask_login import current_user
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
+from compliance.followups import services as followups
 from compliance.models import Role
-from compliance.visits import bp, followups, premises, queries, services
-from compliance.visits.access import premises_or_404
-from compliance.visits.other_forms import AddPremisesForm
+from compliance.shops import bp
+from compliance.shops import services as premises
+from compliance.shops.access import premises_or_404
+from compliance.shops.forms import AddPremisesForm
+from compliance.visits import queries, services
 from compliance.web import current_actor
 
 
@@ -21,7 +24,7 @@ def find_premises():
     search = request.args.get("q", "")[:100]
     results = premises.find_premises(search)
     failed = services.premises_with_unresolved_failed_test_purchase(p.id for p in results)
-    return render_template("visits/find_premises.html", search=search, results=results,
+    return render_template("shops/find_premises.html", search=search, results=results,
                            failed=failed)
 
 
@@ -36,7 +39,7 @@ def add_premises():
         flash(_("Shop added. Its claim code is printed on the visit summary.") if created
               else _("This shop was already added"), "success")
         return redirect(url_for("visits.new", premises=shop.id))
-    return render_template("visits/add_premises.html", form=form)
+    return render_template("shops/add_premises.html", form=form)
 
 
 @bp.route("/premises/<int:premises_id>")
@@ -44,6 +47,6 @@ def add_premises():
 def premises_page(premises_id: int):
     shop = premises_or_404(premises_id)
     return render_template(
-        "visits/premises.html", shop=shop, visits=queries.premises_visits(shop.id, current_user),
+        "shops/premises.html", shop=shop, visits=queries.premises_visits(shop.id, current_user),
         failed=services.has_unresolved_failed_test_purchase(shop.id),
         overdue=followups.overdue_counts([shop.id]).get(shop.id, 0))

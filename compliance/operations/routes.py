@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
-from compliance.models import Role
-from compliance.visits import bp, operations, reports
-from compliance.visits.access import operation_or_404
-from compliance.visits.charts import bar_chart
-from compliance.visits.other_forms import OperationForm
-from compliance.visits.priorities import priority_list
-from compliance.web import current_actor, page_arg
+from compliance.models import Operation, Role
+from compliance.operations import bp, reports
+from compliance.operations import services as operations
+from compliance.operations.charts import bar_chart
+from compliance.operations.forms import OperationForm
+from compliance.web import current_actor
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
 
@@ -24,7 +23,7 @@ OFFICERS = (Role.OFFICER, Role.ADMIN)
 @bp.route("/operations")
 @role_required(*OFFICERS)
 def operation_list():
-    return render_template("visits/operations.html", operations=operations.list_operations())
+    return render_template("operations/operations.html", operations=operations.list_operations())
 
 
 @bp.route("/operations/new", methods=["GET", "POST"])
@@ -47,8 +46,8 @@ def edit_operation(operation_id: int | None = None):
         else:
             db.session.commit()
             flash(_("Operation saved"), "success")
-            return redirect(url_for("visits.operation_list"))
-    return render_template("visits/operation_form.html", form=form, operation=operation)
+            return redirect(url_for("operations.operation_list"))
+    return render_template("operations/operation_form.html", form=form, operation=operation)
 
 
 def _area(operation) -> str | None:
@@ -68,7 +67,7 @@ def operation_report(operation_id: int):
         "purchases": bar_chart("chart-purchases", _("Test purchases"), report.purchase_counts),
         "materials": bar_chart("chart-materials", _("Materials given"), report.materials),
     }
-    return render_template("visits/report.html", report=report, charts=charts)
+    return render_template("operations/report.html", report=report, charts=charts)
 
 
 @bp.route("/operations/<int:operation_id>/report.csv")
@@ -88,11 +87,8 @@ def operation_report_csv(operation_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
-@bp.route("/priorities")
-@role_required(*OFFICERS)
-def priorities():
-    rows = priority_list(current_user)
-    per_page, page = current_app.config["PAGE_SIZE"], page_arg()
-    shown = rows[(page - 1) * per_page: page * per_page]
-    return render_template("visits/priorities.html", rows=shown, total=len(rows), page=page,
-                           per_page=per_page)
+def operation_or_404(operation_id: int) -> Operation:
+    operation = operations.get_operation(operation_id)
+    if operation is None:
+        abort(404)
+    return operation

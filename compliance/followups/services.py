@@ -17,14 +17,14 @@ from compliance import audit
 from compliance.audit import Actor
 from compliance.constraints import claim
 from compliance.extensions import db
-from compliance.models import FollowUp, Premises, Visit
-from compliance.models.base import utcnow
-from compliance.visits.follow_up_mail import (
+from compliance.followups.mail import (
     FollowUpMail,
     send_answered,
     send_raised,
     send_returned,
 )
+from compliance.models import FollowUp, Premises, Visit
+from compliance.models.base import utcnow
 from compliance.visits.services import clean_text
 
 DECISIONS = ("close", "return")
