@@ -24,6 +24,8 @@ from compliance.models.visits import (
     VisitFinding,
 )
 
+from compliance.models import indexes  # noqa: E402,F401  (the pages' indexes, issue 15)
+
 __all__ = [
     "Assessment", "AssessmentAnswer", "Certificate", "ChecklistItem", "FollowUp", "Operation",
     "Refusal", "RefusalSignOff", "TestPurchase", "Visit", "VisitChange", "VisitFinding",

@@ -48,6 +48,7 @@ from compliance.visits.timezone import uk_time, uk_today
 from compliance.web import current_actor, int_arg, page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
+DASHBOARD_PRIORITIES = 5  # the top of the list; the priorities page has the rest
 
 
 @bp.context_processor
@@ -61,7 +62,7 @@ def dashboard():
     if current_user.role == Role.MANAGER:
         return redirect(url_for("followups.shop"))
     return render_template("visits/dashboard.html", board=queries.dashboard(current_user),
-                           priorities=priority_list(current_user)[:5])
+                           priorities=priority_list(current_user, limit=DASHBOARD_PRIORITIES))
 
 
 @bp.route("/list")
