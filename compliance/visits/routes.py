@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from compliance.areas import agency_choices, parse_filters
 from compliance.auth.permissions import (
     can_edit_visit,
     can_see_officer_only_details,
@@ -69,9 +70,12 @@ def dashboard():
 @role_required(*OFFICERS)
 def visit_list():
     search = request.args.get("q", "")[:100]
+    filters = parse_filters(request.args.get("district"), request.args.get("agency"),
+                            current_user)
     pagination = queries.visit_list(current_user, search, page_arg(),
-                                    current_app.config["PAGE_SIZE"])
-    return render_template("visits/list.html", pagination=pagination, search=search)
+                                    current_app.config["PAGE_SIZE"], filters)
+    return render_template("visits/list.html", pagination=pagination, search=search,
+                           filters=filters, agencies=agency_choices(current_user))
 
 
 def _operation_choices(form) -> None:
