@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import false, or_, select, true, union
+from sqlalchemy import case, false, func, or_, select, true, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from compliance.areas import ListFilters, in_district
 from compliance.extensions import db
 from compliance.followups import services as followups
-from compliance.models import FollowUp, Premises, Retailer, Role, User, Visit
+from compliance.models import FollowUp, Premises, Retailer, Role, TestPurchase, User, Visit
+from compliance.paging import Page, offset
 from compliance.visits.labels import UNMET
 
 RECENT = 10
@@ -179,17 +180,22 @@ class ShopVisitRow:
     test_purchase: str | None  # "sold" | "refused" | None
 
 
-def shop_visits(retailer_id: int) -> list[ShopVisitRow]:
-    """Every submitted visit to a business's premises, newest first (three queries)."""
-    visits = db.session.scalars(
-        select(Visit).join(Visit.premises)
-        .options(joinedload(Visit.premises), selectinload(Visit.test_purchases),
-                 selectinload(Visit.follow_ups))
+def shop_visits(retailer_id: int, page: int = 1, per_page: int = 25) -> Page:
+    """A page of the submitted visits to a business's premises, newest first (two queries:
+    the count, and the rows with their follow-up count and test-purchase result)."""
+    scope = (select(Visit.id).join(Premises, Visit.premises_id == Premises.id)
+             .where(Premises.retailer_id == retailer_id, Visit.status == "submitted"))
+    total = db.session.scalar(select(func.count()).select_from(scope.subquery()))
+    follow_ups = (select(func.count(FollowUp.id)).where(FollowUp.visit_id == Visit.id)
+                  .scalar_subquery())
+    purchases = select(TestPurchase.id).where(TestPurchase.visit_id == Visit.id)
+    sold = purchases.where(TestPurchase.sold.is_(True)).exists()
+    rows = db.session.execute(
+        select(Visit.id, Premises.name, Visit.visited_at, Visit.visit_type, Visit.outcome,
+               Visit.advice_given, follow_ups,
+               case((sold, "sold"), (purchases.exists(), "refused"), else_=None))
+        .join(Premises, Visit.premises_id == Premises.id)
         .where(Premises.retailer_id == retailer_id, Visit.status == "submitted")
-        .order_by(Visit.visited_at.desc(), Visit.id.desc()))
-    return [ShopVisitRow(
-        id=v.id, premises_name=v.premises.name, visited_at=v.visited_at,
-        visit_type=v.visit_type, outcome=v.outcome, advice_given=v.advice_given,
-        follow_ups=len(v.follow_ups),
-        test_purchase=("sold" if any(p.sold for p in v.test_purchases) else "refused")
-        if v.test_purchases else None) for v in visits]
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())
+        .limit(per_page).offset(offset(page, per_page)))
+    return Page([ShopVisitRow(*row) for row in rows], page, per_page, total or 0)

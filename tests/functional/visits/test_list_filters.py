@@ -10,7 +10,12 @@ import pytest
 
 from compliance.models.base import utcnow
 from tests.factories import AgencyFactory, PremisesFactory
-from tests.visit_factories import OfficerFactory, PurchaseFactory, VisitFactory
+from tests.visit_factories import (
+    FollowUpFactory,
+    OfficerFactory,
+    PurchaseFactory,
+    VisitFactory,
+)
 
 
 @pytest.fixture
@@ -142,3 +147,23 @@ def test_dashboard_shows_only_the_top_of_the_priority_list(client, login_as, cas
     top = page[page.index("Top visit priorities"):]
     assert len(_shops(top)) == 5
     assert "See the full priority list" in top
+
+
+def test_shop_visits_page_pages_visits_and_follow_ups(client, login_as, cast, small_pages):
+    shop = cast["shop"]
+    for n in range(4):
+        visit = VisitFactory(officer=cast["officer"], premises=shop,
+                             visited_at=utcnow() - timedelta(days=n + 1),
+                             advice_given=f"Advice {n}")
+        FollowUpFactory(visit=visit, action=f"Action {n}", status="closed" if n else "open")
+    PurchaseFactory(visit=visit, premises_id=shop.id, sold=True)  # on the oldest visit
+    login_as(cast["manager"])
+    page = client.get("/visits/shop").text
+    assert "1 follow-up needs your answer." in page and "Showing 1 to 3 of 4" in page
+    assert re.findall(r"Action (\d)", page) == ["0", "1", "2"]  # open first
+    assert re.findall(r"Advice (\d)", page) == ["0", "1", "2"]
+    assert 'aria-label="Pages of visits"' in page and 'aria-label="Pages of follow-ups"' in page
+    older = client.get("/visits/shop?page=2&follow_ups_page=2").text
+    assert re.findall(r"Advice (\d)", older) == ["3"] and "Test purchase failed" in older
+    assert re.findall(r"Action (\d)", older) == ["3"]
+    assert "There is no page 5." in client.get("/visits/shop?page=5").text
