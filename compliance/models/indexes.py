@@ -35,6 +35,8 @@ INDEXES = (
           TrainingCompletion.expires_at),
     # The priority list's "no refusals for 60 days" and the refusals register's pages.
     Index("ix_refusals_premises_occurred", Refusal.premises_id, Refusal.occurred_at),
+    # Which entries a correction replaces (the register's pages and its weekly counts).
+    Index("ix_refusals_corrects", Refusal.corrects_id),
     Index("ix_follow_ups_premises_status_due", FollowUp.premises_id, FollowUp.status,
           FollowUp.due_on),
     # Postcode district filters: LIKE 'SW1A %' is a prefix range on this index.

@@ -22,21 +22,25 @@ from compliance.visits.labels import UNMET
 RECENT = 10
 
 
-def visible_visits(user: User):
-    """The ids of the visits a user's lists include (a subquery).
+def visible_clause(user: User):
+    """Which visits a user's lists include, as a condition on Visit.
 
     Officers: their agency's submitted visits and their own drafts. Admins: every submitted
-    visit. Anyone else: none.
+    visit. Anyone else: none. A condition rather than `id IN (subquery)`, so the planner
+    walks the (agency, status, visited_at) or (status, visited_at) index in list order.
     """
-    stmt = select(Visit.id)
     if user.role == Role.ADMIN:
-        return stmt.where(Visit.status == "submitted")
+        return Visit.status == "submitted"
     if user.role != Role.OFFICER:
-        return stmt.where(false())
+        return false()
     agency = (Visit.agency_id == user.agency_id) if user.agency_id else (
         Visit.officer_id == user.id)
-    return stmt.where(or_(Visit.officer_id == user.id,
-                          (Visit.status == "submitted") & agency))
+    return or_(Visit.officer_id == user.id, (Visit.status == "submitted") & agency)
+
+
+def visible_visits(user: User):
+    """The ids of the visits a user's lists include (a subquery)."""
+    return select(Visit.id).where(visible_clause(user))
 
 
 def _with_premises(stmt):
@@ -83,7 +87,7 @@ def visit_list(user: User, search: str, page: int, per_page: int,
                filters: ListFilters | None = None):
     """A page of the visits a user may see, newest first (two queries)."""
     filters = filters or ListFilters()
-    stmt = _with_premises(select(Visit)).where(Visit.id.in_(visible_visits(user)))
+    stmt = _with_premises(select(Visit)).where(visible_clause(user))
     if search.strip():
         stmt = stmt.where(Visit.premises_id.in_(matching_premises(search.strip())))
     if filters.district:

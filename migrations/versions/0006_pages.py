@@ -26,6 +26,7 @@ COMPOSITE = [
      ['premises_id', 'status', 'submitted_at']),
     ('ix_training_completions_user_expires', 'training_completions', ['user_id', 'expires_at']),
     ('ix_refusals_premises_occurred', 'refusals', ['premises_id', 'occurred_at']),
+    ('ix_refusals_corrects', 'refusals', ['corrects_id']),
     ('ix_follow_ups_premises_status_due', 'follow_ups', ['premises_id', 'status', 'due_on']),
 ]
 TRIGRAM = [
