@@ -7,7 +7,7 @@ plain indexes, since the embedded demo's few hundred rows need nothing more.
 
 from __future__ import annotations
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 
 from compliance.models.assessments import Assessment, Refusal
 from compliance.models.quizzes import TrainingCompletion
@@ -29,6 +29,10 @@ INDEXES = (
     Index("ix_visits_operation_status_area", Visit.operation_id, Visit.status, Visit.area),
     Index("ix_test_purchases_premises_sold", TestPurchase.premises_id, TestPurchase.sold,
           TestPurchase.resolved_at),
+    # Unresolved failed test purchases are few: a per-premises probe of this is nearly free.
+    Index("ix_test_purchases_unresolved_failures", TestPurchase.premises_id,
+          postgresql_where=text("sold AND resolved_at IS NULL"),
+          sqlite_where=text("sold AND resolved_at IS NULL")),
     Index("ix_assessments_premises_status_submitted", Assessment.premises_id,
           Assessment.status, Assessment.submitted_at),
     Index("ix_training_completions_user_expires", TrainingCompletion.user_id,

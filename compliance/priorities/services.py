@@ -71,16 +71,19 @@ class PriorityRow:
         return any(r.key == key for r in self.reasons)
 
 
-def _scope_clause(user: User, filters: ListFilters):
+def _scope_clause(user: User, filters: ListFilters, last_visit=None):
     """Which premises a user's list covers (see the module docstring), correlated to
-    Premises: EXISTS look-ups on visits' (premises, agency, status) index, never NOT IN."""
+    Premises: EXISTS look-ups on visits' (premises, agency, status) index, never NOT IN.
+    `last_visit` (the premises' latest submitted visit, an indexed look-up) stands in for
+    "nobody has visited", so the database never hashes every visit to find the unvisited."""
     submitted = select(Visit.id).where(Visit.premises_id == Premises.id,
                                        Visit.status == "submitted")
     clauses = []
     if user.role != Role.ADMIN:
         ours = submitted.where(Visit.agency_id == user.agency_id) if user.agency_id \
             else submitted.where(Visit.officer_id == user.id)
-        clauses.append(or_(ours.exists(), ~submitted.exists()))
+        unvisited = last_visit.is_(None) if last_visit is not None else ~submitted.exists()
+        clauses.append(or_(ours.exists(), unvisited))
     if filters.agency_id:
         clauses.append(submitted.where(Visit.agency_id == filters.agency_id).exists())
     if filters.district:
@@ -95,7 +98,9 @@ def premises_scope(user: User):
 
 def _facts(user: User, now: datetime, filters: ListFilters):
     """One row per premises in scope with what each reason needs, each fact an indexed
-    look-up for that premises (set-based: the database ranks, Python never sees the rest)."""
+    look-up for that premises (set-based: the database ranks, Python never sees the rest).
+    The work grows with the premises in scope: an area filter makes it a few milliseconds;
+    a whole country's list is the case for a maintained priority table (issue 15)."""
     here = Premises.id
     last_visit = (select(func.max(Visit.visited_at))
                   .where(Visit.premises_id == here, Visit.status == "submitted")
@@ -130,7 +135,10 @@ def _facts(user: User, now: datetime, filters: ListFilters):
                    case((quiet, 1), else_=0).label("quiet"), overdue.label("overdue"),
                    requested.label("requested"))
             .join(Retailer, Premises.retailer_id == Retailer.id)
-            .where(_scope_clause(user, filters)).subquery("facts"))
+            .where(_scope_clause(user, filters, last_visit))
+            # Worked out once per premises, then ranked (without MATERIALIZED PostgreSQL
+            # would run each look-up again for the filter, the sort and the columns).
+            .cte("facts").prefix_with("MATERIALIZED", dialect="postgresql"))
 
 
 def _score(f, now: datetime):

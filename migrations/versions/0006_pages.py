@@ -8,6 +8,7 @@ On PostgreSQL, visit search uses trigram (pg_trgm) GIN indexes and the postcode 
 filter a varchar_pattern_ops index; SQLite gets plain indexes of the same names.
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0006_pages'
@@ -40,6 +41,9 @@ def upgrade():
     postgresql = op.get_bind().dialect.name == 'postgresql'
     for name, table, columns in COMPOSITE:
         op.create_index(name, table, columns)
+    op.create_index('ix_test_purchases_unresolved_failures', 'test_purchases', ['premises_id'],
+                    postgresql_where=sa.text('sold AND resolved_at IS NULL'),
+                    sqlite_where=sa.text('sold AND resolved_at IS NULL'))
     op.create_index('ix_premises_postcode_pattern', 'premises', ['postcode'],
                     postgresql_ops={'postcode': 'varchar_pattern_ops'})
     if postgresql:
@@ -53,5 +57,6 @@ def downgrade():
     for name, table, _column in reversed(TRIGRAM):
         op.drop_index(name, table_name=table)
     op.drop_index('ix_premises_postcode_pattern', table_name='premises')
+    op.drop_index('ix_test_purchases_unresolved_failures', table_name='test_purchases')
     for name, table, _columns in reversed(COMPOSITE):
         op.drop_index(name, table_name=table)
