@@ -91,11 +91,6 @@ def _scope_clause(user: User, filters: ListFilters, last_visit=None):
     return and_(true(), *clauses)
 
 
-def premises_scope(user: User):
-    """The ids of the premises on a user's list (a stand-alone subquery)."""
-    return select(Premises.id).where(_scope_clause(user, ListFilters())).correlate(None)
-
-
 def _facts(user: User, now: datetime, filters: ListFilters):
     """One row per premises in scope with what each reason needs, each fact an indexed
     look-up for that premises (set-based: the database ranks, Python never sees the rest).

@@ -126,15 +126,6 @@ def premises_with_unresolved_failed_test_purchase(premises_ids: Iterable[int]) -
         _unresolved_failures().where(TestPurchase.premises_id.in_(ids)).distinct()))
 
 
-def unresolved_failures_in(premises_scope) -> set[int]:
-    """The premises in a subquery of premises ids that have an unresolved failure."""
-    return set(db.session.scalars(
-        _unresolved_failures().where(TestPurchase.premises_id.in_(premises_scope)).distinct()))
-
-
-# --- loading ---------------------------------------------------------------------------------
-
-
 def load_visit(visit_id: int) -> Visit | None:
     """A visit with everything its pages show, in a fixed number of queries."""
     return db.session.scalar(select(Visit).where(Visit.id == visit_id).options(
