@@ -126,6 +126,9 @@ def premises_with_unresolved_failed_test_purchase(premises_ids: Iterable[int]) -
         _unresolved_failures().where(TestPurchase.premises_id.in_(ids)).distinct()))
 
 
+# --- loading ---------------------------------------------------------------------------------
+
+
 def load_visit(visit_id: int) -> Visit | None:
     """A visit with everything its pages show, in a fixed number of queries."""
     return db.session.scalar(select(Visit).where(Visit.id == visit_id).options(
