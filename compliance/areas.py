@@ -35,7 +35,7 @@ class ListFilters:
 def parse_filters(district: str | None, agency: str | None, user: User) -> ListFilters:
     """Filters from a list page's query string. Only admins choose an agency: an officer's
     lists already cover their own agency's work."""
-    typed = (district or "").strip()[:10]
+    typed = (district or "").replace("\x00", "").strip()[:10]
     wanted = typed.upper().replace(" ", "")
     error = None
     if wanted and not DISTRICT.match(wanted):

@@ -88,8 +88,9 @@ def visit_list(user: User, search: str, page: int, per_page: int,
     """A page of the visits a user may see, newest first (two queries)."""
     filters = filters or ListFilters()
     stmt = _with_premises(select(Visit)).where(visible_clause(user))
-    if search.strip():
-        stmt = stmt.where(Visit.premises_id.in_(matching_premises(search.strip())))
+    search = search.replace("\x00", "").strip()  # PostgreSQL refuses a NUL; no name has one
+    if search:
+        stmt = stmt.where(Visit.premises_id.in_(matching_premises(search)))
     if filters.district:
         stmt = stmt.where(Visit.premises_id.in_(select(Premises.id).where(
             in_district(Premises.postcode, filters.district))))

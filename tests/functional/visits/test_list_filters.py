@@ -120,6 +120,10 @@ def test_visit_list_searches_filters_and_keeps_both_across_pages(client, login_a
     # A literal % is searched for, not a wildcard.
     assert _visit_rows(client.get("/visits/list?q=100%25").text) == ["100% Knives"]
     assert "0 visits" in client.get("/visits/list?q=%25%25%25").text
+    # A NUL (PostgreSQL refuses one in a query) is dropped, not a 500.
+    nul = client.get("/visits/list", query_string={"q": "100\x00%", "district": "sw1a\x00"})
+    assert nul.status_code == 200 and _visit_rows(nul.text) == ["100% Knives"]
+    assert "Enter a postcode district" not in nul.text
     none = client.get("/visits/list?district=NE1").text
     assert "No visits match" in none and _visit_rows(none) == []
     assert "Enter a postcode district" in client.get("/visits/list?district=12345").text
