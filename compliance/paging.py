@@ -48,3 +48,16 @@ class Page:
 
 def offset(page: int, per_page: int) -> int:
     return (page - 1) * per_page
+
+
+def without_jit(session) -> None:
+    """Turn PostgreSQL's JIT compiler off for the rest of this transaction.
+
+    A list or report built from many indexed look-ups per row gets a large cost estimate,
+    and past `jit_above_cost` PostgreSQL compiles the query first: measured at 0.9 s of
+    compiling for 0.07 s of work on the priority list. The plan itself is unchanged.
+    Deployments may set `jit = off` for the database instead (see docs)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))

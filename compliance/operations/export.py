@@ -14,6 +14,7 @@ from compliance.csv_export import csv_chunks
 from compliance.extensions import db
 from compliance.models import FollowUp, Premises, TestPurchase, Visit
 from compliance.operations.reports import report_scope
+from compliance.paging import without_jit
 from compliance.visits.labels import MATERIALS, OUTCOMES, VISIT_TYPES, label
 from compliance.visits.timezone import uk_time
 
@@ -76,6 +77,7 @@ def report_csv(operation_id: int, area: str | None,
 
     def chunks() -> Iterator[str]:
         with Session(engine) as session:
+            without_jit(session)
             yield from csv_chunks(header, _rows(session, words, operation_id, area, include_notes),
                                   CHUNK)
     return chunks()

@@ -18,7 +18,7 @@ from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import ChecklistItem, Operation, TestPurchase, Visit, VisitFinding
-from compliance.paging import Page
+from compliance.paging import Page, without_jit
 from compliance.visits.labels import MATERIALS, OUTCOMES, UNMET
 
 TOP_ITEMS = 10
@@ -96,6 +96,7 @@ def _has_material(key: str):
 def operation_report(operation: Operation, area: str | None = None,
                      advice_page: int = 1) -> OperationReport:
     """The report in six queries, whatever the number of visits."""
+    without_jit(db.session)
     ids = report_scope(operation.id, area).with_only_columns(Visit.id)
     totals = db.session.execute(report_scope(operation.id, area).with_only_columns(
         func.count(Visit.id), func.count(func.distinct(Visit.premises_id)),
