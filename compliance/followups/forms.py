@@ -10,8 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField
 from wtforms.validators import InputRequired, ValidationError
 
-from compliance.forms import choices, submit, text_field
-from compliance.visits.forms import GovDateField, text_area
+from compliance.forms import GovDateField, choices, submit, text_area, text_field
 from compliance.visits.timezone import uk_today
 from compliance.web import safe_next
 
