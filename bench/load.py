@@ -1,6 +1,7 @@
 """Load benchmark of the key pages at national scale, each as a ratio to a bare route.
 
-    .venv/bin/python -m bench.load --database-url postgresql://postgres@127.0.0.1:5432/bench_national \
+    .venv/bin/python -m bench.load \
+        --database-url postgresql://postgres@127.0.0.1:5432/bench_national \
         [--compare-url postgresql://postgres@127.0.0.1:5432/bench_tenth] [--pages "quiz,verify"]
 
 Load mode: gunicorn (2 sync workers) on 127.0.0.1; for each page, 20 client threads run in

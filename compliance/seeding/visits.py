@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from compliance.extensions import db
 from compliance.models import ChecklistItem, FollowUp, Operation, TestPurchase, Visit, VisitFinding
 from compliance.seeding.people import World, person_name
 from compliance.seeding.plan import Plan
 from compliance.seeding.writer import BulkWriter
-from compliance.extensions import db
 
 TYPES = (("engagement", 55), ("test_purchase", 25), ("follow_up", 12), ("complaint", 8))
 OUTCOMES = (("compliant", 50), ("advice_given", 30), ("non_compliant", 15), ("referred", 5))
