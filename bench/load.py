@@ -19,7 +19,9 @@ scale), requested one at a time alternately; the ratio of median times is the gr
 from __future__ import annotations
 
 import argparse
+import signal
 import statistics
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -174,6 +176,8 @@ def scale_table(rows: list[dict]) -> str:
 
 
 def main() -> None:
+    # A terminated run still stops its gunicorn servers (the context managers' finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--compare-url", help="A 1/10-scale database: run the scale mode.")

@@ -18,6 +18,7 @@ import io
 import pstats
 import time
 
+import psycopg
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from redis import Redis
@@ -37,6 +38,7 @@ class Counter:
     def __init__(self) -> None:
         self.sql = 0
         self.redis = 0
+        self.trips = 0
 
 
 def install_counters(counter: Counter) -> None:
@@ -48,6 +50,13 @@ def install_counters(counter: Counter) -> None:
         return original(self, *args, **kwargs)
 
     Redis.execute_command = counted  # type: ignore[method-assign]
+    waited = psycopg.Connection.wait
+
+    def wait(self, *args, **kwargs):  # every exchange with the server (ping, BEGIN, ROLLBACK…)
+        counter.trips += 1
+        return waited(self, *args, **kwargs)
+
+    psycopg.Connection.wait = wait  # type: ignore[method-assign]
 
 
 def _bump(counter: Counter, name: str) -> None:
@@ -85,7 +94,7 @@ def run(app, pages, requests: int, profile: int) -> list[dict]:
         db.session.remove()
         first = client.get(page.path)
         assert first.status_code == 200, (page.name, first.status_code)
-        counter.sql = counter.redis = 0
+        counter.sql = counter.redis = counter.trips = 0
         profiler = cProfile.Profile() if profile else None
         start = time.perf_counter()
         if profiler:
@@ -96,7 +105,7 @@ def run(app, pages, requests: int, profile: int) -> list[dict]:
             profiler.disable()
         seconds = (time.perf_counter() - start) / requests
         rows.append({"page": page.name, "ms": seconds * 1000, "sql": counter.sql / requests,
-                     "redis": counter.redis / requests})
+                     "redis": counter.redis / requests, "trips": counter.trips / requests})
         print(f"{page.name}: {seconds * 1000:.1f} ms, {counter.sql / requests:.1f} SQL, "
               f"{counter.redis / requests:.1f} Redis per request", flush=True)
         if profiler:
@@ -118,10 +127,11 @@ def main() -> None:
         app.config["SERVER_NAME"] = None
         pages = [p for p in key_pages() if any(w in p.name.lower() for w in wanted)]
         rows = run(app, pages, args.requests, args.profile)
-    print("| Page | Time per request | SQL statements | Redis commands |")
-    print("| --- | --- | --- | --- |")
+    print("| Page | Time per request | SQL statements | PostgreSQL round trips | Redis commands |")
+    print("| --- | --- | --- | --- | --- |")
     for r in rows:
-        print(f"| {r['page']} | {r['ms']:.1f} ms | {r['sql']:.1f} | {r['redis']:.1f} |")
+        print(f"| {r['page']} | {r['ms']:.1f} ms | {r['sql']:.1f} | {r['trips']:.1f} "
+              f"| {r['redis']:.1f} |")
 
 
 if __name__ == "__main__":
