@@ -118,9 +118,13 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     is_sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    if is_sqlite:
-        with app.app_context():
+    with app.app_context():
+        if is_sqlite:
             configure_sqlite(db.engine)
+        else:
+            from compliance import db_ping
+
+            db_ping.install(app, db.engine)
     migrate.init_app(app, db, directory=str(_asset_dir("migrations")), render_as_batch=is_sqlite)
     csrf.init_app(app)
     babel.init_app(app)

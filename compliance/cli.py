@@ -144,5 +144,7 @@ def certificates_expire_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (create_user_command, content_cli, questions_cli, certificates_cli):
+    from compliance.seeding.cli import bench_cli
+
+    for command in (create_user_command, content_cli, questions_cli, certificates_cli, bench_cli):
         app.cli.add_command(command)

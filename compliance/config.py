@@ -6,7 +6,10 @@ from datetime import timedelta
 class Config:
     """Defaults only: no secrets, no database address."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pooled connections are pinged before use only after DATABASE_PING_IDLE_SECONDS idle
+    # (compliance/db_ping.py), not on every request as pool_pre_ping would.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    DATABASE_PING_IDLE_SECONDS = 10
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,9 +62,11 @@ def with_status(certs: list[Certificate]) -> list[tuple[Certificate, str]]:
 class CertificateView:
     """A certificate as the public sees it: status, why it is suspended, what replaced it."""
 
-    def __init__(self, cert: Certificate) -> None:
+    def __init__(self, cert: Certificate,
+                 reasons: Mapping[int, list[str]] | None = None) -> None:
         self.cert = cert
-        reasons = suspension_reasons([cert])
+        if reasons is None:
+            reasons = suspension_reasons([cert])
         self.status = status_of(cert, reasons)
         self.reasons = reasons.get(cert.premises_id or 0, []) \
             if self.status == SUSPENDED else []
@@ -80,8 +83,10 @@ def _day(iso: str | None) -> str | None:
 
 
 
-def describe(cert: Certificate) -> CertificateView:
-    return CertificateView(cert)
+def describe(cert: Certificate,
+             reasons: Mapping[int, list[str]] | None = None) -> CertificateView:
+    """`reasons`: the certificate's unmet conditions if already known (see status)."""
+    return CertificateView(cert, reasons)
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,14 @@ def _lookup(code: str) -> queries.CertificateView | None:
     if cert is None:
         return None
     services.record_verification(cert)
+    # The conditions are looked up once: for the audit of a change first seen here, and for
+    # the status shown.
+    reasons = status.suspension_reasons([cert])
     if cert.kind == status.PREMISES and cert.premises_id:  # audit a change first seen here
-        status.record_changes([cert.premises_id], Actor(None, request.remote_addr))
+        status.record_changes([cert.premises_id], Actor(None, request.remote_addr),
+                              reasons=reasons)
     db.session.commit()
-    return queries.describe(cert)
+    return queries.describe(cert, reasons)
 
 
 def _not_found(code: str):
