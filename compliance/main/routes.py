@@ -5,18 +5,25 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from compliance import todo
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
+from compliance.forms import ConfirmForm
 from compliance.main import bp
 from compliance.main.services import home_summary
 from compliance.models import Role
+from compliance.todo.items import OPEN
 
 
 @bp.route("/")
 def index():
     if not current_user.is_authenticated:
         return render_template("main/start.html")
-    return render_template("main/home.html", summary=home_summary(current_user))
+    items = todo.for_user(current_user)
+    return render_template(
+        "main/home.html", summary=home_summary(current_user), todo_groups=todo.groups(items),
+        open_count=sum(i.severity in OPEN for i in items),
+        chase_form=ConfirmForm() if current_user.role == Role.MANAGER else None)
 
 
 @bp.route("/account")
