@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 from compliance.extensions import db
@@ -29,4 +30,4 @@ def completion_for(user, days_left: int = 365, failed_minutes_ago: int | None = 
 
 def todo_titles(page) -> str:
     """The page's text with whitespace collapsed, for plain `in` checks."""
-    return " ".join(page.get_data(as_text=True).split())
+    return " ".join(html.unescape(page.get_data(as_text=True)).split())
