@@ -9,6 +9,7 @@ from compliance.auth.forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
     ResetPasswordForm,
+    SetUpAccountForm,
     SignInForm,
 )
 from compliance.extensions import db, limiter
@@ -87,6 +88,30 @@ def reset_password(token: str):
         flash(_("Your password has been changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/account/set-up/<token>", methods=["GET", "POST"])
+def set_up_account(token: str):
+    """Where a new officer's or admin's set-up email leads: choose a first password."""
+    try:
+        reset = services.usable_reset(token)
+    except services.InvalidLink:
+        return render_template("auth/link_invalid.html", setup=True), 404
+    user = db.session.get_one(User, reset.user_id)
+    form = SetUpAccountForm()
+    form.email_for_check = user.email
+    if form.validate_on_submit():
+        try:
+            services.complete_password_reset(token, form.password.data, current_actor(),
+                                             setting_up=True)
+        except services.InvalidLink:
+            return render_template("auth/link_invalid.html", setup=True), 404
+        db.session.commit()
+        logout_user()
+        flash(_("Your account is set up. Sign in with %(email)s and your new password.",
+                email=user.email), "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/set_up_account.html", form=form, user=user)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
