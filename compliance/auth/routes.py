@@ -13,6 +13,7 @@ from compliance.auth.forms import (
     SignInForm,
 )
 from compliance.extensions import db, limiter
+from compliance.forms import ConfirmForm
 from compliance.mail import get_mailer
 from compliance.models import User
 from compliance.urls import public_url
@@ -120,6 +121,9 @@ def accept_invitation(token: str):
         invitation = services.usable_invitation(token)
     except services.InvalidLink:
         return render_template("auth/link_invalid.html", invitation=True), 404
+    existing = services.find_user_by_email(invitation.email)
+    if existing is not None:
+        return _join_existing(token, invitation, existing)
     form = AcceptInvitationForm()
     form.email_for_check = invitation.email
     if form.validate_on_submit():
@@ -136,3 +140,26 @@ def accept_invitation(token: str):
             flash(_("Your account has been created"), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+def _join_existing(token: str, invitation, existing: User):
+    """An invitation to someone who has an account: they sign in, then accept."""
+    from compliance.business import memberships  # business builds on auth
+
+    if not current_user.is_authenticated:
+        return render_template("auth/join_sign_in.html", invitation=invitation,
+                               sign_in=url_for("auth.sign_in", next=request.path))
+    if current_user.id != existing.id:
+        return render_template("auth/join_wrong_account.html", invitation=invitation), 403
+    form = ConfirmForm()
+    business = invitation.retailer.name
+    if form.validate_on_submit():
+        try:
+            memberships.join_from_invitation(token, current_user, current_actor())
+        except (services.InvalidLink, memberships.AlreadyMember):
+            return render_template("auth/link_invalid.html", invitation=True), 404
+        db.session.commit()
+        flash(_("You now work for %(business)s as well. Choose where you are working on "
+                "your account page.", business=business), "success")
+        return redirect(url_for("main.account"))
+    return render_template("auth/join_business.html", form=form, invitation=invitation)

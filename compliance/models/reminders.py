@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.models.base import Base, TimestampMixin, UTCDateTime, str200, utcnow
+
+if TYPE_CHECKING:
+    from compliance.models.retailers import Premises, Retailer
 
 
 class ReminderSent(Base):
@@ -38,3 +42,6 @@ class Membership(TimestampMixin, Base):
     retailer_id: Mapped[int] = mapped_column(ForeignKey("retailers.id"), index=True)
     premises_id: Mapped[int | None] = mapped_column(ForeignKey("premises.id"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+
+    retailer: Mapped[Retailer] = relationship(lazy="raise")
+    premises: Mapped[Premises | None] = relationship(lazy="raise")

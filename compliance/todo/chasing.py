@@ -6,8 +6,8 @@ from __future__ import annotations
 from compliance.mail import Mailer
 from compliance.models import User
 from compliance.models.base import utcnow
-from compliance.reminders.sending import send_once
 from compliance.refusals.services import uk_today
+from compliance.reminders.sending import send_once
 from compliance.todo.managers import chase_cause
 from compliance.urls import public_url
 

@@ -13,8 +13,17 @@ from sqlalchemy import and_, func, select
 
 from compliance.certificates.status import PREMISES, status_of, suspension_reasons
 from compliance.extensions import db
-from compliance.models import Assessment, Certificate, FollowUp, Premises, Refusal, User, Visit
-from compliance.models import RefusalSignOff, ReminderSent
+from compliance.models import (
+    Assessment,
+    Certificate,
+    FollowUp,
+    Premises,
+    Refusal,
+    RefusalSignOff,
+    ReminderSent,
+    User,
+    Visit,
+)
 from compliance.models.base import utcnow
 from compliance.refusals.services import WEEKS_SHOWN, monday_of, to_uk, uk_today
 from compliance.todo.items import DONE, DUE, INFO, OVERDUE, TODO, ToDo, day

@@ -45,7 +45,8 @@ def items(user: User) -> list[ToDo]:
         Visit.officer_id == user.id, Visit.status == "draft").order_by(Visit.created_at))
     group = _("Your visits")
     for visit in drafts:
-        result.append(ToDo("draft-visit", _("Finish the visit to %(shop)s", shop=visit.premises.name),
+        shop = visit.premises.name
+        result.append(ToDo("draft-visit", _("Finish the visit to %(shop)s", shop=shop),
                            _("Started %(day)s; not submitted yet.", day=day(visit.created_at)),
                            url_for("visits.detail", visit_id=visit.id), DUE, group))
     group = _("Follow-ups to review")

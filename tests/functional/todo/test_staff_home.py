@@ -65,9 +65,9 @@ def test_expired_training_is_overdue(client, login_as):
 
 
 def test_certificate_is_linked_once_issued(client, login_as, app):
+    from compliance.audit import Actor
     from compliance.certificates import services
     from compliance.mail import get_mailer
-    from compliance.audit import Actor
     from compliance.urls import verify_url
 
     staff = login_as(_staff())
