@@ -3,7 +3,7 @@ unique (recipient, cause) constraint refuses a second one."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +13,8 @@ from compliance.mail import Email, Mailer
 from compliance.models import ReminderSent, User
 from compliance.models.base import utcnow
 
+PRELOAD_DAYS = 120
+
 
 class Outbox:
     """Reminders for one run: knows what was sent before, so most repeats cost no query."""
@@ -20,8 +22,10 @@ class Outbox:
     def __init__(self, mailer: Mailer, now: datetime | None = None) -> None:
         self.mailer = mailer
         self.now = now or utcnow()
-        self.sent = set(db.session.execute(select(ReminderSent.user_id,
-                                                  ReminderSent.cause_key)).all())
+        # Only recent ones: an older repeat is still refused by the database constraint.
+        self.sent = set(db.session.execute(
+            select(ReminderSent.user_id, ReminderSent.cause_key)
+            .where(ReminderSent.sent_at >= self.now - timedelta(days=PRELOAD_DAYS))).all())
         self.counts: dict[str, int] = {}
 
     def send(self, user: User, cause_key: str, subject: str, body: str) -> bool:

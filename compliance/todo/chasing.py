@@ -17,6 +17,7 @@ def chase_training(member: User, *, manager: User, mailer: Mailer) -> bool:
     return send_once(
         mailer, member, chase_cause(member.id, uk_today()),
         "Please finish your knife-sales training",
-        f"{manager.name} has asked you to finish your responsible knife-sales training. Read "
-        f"the guidance modules and pass the quiz here:\n{public_url('training.index')}",
+        f"{manager.name} has asked you to finish your responsible knife-sales training (or "
+        "renew it before it runs out). Read the guidance modules and pass the quiz here:\n"
+        f"{public_url('training.index')}",
         utcnow())

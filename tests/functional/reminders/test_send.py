@@ -138,3 +138,18 @@ def test_the_database_refuses_a_second_reminder_for_one_cause(causes):
 def test_certificates_expire_still_runs_the_reminders(runner, smtp_inbox, causes):
     result = runner.invoke(args=["certificates", "expire"])
     assert result.exit_code == 0 and "5 reminders sent" in result.output
+
+
+def test_an_old_reminder_still_counts_through_the_database(runner, smtp_inbox, causes):
+    """The run only preloads recent reminders; the unique constraint catches older ones."""
+    from compliance.quiz.services import latest_completion
+    from compliance.todo.staff import training_cause
+
+    staff = causes["staff"]
+    db.session.add(ReminderSent(user_id=staff.id, subject="Earlier",
+                                cause_key=training_cause(latest_completion(staff.id).id),
+                                sent_at=utcnow() - timedelta(days=200)))
+    db.session.flush()
+    result = runner.invoke(args=["reminders", "send"])
+    assert "4 reminders sent" in result.output
+    assert "sam@example.com" not in {m["To"] for m in smtp_inbox.messages}
