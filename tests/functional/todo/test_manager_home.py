@@ -122,3 +122,24 @@ def test_manager_with_nothing_due_sees_what_to_do_next(client, login_as):
     page = todo_titles(client.get("/"))
     assert "Nothing to do yet. Start by adding your premises" in page
     assert f"/businesses/{manager.retailer_id}/premises/new" in page
+
+
+def test_premises_certificate_status_is_shown(client, login_as, shop):
+    from compliance.models import Certificate
+
+    premises, manager, _staff = shop
+    cert = Certificate(code="KSC-2345-6789-HOME", kind="premises", retailer_id=premises.retailer_id,
+                       premises_id=premises.id, holder_name=premises.name,
+                       business_name=premises.retailer.name, issued_at=utcnow(),
+                       expires_at=utcnow() + timedelta(days=300), pdf=b"%PDF-1.7 x",
+                       sha256="0" * 64)
+    db.session.add(cert)
+    db.session.flush()
+    login_as(manager)
+    page = todo_titles(client.get("/"))
+    # No self-assessment and an untrained member of staff: the conditions are not met.
+    assert f"Premises certificate {cert.code} is suspended" in page
+    assert "No self-assessment has been submitted" in page
+    cert.expires_at = utcnow() - timedelta(days=1)
+    db.session.flush()
+    assert f"Premises certificate {cert.code} has expired" in todo_titles(client.get("/"))

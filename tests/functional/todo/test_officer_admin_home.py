@@ -60,3 +60,12 @@ def test_admin_accounts_waiting_audit_events_and_content_reviews(client, login_a
 def test_admin_with_nothing_waiting(client, login_as):
     login_as(UserFactory(role=Role.ADMIN, last_sign_in_at=utcnow()))
     assert "Nothing needs your attention" in todo_titles(client.get("/"))
+
+
+def test_admin_sees_locked_accounts(client, login_as):
+    login_as(UserFactory(role=Role.ADMIN, last_sign_in_at=utcnow()))
+    locked = UserFactory(role=Role.STAFF, name="Lou Locked", last_sign_in_at=utcnow(),
+                         locked_until=utcnow() + timedelta(minutes=10))
+    page = todo_titles(client.get("/"))
+    assert "Lou Locked's account is locked" in page
+    assert f"/admin/users/{locked.id}/status" in page
