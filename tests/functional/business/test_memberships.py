@@ -103,3 +103,20 @@ def test_a_single_business_person_has_no_workplace_list(client, login_as, two_sh
     _first, _second, staff, _manager = two_shops
     login_as(staff)
     assert "Where you work" not in client.get("/account").text
+
+
+def test_acceptance_is_refused_for_a_member_or_another_account(client, login_as, outbox,
+                                                                two_shops):
+    from compliance.audit import Actor
+    from compliance.business import memberships
+
+    _first, second, staff, manager = two_shops
+    link = _invite_existing(client, login_as, outbox, second, manager)
+    token = link.rsplit("/", 1)[1]
+    with pytest.raises(memberships.WrongAccount):
+        memberships.join_from_invitation(token, manager, Actor(manager))
+    staff.retailer_id, staff.premises_id = second.retailer_id, second.id  # moved meanwhile
+    db.session.flush()
+    login_as(staff)
+    assert client.post(link).status_code == 404
+    assert db.session.scalar(select(Membership.id)) is None
