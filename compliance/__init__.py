@@ -167,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
     from compliance.quizzes import bp as questions_bp
     from compliance.refusals import bp as refusals_bp
     from compliance.shops import bp as shops_bp
+    from compliance.todo import bp as todo_bp
     from compliance.training import bp as training_bp
     from compliance.verification import bp as verification_bp
     from compliance.visits import bp as visits_bp
@@ -174,5 +175,5 @@ def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, quiz_bp, questions_bp,
                certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp, shops_bp,
                followups_bp, operations_bp, priorities_bp,
-               assessments_bp, refusals_bp, verification_bp):
+               assessments_bp, refusals_bp, verification_bp, todo_bp):
         app.register_blueprint(bp)

@@ -51,7 +51,7 @@ def new_user():
         else:
             services.email_setup_link(
                 user, mailer=get_mailer(), actor=current_actor(),
-                link_for=lambda raw: public_url("auth.reset_password", token=raw))
+                link_for=lambda raw: public_url("auth.set_up_account", token=raw))
             db.session.commit()
             flash(_("Account created. %(email)s has been emailed a link to set a password.",
                     email=user.email), "success")

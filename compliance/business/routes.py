@@ -20,6 +20,7 @@ from compliance.business.forms import (
     PremisesForm,
     RegisterBusinessForm,
 )
+from compliance.business.memberships import AlreadyMember
 from compliance.extensions import db, limiter
 from compliance.forms import ConfirmForm, choices
 from compliance.mail import get_mailer
@@ -179,6 +180,9 @@ def invite(retailer_id: int):
                 link_for=lambda raw: public_url("auth.accept_invitation", token=raw))
         except EmailTaken:
             form.email.errors.append(_("An account already uses this email address"))
+        except AlreadyMember:
+            form.email.errors.append(_("This person already works for %(business)s",
+                                       business=retailer.name))
         except services.AlreadyInvited:
             form.email.errors.append(_("This person already has an invitation that has not "
                                        "expired"))

@@ -16,6 +16,7 @@ from compliance import audit
 from compliance.audit import Actor
 from compliance.certificates.status import (
     PREMISES,
+    STAFF,
     STATEMENT,
     SUSPENDED,
     TITLES,
@@ -155,8 +156,13 @@ def _recipients(cert: Certificate, managers: dict[int, list[User]],
     return ([holder.email] if holder else []) + emails
 
 
-def expire_certificates(mailer: Mailer, actor: Actor, now: datetime | None = None) -> ExpiryReport:
-    """Mark newly expired certificates; warn holders and managers 30 days before expiry."""
+def expire_certificates(mailer: Mailer, actor: Actor, now: datetime | None = None, *,
+                        remind_staff: bool = True) -> ExpiryReport:
+    """Mark newly expired certificates; warn holders and managers 30 days before expiry.
+
+    With remind_staff=False, training certificates get no warning here: the daily reminders
+    (compliance.reminders) warn about the training they certify instead.
+    """
     now = now or utcnow()
     soon = now + timedelta(days=int(current_app.config["CERTIFICATE_REMINDER_DAYS"]))
     open_ = (Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
@@ -164,7 +170,8 @@ def expire_certificates(mailer: Mailer, actor: Actor, now: datetime | None = Non
         *open_, Certificate.expires_at <= now, Certificate.expired_marked_at.is_(None))))
     due = list(db.session.scalars(select(Certificate).where(
         *open_, Certificate.expires_at > now, Certificate.expires_at <= soon,
-        Certificate.reminder_sent_at.is_(None))))
+        Certificate.reminder_sent_at.is_(None),
+        *(() if remind_staff else (Certificate.kind != STAFF,)))))
     retailer_ids = {c.retailer_id for c in due}
     managers: dict[int, list[User]] = {}
     for m in db.session.scalars(select(User).where(User.retailer_id.in_(retailer_ids),

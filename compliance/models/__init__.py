@@ -11,6 +11,7 @@ from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
 from compliance.models.certificates import Certificate, VerificationRequest
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
+from compliance.models.reminders import Membership, ReminderSent
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
 from compliance.models.tokens import Invitation, PasswordReset
 from compliance.models.training import ModuleRead, Source, TrainingModule
@@ -26,7 +27,8 @@ from compliance.models.visits import (
 
 __all__ = [
     "Assessment", "AssessmentAnswer", "Certificate", "ChecklistItem", "FollowUp", "Operation",
-    "Refusal", "RefusalSignOff", "TestPurchase", "Visit", "VisitChange", "VisitFinding",
+    "Membership", "Refusal", "RefusalSignOff", "ReminderSent", "TestPurchase", "Visit",
+    "VisitChange", "VisitFinding",
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",

@@ -8,7 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.models import AttemptAnswer, Certificate, Invitation, QuizAttempt
+from compliance.models import (
+    AttemptAnswer,
+    Certificate,
+    Invitation,
+    Membership,
+    QuizAttempt,
+)
 from compliance.models.base import utcnow
 from tests.assessment_factories import matrix_ids as assessment_ids
 from tests.factories import QuestionFactory, TrainingModuleFactory
@@ -123,6 +129,10 @@ ROUTES = {
 
 # State-changing POSTs: never allowed to the wrong people (200/302 = allowed).
 POSTS = {
+    # A manager emails their own member of staff a training reminder.
+    "/to-do/staff/{staff}/chase": (302, 403, 302, 403, 403, 403),
+    # Staff choose which of their businesses they work for now (only their own memberships).
+    "/account/workplaces/{membership}": (302, 302, 403, 403, 403, 403),
     "/businesses/{retailer}/premises/new": (302, 403, 200, 403, 403, 200),
     "/businesses/{retailer}/staff/invite": (302, 403, 200, 403, 403, 200),
     "/businesses/{retailer}/invitations/{invitation}/revoke": (302, 403, 302, 403, 403, 302),
@@ -192,12 +202,16 @@ def _ids(people):
                        issued_at=utcnow(), expires_at=utcnow() + timedelta(days=365),
                        pdf=b"%PDF-1.7 test", sha256="0" * 64)
     db.session.add(cert)
+    membership = Membership(user_id=staff.id, retailer_id=staff.retailer_id,
+                            premises_id=staff.premises_id)
+    db.session.add(membership)
     db.session.flush()
     return {**visit_ids(people), **assessment_ids(people), "cert": cert.code, "one": 1,
             "module": module.slug, "question": question.key, "attempt": attempt.id,
             "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,
-            "agency": people["officer"].agency_id, "invitation": invitation.id}
+            "agency": people["officer"].agency_id, "invitation": invitation.id,
+            "membership": membership.id}
 
 
 def _cases(table):
@@ -227,7 +241,8 @@ def test_every_route_is_in_the_matrix(app):
     import re
 
     covered = {re.sub(r"\{\w+\}", "<>", u.split("?")[0]) for u in [*ROUTES, *POSTS]}
-    exempt = {"/static/<>", "/auth/sign-out", "/auth/password/reset/<>", "/auth/invitation/<>"}
+    exempt = {"/static/<>", "/auth/sign-out", "/auth/password/reset/<>", "/auth/invitation/<>",
+              "/auth/account/set-up/<>"}
     missing = []
     for rule in app.url_map.iter_rules():
         shape = re.sub(r"<[^>]+>", "<>", rule.rule)
