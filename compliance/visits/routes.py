@@ -23,7 +23,7 @@ from compliance.models import Role
 from compliance.operations import services as operations
 from compliance.priorities.services import priority_list
 from compliance.shops.access import premises_or_404
-from compliance.visits import bp, editing, queries, services
+from compliance.visits import bp, editing, flow, queries, services
 from compliance.visits.access import visit_or_404, visit_summary_or_404
 from compliance.visits.checklist import (
     all_finding_rows,
@@ -43,6 +43,7 @@ from compliance.visits.forms import (
     refresh_lock,
 )
 from compliance.visits.history import present_history
+from compliance.visits.steps import section_url, step_after
 from compliance.visits.labels import template_labels
 from compliance.visits.timezone import uk_time, uk_today
 from compliance.web import current_actor, int_arg, page_arg
@@ -108,7 +109,7 @@ def new():
             form.operation.errors.append(_outside(exc.operation))
         else:
             db.session.commit()
-            return redirect(url_for("visits.checklist", visit_id=visit.id, position=1))
+            return redirect(step_after(visit, flow.DETAILS))
     return render_template("visits/start.html", form=form, premises=premises)
 
 
@@ -161,8 +162,7 @@ def details(visit_id: int):
     return _save_section(
         visit, form, lambda edit: editing.save_details(visit, _details(form), edit,
                                                        current_actor()),
-        lambda: _onwards(visit, url_for("visits.checklist", visit_id=visit.id, position=1)),
-        "visits/details.html")
+        lambda: _onwards(visit, step_after(visit, flow.DETAILS)), "visits/details.html")
 
 
 def _details_data(visit) -> dict:
@@ -197,11 +197,10 @@ def checklist(visit_id: int, position: int):
 
 
 def _after_checklist(visit, groups, position: int) -> str:
-    if position < groups[-1].position:
-        return url_for("visits.checklist", visit_id=visit.id, position=position + 1)
-    if visit.visit_type == "test_purchase":
-        return url_for("visits.test_purchase", visit_id=visit.id)
-    return url_for("visits.outcome", visit_id=visit.id)
+    later = [g.position for g in groups if g.position > position]
+    if later:
+        return url_for("visits.checklist", visit_id=visit.id, position=later[0])
+    return step_after(visit, flow.CHECKLIST)
 
 
 @bp.route("/<int:visit_id>/test-purchase", methods=["GET", "POST"])
@@ -223,7 +222,7 @@ def test_purchase(visit_id: int):
             id_asked=form.id_asked.data == "yes", sold=form.sold.data == "sold",
             staff_member=form.staff_member.data, letter_sent=form.letter_sent.data == "yes"),
             edit, current_actor()),
-        lambda: _onwards(visit, url_for("visits.outcome", visit_id=visit.id)),
+        lambda: _onwards(visit, step_after(visit, flow.TEST_PURCHASE)),
         "visits/test_purchase.html")
 
 
@@ -240,7 +239,7 @@ def outcome(visit_id: int):
             outcome=form.outcome.data, materials=form.materials.data or [],
             advice_given=form.advice_given.data, officer_notes=form.officer_notes.data),
             edit, current_actor()),
-        lambda: url_for("visits.detail", visit_id=visit.id), "visits/outcome.html")
+        lambda: _onwards(visit, step_after(visit, flow.OUTCOME)), "visits/outcome.html")
 
 
 @bp.route("/<int:visit_id>")
@@ -253,11 +252,13 @@ def detail(visit_id: int):
 def _render_detail(visit, form, missing=(), conflict: bool = False, status: int = 200):
     groups = checklist_groups()
     show_private = can_see_officer_only_details(current_user, visit)
+    back = {"change": 1} if visit.status == "draft" else {}
     return render_template(
         "visits/detail.html", visit=visit, form=form, missing=missing, conflict=conflict,
         sections=all_finding_rows(visit, groups, shop_answers(visit.premises_id)),
         history=present_history(services.visit_history(visit.id), show_private=show_private),
-        show_private=show_private,
+        show_private=show_private, tasks=flow.tasks(visit),
+        section_links={t.key: section_url(visit, t.key, **back) for t in flow.shown(visit)},
         can_edit=can_edit_visit(current_user, visit),
         first_group=groups[0].position if groups else 1), status
 
