@@ -154,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from compliance.certificates import bp as certificates_bp
     from compliance.certificates import verify_bp
     from compliance.credentials import bp as credentials_bp
+    from compliance.evidence import bp as evidence_bp
     from compliance.filecheck import bp as filecheck_bp
     from compliance.followups import bp as followups_bp
     from compliance.main import bp as main_bp

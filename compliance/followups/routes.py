@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +12,9 @@ from compliance.auth.permissions import (
     can_review_follow_up,
     role_required,
 )
+from compliance import storage
+from compliance.evidence import services as evidence
+from compliance.evidence.forms import storage_message
 from compliance.extensions import db
 from compliance.followups import bp
 from compliance.followups import services as followups
@@ -58,6 +62,7 @@ def follow_up(follow_up_id: int):
 def _render(item, answer_form, review_form, status: int = 200):
     return render_template(
         "followups/follow_up.html", item=item, answer_form=answer_form, review_form=review_form,
+        evidence=evidence.follow_up_evidence(item.id),
         can_answer=can_answer_follow_up(current_user, item, item.premises),
         can_review=can_review_follow_up(current_user, item, item.visit)), status
 
@@ -69,10 +74,19 @@ def answer_follow_up(follow_up_id: int):
     if not can_answer_follow_up(current_user, item, item.premises):
         flash(_("This follow-up has already been answered"), "info")
         return redirect(url_for("followups.follow_up", follow_up_id=item.id))
-    form = FollowUpResponseForm()
-    if not form.validate_on_submit():
+    try:
+        form = FollowUpResponseForm()
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:  # bigger than a few files: refused before it was read
+        form = FollowUpResponseForm(formdata=None)
+        form.evidence.errors = [storage_message(storage.FileTooLarge(storage.max_bytes()))]
+        return _render(item, form, FollowUpReviewForm(), status=413)
+    if not valid:
         return _render(item, form, FollowUpReviewForm())
     try:
+        if form.evidence.upload:
+            evidence.attach_to_follow_up(item, storage.store(*form.evidence.upload),
+                                         current_actor())
         followups.respond(item, form.response_note.data, current_actor(), mail=follow_up_mail())
     except followups.FollowUpError:  # answered meanwhile, by a double click or a colleague
         flash(_("This follow-up has already been answered"), "info")

@@ -11,12 +11,16 @@ from uuid import uuid4
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from compliance.auth.permissions import (
     can_edit_visit,
     can_see_officer_only_details,
     role_required,
 )
+from compliance import storage
+from compliance.evidence import services as evidence
+from compliance.evidence.forms import storage_message
 from compliance.extensions import db
 from compliance.followups.routes import follow_up_mail
 from compliance.models import Role
@@ -39,6 +43,7 @@ from compliance.visits.forms import (
     TestPurchaseForm,
     VisitDetailsForm,
     finding_answers,
+    finding_uploads,
     findings_form,
     refresh_lock,
 )
@@ -188,12 +193,28 @@ def checklist(visit_id: int, position: int):
         abort(404)
     rows = finding_rows(visit, group, shop_answers(visit.premises_id))
     current = {r.item.id: (r.finding.answer, r.finding.note) for r in rows if r.finding}
-    form = findings_form(group.items, current if request.method == "GET" else None)
+    context = {"group": group, "rows": rows, "groups": groups,
+               "evidence": evidence.visit_evidence(visit.id)}
+    try:
+        form = findings_form(group.items, current if request.method == "GET" else None)
+    except RequestEntityTooLarge:  # more than a few files' worth: refused before it was read
+        form = findings_form(group.items, current, formdata=None)
+        form.lock_version.data = visit.lock_version
+        form[f"evidence_{group.items[0].id}"].errors = [
+            storage_message(storage.FileTooLarge(storage.max_bytes()))]
+        return render_template("visits/checklist.html", visit=visit, form=form,
+                               conflict=False, **context), 413
+
+    def save(edit) -> bool:
+        changed = editing.save_findings(visit, group.items, finding_answers(form, group.items),
+                                        edit, current_actor())
+        for key, upload in finding_uploads(form, group.items).items():
+            evidence.attach_to_finding(visit, key, storage.store(*upload), current_actor())
+        return changed
+
     return _save_section(
-        visit, form, lambda edit: editing.save_findings(
-            visit, group.items, finding_answers(form, group.items), edit, current_actor()),
-        lambda: _onwards(visit, _after_checklist(visit, groups, position)),
-        "visits/checklist.html", group=group, rows=rows, groups=groups)
+        visit, form, save, lambda: _onwards(visit, _after_checklist(visit, groups, position)),
+        "visits/checklist.html", **context)
 
 
 def _after_checklist(visit, groups, position: int) -> str:
@@ -255,6 +276,7 @@ def _render_detail(visit, form, missing=(), conflict: bool = False, status: int 
     back = {"change": 1} if visit.status == "draft" else {}
     return render_template(
         "visits/detail.html", visit=visit, form=form, missing=missing, conflict=conflict,
+        evidence=evidence.visit_evidence(visit.id),
         sections=all_finding_rows(visit, groups, shop_answers(visit.premises_id)),
         history=present_history(services.visit_history(visit.id), show_private=show_private),
         show_private=show_private, tasks=flow.tasks(visit),
