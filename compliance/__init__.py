@@ -170,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, quiz_bp, questions_bp,
                certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp, shops_bp,
+               evidence_bp,
                followups_bp, operations_bp, priorities_bp,
                assessments_bp, refusals_bp, verification_bp):
         app.register_blueprint(bp)

@@ -28,7 +28,7 @@ UPLOAD_ENDPOINTS = frozenset({"questions.import_file", "filecheck.check",
 # over the limit inside that is refused by the form, with what was typed kept.
 EVIDENCE_ENDPOINTS = frozenset({"followups.answer_follow_up", "visits.checklist"})
 EVIDENCE_FILES_PER_REQUEST = 3
-_ENVELOPE = 256 * 1024
+_ENVELOPE = 64 * 1024
 
 
 def refuse_unexpected_bodies() -> None:
@@ -41,16 +41,21 @@ def refuse_unexpected_bodies() -> None:
         return
     if request.is_json:
         abort(400)
-    if request.endpoint in EVIDENCE_ENDPOINTS:
-        request.max_content_length = (
-            EVIDENCE_FILES_PER_REQUEST * int(current_app.config["EVIDENCE_MAX_BYTES"])
-            + _ENVELOPE)
     if request.endpoint not in UPLOAD_ENDPOINTS and request.files:  # parses only other forms
         abort(400)
 
 
+def limit_evidence_bodies() -> None:
+    """Set the evidence forms' body limit before anything (the CSRF check first) reads it."""
+    if request.endpoint in EVIDENCE_ENDPOINTS:
+        request.max_content_length = (
+            EVIDENCE_FILES_PER_REQUEST * int(current_app.config["EVIDENCE_MAX_BYTES"])
+            + _ENVELOPE)
+
+
 def register_security(app: Flask) -> None:
     app.add_template_global(csp_nonce, "csp_nonce")
+    app.before_request_funcs.setdefault(None, []).insert(0, limit_evidence_bodies)
     app.before_request(refuse_unexpected_bodies)
 
     @app.after_request

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, send_file
+from flask import abort, render_template, request, send_file, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from compliance import storage
 from compliance.auth.permissions import role_required
 from compliance.evidence import bp
+from compliance.evidence.forms import storage_message
 from compliance.evidence.services import load_link
 from compliance.followups.access import follow_up_or_404
 from compliance.models import Role
+from compliance.security import EVIDENCE_ENDPOINTS
 from compliance.visits.access import visit_or_404
 
 INLINE = {"image/jpeg", "image/png", "image/webp"}
@@ -43,3 +46,16 @@ def file(link_id: int):
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """An evidence form sent more than its body limit: say so plainly; nothing was saved."""
+    if request.endpoint not in EVIDENCE_ENDPOINTS:
+        return error
+    back = request.path
+    if request.endpoint == "followups.answer_follow_up":
+        back = url_for("followups.follow_up", **(request.view_args or {}))
+    return render_template("evidence/too_large.html", back=back,
+                           message=storage_message(storage.FileTooLarge(storage.max_bytes()))
+                           ), 413

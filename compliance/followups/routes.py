@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from werkzeug.exceptions import RequestEntityTooLarge
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +13,6 @@ from compliance.auth.permissions import (
 )
 from compliance import storage
 from compliance.evidence import services as evidence
-from compliance.evidence.forms import storage_message
 from compliance.extensions import db
 from compliance.followups import bp
 from compliance.followups import services as followups
@@ -74,14 +72,8 @@ def answer_follow_up(follow_up_id: int):
     if not can_answer_follow_up(current_user, item, item.premises):
         flash(_("This follow-up has already been answered"), "info")
         return redirect(url_for("followups.follow_up", follow_up_id=item.id))
-    try:
-        form = FollowUpResponseForm()
-        valid = form.validate_on_submit()
-    except RequestEntityTooLarge:  # bigger than a few files: refused before it was read
-        form = FollowUpResponseForm(formdata=None)
-        form.evidence.errors = [storage_message(storage.FileTooLarge(storage.max_bytes()))]
-        return _render(item, form, FollowUpReviewForm(), status=413)
-    if not valid:
+    form = FollowUpResponseForm()
+    if not form.validate_on_submit():
         return _render(item, form, FollowUpReviewForm())
     try:
         if form.evidence.upload:

@@ -11,7 +11,6 @@ from uuid import uuid4
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from compliance.auth.permissions import (
     can_edit_visit,
@@ -20,7 +19,6 @@ from compliance.auth.permissions import (
 )
 from compliance import storage
 from compliance.evidence import services as evidence
-from compliance.evidence.forms import storage_message
 from compliance.extensions import db
 from compliance.followups.routes import follow_up_mail
 from compliance.models import Role
@@ -195,15 +193,7 @@ def checklist(visit_id: int, position: int):
     current = {r.item.id: (r.finding.answer, r.finding.note) for r in rows if r.finding}
     context = {"group": group, "rows": rows, "groups": groups,
                "evidence": evidence.visit_evidence(visit.id)}
-    try:
-        form = findings_form(group.items, current if request.method == "GET" else None)
-    except RequestEntityTooLarge:  # more than a few files' worth: refused before it was read
-        form = findings_form(group.items, current, formdata=None)
-        form.lock_version.data = visit.lock_version
-        form[f"evidence_{group.items[0].id}"].errors = [
-            storage_message(storage.FileTooLarge(storage.max_bytes()))]
-        return render_template("visits/checklist.html", visit=visit, form=form,
-                               conflict=False, **context), 413
+    form = findings_form(group.items, current if request.method == "GET" else None)
 
     def save(edit) -> bool:
         changed = editing.save_findings(visit, group.items, finding_answers(form, group.items),
