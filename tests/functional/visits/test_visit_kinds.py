@@ -174,3 +174,24 @@ def test_operation_date_edges(client, login_as, cast, day, hhmm, inside):
     else:
         assert visit is None
         assert "The visit date must be during Operation Edge" in html.unescape(response.text)
+
+
+def test_an_operation_cannot_shrink_to_leave_its_visits_outside(client, login_as, cast):
+    """Moving an operation's dates is held to the same rule as moving a visit's."""
+    from tests.visit_factories import VisitFactory
+
+    operation = OperationFactory(name="Operation Shrink", starts_on=date(2026, 11, 16),
+                                 ends_on=date(2026, 11, 22), areas=["North"])
+    VisitFactory(premises=cast["shop"], officer=cast["officer"], operation_id=operation.id,
+                 visited_at=from_uk(date(2026, 11, 22), time(23, 30)))
+    login_as(cast["admin"])
+    form = {"name": "Operation Shrink", "starts_on": ["16", "11", "2026"], "areas": "North"}
+    refused = client.post(f"/visits/operations/{operation.id}/edit",
+                          data={**form, "ends_on": ["21", "11", "2026"]})
+    assert refused.status_code == 200
+    assert "1 visit assigned to this operation is outside these dates" in refused.text
+    db.session.refresh(operation)
+    assert operation.ends_on == date(2026, 11, 22)
+    moved = client.post(f"/visits/operations/{operation.id}/edit",
+                        data={**form, "ends_on": ["23", "11", "2026"]})
+    assert moved.status_code == 302
