@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from compliance import storage
 from compliance.auth.permissions import (
     can_answer_follow_up,
     can_review_follow_up,
     role_required,
 )
-from compliance import storage
 from compliance.evidence import services as evidence
 from compliance.extensions import db
 from compliance.followups import bp

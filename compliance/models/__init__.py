@@ -9,8 +9,8 @@ from compliance.models.assessments import (
 )
 from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
-from compliance.models.evidence import EvidenceFile, EvidenceLink
 from compliance.models.certificates import Certificate, VerificationRequest
+from compliance.models.evidence import EvidenceFile, EvidenceLink
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
 from compliance.models.tokens import Invitation, PasswordReset
@@ -28,7 +28,8 @@ from compliance.models.visits import (
 __all__ = [
     "Assessment", "AssessmentAnswer", "Certificate", "ChecklistItem", "FollowUp", "Operation",
     "Refusal", "RefusalSignOff", "TestPurchase", "Visit", "VisitChange", "VisitFinding",
-    "Agency", "AgencyKind", "EvidenceFile", "EvidenceLink", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
+    "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
+    "EvidenceFile", "EvidenceLink",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",
 ]

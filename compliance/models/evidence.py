@@ -43,8 +43,10 @@ class EvidenceLink(Base):
     __table_args__ = (
         CheckConstraint("(follow_up_id IS NULL) <> (visit_id IS NULL)", name="one_target"),
         CheckConstraint("(visit_id IS NULL) = (item_key IS NULL)", name="item_with_visit"),
-        UniqueConstraint("follow_up_id", "evidence_file_id", name="uq_evidence_links_follow_up_file"),
-        UniqueConstraint("visit_id", "item_key", "evidence_file_id", name="uq_evidence_links_visit_item_file"),
+        UniqueConstraint("follow_up_id", "evidence_file_id",
+                         name="uq_evidence_links_follow_up_file"),
+        UniqueConstraint("visit_id", "item_key", "evidence_file_id",
+                         name="uq_evidence_links_visit_item_file"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -81,6 +81,7 @@ def label(table: dict, value: str | None) -> str:
 
 def template_labels() -> dict:
     """What visit templates need to turn stored values into words."""
-    return {"VISIT_TYPES": VISIT_TYPES, "VISIT_TYPE_HINTS": VISIT_TYPE_HINTS, "OUTCOMES": OUTCOMES, "MATERIALS": MATERIALS,
+    return {"VISIT_TYPES": VISIT_TYPES, "VISIT_TYPE_HINTS": VISIT_TYPE_HINTS,
+            "OUTCOMES": OUTCOMES, "MATERIALS": MATERIALS,
             "FINDINGS": FINDINGS, "FOLLOW_UP_STATUSES": FOLLOW_UP_STATUSES,
             "FOLLOW_UP_TAGS": FOLLOW_UP_TAGS, "OUTCOME_TAGS": OUTCOME_TAGS, "label": label}

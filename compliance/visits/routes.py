@@ -8,22 +8,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import uuid4
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from compliance import storage
 from compliance.auth.permissions import (
     can_edit_visit,
     can_see_officer_only_details,
     role_required,
 )
-from compliance import storage
 from compliance.evidence import services as evidence
 from compliance.extensions import db
 from compliance.followups.routes import follow_up_mail
 from compliance.models import Role
 from compliance.operations import services as operations
-from compliance.priorities.services import priority_list
 from compliance.shops.access import premises_or_404
 from compliance.visits import bp, editing, flow, queries, services
 from compliance.visits.access import visit_or_404, visit_summary_or_404
@@ -46,10 +45,10 @@ from compliance.visits.forms import (
     refresh_lock,
 )
 from compliance.visits.history import present_history
-from compliance.visits.steps import section_url, step_after
 from compliance.visits.labels import template_labels
+from compliance.visits.steps import section_url, step_after
 from compliance.visits.timezone import uk_time, uk_today
-from compliance.web import current_actor, int_arg, page_arg
+from compliance.web import current_actor, int_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
 
@@ -57,24 +56,6 @@ OFFICERS = (Role.OFFICER, Role.ADMIN)
 @bp.context_processor
 def _labels() -> dict:
     return template_labels()
-
-
-@bp.route("/")
-@role_required(Role.OFFICER, Role.ADMIN, Role.MANAGER)
-def dashboard():
-    if current_user.role == Role.MANAGER:
-        return redirect(url_for("followups.shop"))
-    return render_template("visits/dashboard.html", board=queries.dashboard(current_user),
-                           priorities=priority_list(current_user)[:5])
-
-
-@bp.route("/list")
-@role_required(*OFFICERS)
-def visit_list():
-    search = request.args.get("q", "")[:100]
-    pagination = queries.visit_list(current_user, search, page_arg(),
-                                    current_app.config["PAGE_SIZE"])
-    return render_template("visits/list.html", pagination=pagination, search=search)
 
 
 def _operation_choices(form) -> None:
