@@ -1,5 +1,6 @@
 """Security headers on every response, with a per-request nonce for the one inline script."""
 
+import re
 import secrets
 
 from flask import Flask, Response, abort, current_app, g, request
@@ -28,6 +29,8 @@ UPLOAD_ENDPOINTS = frozenset({"questions.import_file", "filecheck.check",
 # over the limit inside that is refused by the form, with what was typed kept.
 EVIDENCE_ENDPOINTS = frozenset({"followups.answer_follow_up", "visits.checklist"})
 EVIDENCE_FILES_PER_REQUEST = 3
+# Their file fields are named evidence or evidence_<checklist item id>.
+_EVIDENCE_FIELD = re.compile(r"^evidence(_\d+)?$")
 _ENVELOPE = 64 * 1024
 
 
@@ -43,6 +46,9 @@ def refuse_unexpected_bodies() -> None:
         abort(400)
     if request.endpoint not in UPLOAD_ENDPOINTS and request.files:  # parses only other forms
         abort(400)
+    if request.endpoint in EVIDENCE_ENDPOINTS and any(
+            not _EVIDENCE_FIELD.match(name) for name in request.files):
+        abort(400)  # a file where the form expects text
 
 
 def limit_evidence_bodies() -> None:
