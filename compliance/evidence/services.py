@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from compliance import audit
@@ -16,15 +17,19 @@ from compliance.storage import StoredFile
 
 def _link(stored: StoredFile, actor: Actor, **target) -> tuple[EvidenceLink, bool]:
     """One link per file and target: the same photo attached twice is listed once."""
-    existing = db.session.scalar(select(EvidenceLink).where(
+    same = select(EvidenceLink).where(
         EvidenceLink.evidence_file_id == stored.id,
-        *[getattr(EvidenceLink, k) == v for k, v in target.items()]))
+        *[getattr(EvidenceLink, k) == v for k, v in target.items()])
+    existing = db.session.scalar(same)
     if existing is not None:
         return existing, False
     link = EvidenceLink(evidence_file_id=stored.id, filename=stored.filename,
                         added_by_id=actor.user_id, **target)
-    db.session.add(link)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(link)
+    except IntegrityError:  # a double tap: the other request linked it first
+        return db.session.scalars(same).one(), False
     return link, True
 
 

@@ -193,3 +193,20 @@ def test_a_refused_checklist_file_keeps_the_findings_typed(client, login_as, cas
     assert "must be a JPG, PNG, WebP or HEIC photo, or a PDF" in refused.text
     assert "Typed note" in refused.text and links() == []
     assert re.search(rf'name="item_{item.id}" type="radio" value="no" checked', refused.text)
+
+
+def test_the_same_photo_sent_twice_for_one_check_is_listed_once(client, login_as, cast,
+                                                                 checklist):
+    login_as(cast["officer"])
+    visit = start_visit(client, cast["shop"])
+    item = checklist[0]
+    url = f"/visits/{visit.id}/checklist/{item.group_position}"
+    content = picture("PNG")
+    for _ in range(2):  # a double tap, or the page sent again
+        page = client.get(url).text
+        client.post(url, content_type="multipart/form-data", data={
+            f"item_{item.id}": "yes", "lock_version": lock_from(page),
+            f"evidence_{item.id}": (io.BytesIO(content), "shelf.png")})
+    assert len(links()) == 1
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "evidence_added"))
+    assert len(list(events)) == 1
