@@ -83,6 +83,11 @@ class Config:
     CHECK_PDF_RATE_LIMIT = "30 per minute;300 per hour"
     CHECK_PDF_MAX_BYTES = 2 * 1024 * 1024
 
+    # Evidence files (photos, PDFs) for follow-ups and checklist findings: stored once by
+    # SHA-256 in this folder (default: the instance folder's evidence/), each at most this big.
+    EVIDENCE_STORAGE_DIR = None
+    EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
     # PDF signing (PAdES). Paths or PEM text; production refuses to issue without them.
     SIGNING_KEY_PATH = None
     SIGNING_CERT_PATH = None  # the signer's certificate first, then any issuing chain

@@ -116,8 +116,10 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(settings_for(database_url))
+def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
+    # Evidence files go to a temporary folder, never the checkout's instance folder.
+    app = create_app({**settings_for(database_url),
+                      "EVIDENCE_STORAGE_DIR": str(tmp_path_factory.mktemp("evidence"))})
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()

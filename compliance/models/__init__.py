@@ -10,6 +10,7 @@ from compliance.models.assessments import (
 from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
 from compliance.models.certificates import Certificate, VerificationRequest
+from compliance.models.evidence import EvidenceFile, EvidenceLink
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.reminders import Membership, ReminderSent
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
@@ -31,5 +32,6 @@ __all__ = [
     "VisitChange", "VisitFinding",
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
+    "EvidenceFile", "EvidenceLink",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",
 ]

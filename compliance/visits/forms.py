@@ -29,6 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from compliance.evidence.forms import evidence_field
 from compliance.forms import GovDateField, choices, submit, text_area, text_field
 from compliance.visits.labels import FINDINGS, MATERIALS, OUTCOMES, VISIT_TYPES
 from compliance.visits.timezone import from_uk, uk_today
@@ -158,6 +159,8 @@ def findings_form(items, current: dict[int, tuple[str, str | None]] | None, **kw
             f"{item.number}. {item.officer_check}", widget=GovRadioInput(),
             choices=choices(FINDINGS.items()), default="not_checked"))
         setattr(FindingsForm, f"note_{item.id}", text_area(_l("Note (optional)")))
+        setattr(FindingsForm, f"evidence_{item.id}",
+                evidence_field(_l("Photo or PDF for check %(n)s (optional)", n=item.number)))
     data = None
     if current is not None:
         data = {}
@@ -170,6 +173,12 @@ def refresh_lock(form, lock_version: int) -> None:
     """After a conflict: keep what was typed, but carry the visit's current lock version."""
     form.lock_version.data = lock_version
     form.lock_version.raw_data = [str(lock_version)]
+
+
+def finding_uploads(form, items) -> dict[str, tuple[bytes, str]]:
+    """The checked files sent with a checklist page, by checklist item key."""
+    return {item.key: form[f"evidence_{item.id}"].upload for item in items
+            if form[f"evidence_{item.id}"].upload}
 
 
 def finding_answers(form, items) -> dict[int, tuple[str, str | None]]:

@@ -88,6 +88,9 @@ ROUTES = {
     "/visits/{visit}/follow-ups/new": (302, 403, 403, 403, 200, 403),
     "/visits/follow-ups/{follow_up}": (302, 403, 200, 403, 200, 200),
     "/visits/shop": (302, 403, 200, 200, 403, 403),
+    # Evidence files: a follow-up's, for the shop and officers; a finding's, officers only.
+    "/evidence/{evidence}": (302, 403, 200, 403, 200, 200),
+    "/evidence/{finding_evidence}": (302, 403, 403, 403, 200, 200),
     "/visits/premises": (302, 403, 403, 403, 200, 200),
     "/visits/premises/new": (302, 403, 403, 403, 200, 403),
     "/visits/premises/{premises}": (302, 403, 403, 403, 200, 200),
