@@ -20,7 +20,7 @@ from compliance.seeding.people import World, person_name
 from compliance.seeding.plan import Plan
 from compliance.seeding.writer import BulkWriter
 
-TYPES = (("engagement", 55), ("test_purchase", 25), ("follow_up", 12), ("complaint", 8))
+TYPES = (("engagement", 55), ("test_purchase", 25), ("follow_up", 12), ("verification", 8))
 OUTCOMES = (("compliant", 50), ("advice_given", 30), ("non_compliant", 15), ("referred", 5))
 ADVICE = "Put Challenge 25 signs at the knife display and refresh staff training on ID."
 YEARS = 4
