@@ -135,14 +135,19 @@ certificates_cli = AppGroup("certificates", help="Certificates.")
 def certificates_expire_command() -> None:
     """Mark expired certificates and email reminders 30 days before expiry (run daily)."""
     from compliance.certificates.queries import expire_certificates
-    from compliance.mail import get_mailer
+    from compliance.mail import queued_mailer
 
-    report = expire_certificates(get_mailer(), Actor(user=None, ip_address="cli"))
+    from compliance.jobs import dispatch_ready
+
+    report = expire_certificates(queued_mailer(), Actor(user=None, ip_address="cli"))
     db.session.commit()
+    dispatch_ready()  # the reminder emails are jobs: hand them over now
     click.echo(f"{report.expired} certificates marked expired, {report.reminded} reminders sent, "
                f"{report.status_changes} premises certificates changed status")
 
 
 def register_cli(app: Flask) -> None:
-    for command in (create_user_command, content_cli, questions_cli, certificates_cli):
+    from compliance.jobs.cli import jobs_cli
+
+    for command in (create_user_command, content_cli, questions_cli, certificates_cli, jobs_cli):
         app.cli.add_command(command)
