@@ -135,9 +135,8 @@ certificates_cli = AppGroup("certificates", help="Certificates.")
 def certificates_expire_command() -> None:
     """Mark expired certificates and email reminders 30 days before expiry (run daily)."""
     from compliance.certificates.queries import expire_certificates
-    from compliance.mail import queued_mailer
-
     from compliance.jobs import dispatch_ready
+    from compliance.mail import queued_mailer
 
     report = expire_certificates(queued_mailer(), Actor(user=None, ip_address="cli"))
     db.session.commit()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import redis
 from flask import current_app
-from rq import Queue, Retry, SimpleWorker
+from rq import Queue, SimpleWorker
 
-from compliance.jobs import outbox, runner
+from compliance.jobs import outbox
 
 TARGET = "compliance.jobs.runner.run_queued"
 
@@ -30,21 +30,14 @@ def get_queue() -> Queue:
     return Queue(current_app.config["JOBS_QUEUE"], connection=connection())
 
 
-def _retry() -> Retry | None:
-    """RQ retries a failing job until our row is dead (JOBS_MAX_ATTEMPTS runs in all)."""
-    retries = runner.max_attempts() - 1
-    if retries < 1:
-        return None
-    return Retry(max=retries, interval=[runner.backoff(n) for n in range(1, retries + 1)])
-
-
 def push(ids: list[int]) -> None:
     q = get_queue()
     try:
         with q.connection.pipeline() as pipe:
             for outbox_id in ids:
-                q.enqueue(TARGET, outbox_id, retry=_retry(), pipeline=pipe,
+                q.enqueue(TARGET, outbox_id, pipeline=pipe,
                           job_timeout=int(current_app.config["JOBS_TIMEOUT_SECONDS"]),
+                          result_ttl=3600, failure_ttl=7 * 24 * 3600,
                           description=f"outbox job {outbox_id}")
             pipe.execute()
     except redis.RedisError as exc:
@@ -62,7 +55,7 @@ def work(*, burst: bool = False, sweep_seconds: int = 60, max_jobs: int | None =
     while True:
         outbox.relay()
         worker = SimpleWorker([get_queue()], connection=connection())
-        worker.work(burst=burst, with_scheduler=not burst, max_idle_time=None if burst
+        worker.work(burst=burst, max_idle_time=None if burst
                     else sweep_seconds, max_jobs=max_jobs or (None if burst else 500))
         if burst:
             return

@@ -1,5 +1,10 @@
 """Running one job from its outbox row: the same code in a worker and in-process.
 
+Retries live in the outbox, not in Redis: a failure records the error and a time after which
+the relay hands the job over again (backoff), and the last allowed failure marks it dead. So a
+retry survives a Redis restart, and both modes retry the same way. RQ still records each
+failed run (with its traceback) in its FailedJobRegistry, for `rq info` and RQ dashboards.
+
 Each run has its own app context, so its own database session: a job's commit or rollback never
 touches the request (or the test) around it, and the jobs it enqueues are dispatched when it ends.
 """
@@ -68,7 +73,8 @@ def _record_failure(outbox_id: int, attempt: int, exc: BaseException) -> None:
         row.dead_at = now
         log.error("Job %s (%s) failed %d times and is dead: %s", outbox_id, row.name, attempt,
                   row.last_error)
-    else:
+    else:  # the relay (cron, or a worker's sweep) hands it over again once due
+        row.enqueued_at = None
         row.run_after = now + timedelta(seconds=backoff(attempt))
         log.warning("Job %s (%s) failed (attempt %d): %s", outbox_id, row.name, attempt,
                     row.last_error)
