@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.models import AttemptAnswer, Certificate, Invitation, QuizAttempt
+from compliance.models import AttemptAnswer, Certificate, Invitation, JobOutbox, QuizAttempt
 from compliance.models.base import utcnow
 from tests.assessment_factories import matrix_ids as assessment_ids
 from tests.factories import QuestionFactory, TrainingModuleFactory
@@ -44,6 +44,7 @@ ROUTES = {
     "/admin/agencies/{agency}/edit": (302, 403, 403, 403, 403, 200),
     "/admin/audit": (302, 403, 403, 403, 403, 200),
     "/admin/content-reviews": (302, 403, 403, 403, 403, 200),
+    "/admin/jobs/": (302, 403, 403, 403, 403, 200),
     "/admin/questions/": (302, 403, 403, 403, 403, 200),
     "/admin/questions/new": (302, 403, 403, 403, 403, 200),
     "/admin/questions/{question}/edit": (302, 403, 403, 403, 403, 200),
@@ -128,6 +129,7 @@ POSTS = {
     "/businesses/{retailer}/invitations/{invitation}/revoke": (302, 403, 302, 403, 403, 302),
     "/businesses/{retailer}/people/{staff}/status": (302, 403, 302, 403, 403, 302),
     "/admin/users/new": (302, 403, 403, 403, 403, 200),
+    "/admin/jobs/{job}/retry": (302, 403, 403, 403, 403, 302),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),
     # A self-assessment statement is issued (the premises has a submitted self-assessment).
@@ -192,8 +194,11 @@ def _ids(people):
                        issued_at=utcnow(), expires_at=utcnow() + timedelta(days=365),
                        pdf=b"%PDF-1.7 test", sha256="0" * 64)
     db.session.add(cert)
+    dead = JobOutbox(name="mail.send", attempts=5, dead_at=utcnow(), last_error="refused",
+                     payload={"email": {"to": "x@example.com", "subject": "s", "body": "b"}})
+    db.session.add(dead)
     db.session.flush()
-    return {**visit_ids(people), **assessment_ids(people), "cert": cert.code, "one": 1,
+    return {"job": dead.id, **visit_ids(people), **assessment_ids(people), "cert": cert.code, "one": 1,
             "module": module.slug, "question": question.key, "attempt": attempt.id,
             "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,

@@ -10,9 +10,14 @@ import redis
 from aiosmtpd.controller import Controller
 
 from compliance.jobs import queue
-from tests.factories import PremisesFactory, UserFactory
 from compliance.models import Role
-from tests.functional.training.test_routes import answer_all, content, open_attempt, read_all  # noqa: F401
+from tests.factories import PremisesFactory, UserFactory
+from tests.functional.training.test_routes import (  # noqa: F401 - content is a fixture
+    answer_all,
+    content,
+    open_attempt,
+    read_all,
+)
 
 
 def free_port() -> int:
