@@ -198,7 +198,8 @@ def _ids(people):
                      payload={"email": {"to": "x@example.com", "subject": "s", "body": "b"}})
     db.session.add(dead)
     db.session.flush()
-    return {"job": dead.id, **visit_ids(people), **assessment_ids(people), "cert": cert.code, "one": 1,
+    return {"job": dead.id, **visit_ids(people), **assessment_ids(people), "cert": cert.code,
+            "one": 1,
             "module": module.slug, "question": question.key, "attempt": attempt.id,
             "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,

@@ -15,7 +15,6 @@ from compliance.certificates import services
 from compliance.certificates.queries import expire_certificates
 from compliance.extensions import db
 from compliance.mail import get_mailer
-from tests.settle import settle
 from compliance.models import (
     Assessment,
     AuditEvent,
@@ -28,6 +27,7 @@ from compliance.models import (
 )
 from compliance.models.base import utcnow
 from tests.factories import PremisesFactory, UserFactory
+from tests.settle import settle
 
 
 def verify_url(code: str) -> str:

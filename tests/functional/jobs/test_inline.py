@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from compliance import jobs
 from compliance.extensions import db
 from compliance.jobs import registry
