@@ -32,11 +32,7 @@ def redis_mode(app, monkeypatch) -> Iterator[redis.Redis]:
     monkeypatch.setitem(app.config, "JOBS_MODE", "redis")
     app.extensions.pop("jobs_redis", None)
     conn = queue.connection()
-    try:
-        conn.ping()
-    except redis.RedisError as exc:  # pragma: no cover - needs a Redis server
-        pytest.skip(f"Redis not reachable at {app.config['JOBS_REDIS_URL']}: {exc}")
-    conn.flushdb()
+    conn.flushdb()  # a real Redis is required, as for the rate-limit test
     yield conn
     conn.flushdb()
     app.extensions.pop("jobs_redis", None)
