@@ -105,7 +105,8 @@ def test_a_pass_while_redis_is_down_commits_and_the_relay_queues_it(
     relayed = runner.invoke(args=["jobs", "relay"])
     assert relayed.exit_code == 0 and "Relayed 1 job(s)." in relayed.output
     assert queue.get_queue().count == 1 and job_named("certificates.render").enqueued_at
-    queue.work(burst=True)
+    worked = runner.invoke(args=["jobs", "worker", "--burst"])
+    assert worked.exit_code == 0, worked.output
     assert stored_pdf(certificate_of(learner)).startswith(b"%PDF")
 
 
@@ -138,3 +139,12 @@ def test_a_failing_job_is_retried_then_dead_and_an_admin_retry_runs_it(
     row = db.session.get(JobOutbox, row_id)
     assert row.finished_at is not None and ATTEMPTS == ["operation-7"] * 4
     assert f"{row_id}: tests.flaky_export" not in client.get("/admin/jobs/").text
+
+
+def test_only_dead_jobs_are_retried_by_hand(client, login_as, people, redis_mode):
+    waiting = jobs.enqueue("tests.flaky_export", report="queued")
+    db.session.flush()
+    login_as(people["admin"])
+    response = client.post(f"/admin/jobs/{waiting.id}/retry", follow_redirects=True)
+    assert "That job is not dead: it is retried on its own." in response.text
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job_retried")) is None
