@@ -78,18 +78,18 @@ def _dispatch(ids: list[int]) -> None:
         for outbox_id in ids:
             runner.run_inline(outbox_id)
         return
+    # Marked before the push: a worker can finish (or fail and reset) the job at once.
+    now = utcnow()
+    db.session.execute(update(JobOutbox).where(JobOutbox.id.in_(ids)).values(enqueued_at=now))
+    db.session.commit()
     try:
         queue.push(ids)
-    except queue.QueueUnavailable as exc:  # the relay hands them over later
+    except queue.QueueUnavailable as exc:  # left waiting: the relay hands them over later
         log.warning("Job queue unavailable, %d job(s) left for the relay: %s", len(ids), exc)
-        return
-    try:
-        db.session.execute(update(JobOutbox).where(JobOutbox.id.in_(ids))
-                           .values(enqueued_at=utcnow()))
+        db.session.execute(update(JobOutbox).where(JobOutbox.id.in_(ids),
+                                                   JobOutbox.enqueued_at == now)
+                           .values(enqueued_at=None))
         db.session.commit()
-    except Exception:  # noqa: BLE001 - the jobs are queued; a second dispatch is harmless
-        db.session.rollback()
-        log.exception("Could not mark jobs %s as queued", ids)
 
 
 def due_ids(limit: int = 500) -> list[int]:

@@ -37,11 +37,3 @@ class JobOutbox(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None]
     dead_at: Mapped[datetime | None] = mapped_column(index=True)
-
-    @property
-    def state(self) -> str:
-        if self.finished_at is not None:
-            return "finished"
-        if self.dead_at is not None:
-            return "dead"
-        return "waiting" if self.enqueued_at is None else "queued"

@@ -65,3 +65,13 @@ def test_jobs_status_command_counts_by_state(runner):
     db.session.flush()
     output = runner.invoke(args=["jobs", "status"]).output
     assert "waiting: 1" in output and "dead: 0" in output
+
+
+def test_an_unknown_jobs_mode_stops_the_app_at_start(database_url):
+    import pytest
+
+    from compliance import ConfigurationError, create_app
+    from tests.conftest import settings_for
+
+    with pytest.raises(ConfigurationError, match="JOBS_MODE"):
+        create_app(settings_for(database_url) | {"JOBS_MODE": "celery"})
