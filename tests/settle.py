@@ -13,7 +13,7 @@ def settle() -> int:
     sessions of their own on the test's connection and see its rows.
     """
     db.session.flush()
-    ids = db.session.info.pop(outbox.PENDING, [])
+    ids = [row.id for row in db.session.info.pop(outbox.PENDING, [])]
     outbox._dispatch(ids)
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Certificate | JobOutbox):

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from compliance.extensions import db
@@ -30,12 +30,15 @@ MAX_ROUNDS = 10  # inline jobs that enqueue jobs: a bound on the chain
 
 
 def enqueue(name: str, **payload: Any) -> JobOutbox:
-    """Write job `name` into the current transaction; it runs after the caller commits."""
+    """Write job `name` into the current transaction; it runs after the caller commits.
+
+    Not flushed here: many jobs from one request (an email per manager) go into the database
+    in one multi-row INSERT with the rest of the work. Flush first if you need the row's id.
+    """
     registry.handler_for(name)  # a typo fails here, in the request, not later in a worker
     row = JobOutbox(name=name, payload=payload, attempts=0)
     db.session.add(row)
-    db.session.flush()
-    db.session.info.setdefault(PENDING, []).append(row.id)
+    db.session.info.setdefault(PENDING, []).append(row)
     return row
 
 
@@ -43,7 +46,8 @@ def enqueue(name: str, **payload: Any) -> JobOutbox:
 def _committed(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return  # a savepoint: the outer transaction can still roll back
-    ids = session.info.pop(PENDING, None)
+    rows = session.info.pop(PENDING, None)
+    ids = [key[0] for key in (inspect(row).identity for row in rows or ()) if key]
     if ids:
         session.info.setdefault(READY, []).extend(ids)
 
@@ -120,4 +124,4 @@ def schedule_again(row: JobOutbox) -> None:
     row.enqueued_at = None
     row.run_after = None
     db.session.flush()
-    db.session.info.setdefault(PENDING, []).append(row.id)
+    db.session.info.setdefault(PENDING, []).append(row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import JSON, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -27,6 +28,11 @@ class JobOutbox(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # A unique client-side value: it lets SQLAlchemy write many jobs of one request in a
+    # single INSERT ... RETURNING on SQLite too (an "insert sentinel"), so a page that emails
+    # every manager runs the same number of queries however many there are.
+    key: Mapped[str] = mapped_column(String(32), unique=True, insert_sentinel=True,
+                                     default=lambda: uuid4().hex)
     name: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -20,6 +20,7 @@ def upgrade():
     op.create_table(
         'job_outbox',
         sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.String(length=32), nullable=False),
         sa.Column('name', sa.String(length=80), nullable=False),
         sa.Column('payload', sa.JSON(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -30,6 +31,7 @@ def upgrade():
         sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('dead_at', sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_job_outbox')),
+        sa.UniqueConstraint('key', name=op.f('uq_job_outbox_key')),
     )
     op.create_index('ix_job_outbox_waiting', 'job_outbox', ['enqueued_at'], unique=False,
                     sqlite_where=sa.text('finished_at IS NULL AND dead_at IS NULL'),

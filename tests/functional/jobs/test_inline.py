@@ -41,8 +41,9 @@ def test_inline_failures_back_off_then_die(app, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_RETRY_INTERVALS", (3600,))
     monkeypatch.setitem(BROKEN, "on", True)
     ATTEMPTS.clear()
-    row_id = jobs.enqueue("tests.flaky_export", report="r").id
+    row = jobs.enqueue("tests.flaky_export", report="r")
     db.session.commit()
+    row_id = row.id
     assert jobs.dispatch_ready() == 1  # runs in-process, fails, and raises nothing
     assert jobs.relay() == 0  # backing off for an hour
     db.session.execute(JobOutbox.__table__.update().values(run_after=None))

@@ -115,8 +115,9 @@ def test_a_failing_job_is_retried_then_dead_and_an_admin_retry_runs_it(
     monkeypatch.setitem(app.config, "JOBS_MAX_ATTEMPTS", 3)
     monkeypatch.setitem(BROKEN, "on", True)
     ATTEMPTS.clear()
-    row_id = jobs.enqueue("tests.flaky_export", report="operation-7").id
+    row = jobs.enqueue("tests.flaky_export", report="operation-7")
     db.session.commit()
+    row_id = row.id
     assert jobs.dispatch_ready() == 1
     for _ in range(5):  # each worker run relays the retry that is due, until it is dead
         queue.work(burst=True)
