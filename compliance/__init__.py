@@ -34,6 +34,8 @@ _ENV_SETTINGS = {
     "SIGNING_KEY_PASSWORD": "SIGNING_KEY_PASSWORD",
     "SIGNING_PREVIOUS_CERTS_PATH": "SIGNING_PREVIOUS_CERTS_PATH",
     "CREDENTIAL_KEYS_DIR": "CREDENTIAL_KEYS_DIR",
+    "JOBS_MODE": "JOBS_MODE",
+    "JOBS_REDIS_URL": "JOBS_REDIS_URL",
 }
 
 
@@ -130,7 +132,10 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    from compliance import jobs
     from compliance.auth import session_loader  # noqa: F401  (registers the user loader)
+
+    jobs.init_app(app)  # after db: its teardown dispatches committed jobs
 
 
 def register_templates(app: Flask) -> None:
@@ -161,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     from compliance.evidence import bp as evidence_bp
     from compliance.filecheck import bp as filecheck_bp
     from compliance.followups import bp as followups_bp
+    from compliance.jobs.routes import bp as jobs_bp
     from compliance.main import bp as main_bp
     from compliance.operations import bp as operations_bp
     from compliance.priorities import bp as priorities_bp
@@ -177,5 +183,5 @@ def register_blueprints(app: Flask) -> None:
                certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp, shops_bp,
                evidence_bp,
                followups_bp, operations_bp, priorities_bp,
-               assessments_bp, refusals_bp, verification_bp, todo_bp):
+               assessments_bp, refusals_bp, verification_bp, todo_bp, jobs_bp):
         app.register_blueprint(bp)

@@ -105,3 +105,14 @@ class Config:
         "knives in the United Kingdom.")
     # Set to the number of reverse proxies in front of the app (production: usually 1).
     TRUSTED_PROXY_COUNT = 0
+
+    # Background jobs (compliance/jobs): "redis" pushes them to RQ for `flask jobs worker`;
+    # "inline" runs them in-process after the commit (the demo and tests: no Redis needed).
+    JOBS_MODE = "redis"
+    JOBS_REDIS_URL = "redis://localhost:6379/0"
+    JOBS_QUEUE = "compliance"
+    JOBS_MAX_ATTEMPTS = 5  # then the job is dead: see the admin page "Background jobs"
+    JOBS_RETRY_INTERVALS = (10, 60, 300, 1800)  # seconds before each retry
+    JOBS_TIMEOUT_SECONDS = 300
+    # A job on the queue this long without finishing is handed over again (Redis lost it).
+    JOBS_STALE_MINUTES = 60

@@ -77,6 +77,10 @@ def settings_for(database_uri: str) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        # Jobs run in-process after each commit; tests/functional/jobs use Redis (db 5).
+        "JOBS_MODE": "inline",
+        "JOBS_REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5"),
+        "JOBS_RETRY_INTERVALS": (0,),
         **key_settings(),
     }
 

@@ -14,7 +14,7 @@ from compliance.auth.forms import (
 )
 from compliance.extensions import db, limiter
 from compliance.forms import ConfirmForm
-from compliance.mail import get_mailer
+from compliance.mail import queued_mailer
 from compliance.models import User
 from compliance.urls import public_url
 from compliance.web import current_actor, safe_next, start_session
@@ -64,7 +64,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.start_password_reset(
-            form.email.data, mailer=get_mailer(), actor=current_actor(),
+            form.email.data, mailer=queued_mailer(), actor=current_actor(),
             link_for=lambda raw: public_url("auth.reset_password", token=raw))
         db.session.commit()
         return render_template("auth/reset_sent.html", email=form.email.data)

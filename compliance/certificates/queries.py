@@ -133,11 +133,12 @@ def business_bundle(retailer_id: int) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for cert, status in with_status(certs):
-            name = f"certificate-{cert.code}.pdf"
-            bundle.writestr(name, cert.pdf)
+            name = f"certificate-{cert.code}.pdf" if cert.pdf is not None else ""
+            if cert.pdf is not None:  # otherwise still being prepared by its job
+                bundle.writestr(name, cert.pdf)
             index.append([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
                           cert.issued_at.date().isoformat(), cert.expires_at.date().isoformat(),
-                          status, cert.sha256, name])
+                          status, cert.sha256 or "", name])
         bundle.writestr("index.csv", csv_text(BUNDLE_INDEX_HEADER, index).encode())
     return out.getvalue()
 

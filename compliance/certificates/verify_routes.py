@@ -66,7 +66,7 @@ def show_json(code: str):
         "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
         "revoke_reason": cert.revoke_reason,
         "superseded_by": found.replacement.code if found.replacement else None,
-        "sha256": cert.sha256,
+        "sha256": cert.sha256, "pdf_ready": cert.pdf_ready,
     }
 
 

@@ -19,7 +19,7 @@ from compliance.followups import services as followups
 from compliance.followups.access import follow_up_or_404
 from compliance.followups.forms import FollowUpForm, FollowUpResponseForm, FollowUpReviewForm
 from compliance.followups.mail import FollowUpMail
-from compliance.mail import get_mailer
+from compliance.mail import queued_mailer
 from compliance.models import Retailer, Role
 from compliance.urls import public_url
 from compliance.visits import queries
@@ -29,7 +29,7 @@ from compliance.web import current_actor
 
 def follow_up_mail() -> FollowUpMail:
     """The app's mailer, and full links to follow-up pages for the emails."""
-    return FollowUpMail(get_mailer(), lambda follow_up_id: public_url(
+    return FollowUpMail(queued_mailer(), lambda follow_up_id: public_url(
         "followups.follow_up", follow_up_id=follow_up_id))
 
 

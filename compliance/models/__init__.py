@@ -11,6 +11,7 @@ from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
 from compliance.models.certificates import Certificate, VerificationRequest
 from compliance.models.evidence import EvidenceFile, EvidenceLink
+from compliance.models.jobs import JobOutbox
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.reminders import Membership, ReminderSent
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
@@ -30,7 +31,8 @@ __all__ = [
     "Assessment", "AssessmentAnswer", "Certificate", "ChecklistItem", "FollowUp", "Operation",
     "Membership", "Refusal", "RefusalSignOff", "ReminderSent", "TestPurchase", "Visit",
     "VisitChange", "VisitFinding",
-    "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
+    "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "JobOutbox",
+    "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
     "EvidenceFile", "EvidenceLink",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",

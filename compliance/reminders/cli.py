@@ -12,11 +12,15 @@ reminders_cli = AppGroup("reminders", help="Reminder emails.")
 
 
 def run() -> None:
-    from compliance.mail import get_mailer
+    from compliance.jobs import dispatch_ready
+    from compliance.mail import queued_mailer
     from compliance.reminders.services import send_reminders
 
-    report = send_reminders(get_mailer(), Actor(user=None, ip_address="cli"))
+    # Each email is a job written with its reminders_sent row: both commit or neither does,
+    # and a dead mail server delays the email rather than losing or repeating it.
+    report = send_reminders(queued_mailer(), Actor(user=None, ip_address="cli"))
     db.session.commit()
+    dispatch_ready()
     click.echo(report.summary())
 
 

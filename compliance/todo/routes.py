@@ -7,7 +7,7 @@ from flask_login import current_user
 from compliance.auth.permissions import can_manage_staff_member, role_required
 from compliance.extensions import db
 from compliance.forms import ConfirmForm
-from compliance.mail import get_mailer
+from compliance.mail import queued_mailer
 from compliance.models import Role, User
 from compliance.todo import bp
 from compliance.todo.chasing import chase_training
@@ -21,7 +21,7 @@ def chase(user_id: int):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if chase_training(member, manager=current_user, mailer=get_mailer()):
+    if chase_training(member, manager=current_user, mailer=queued_mailer()):
         db.session.commit()
         flash(_("We have emailed %(name)s a reminder to finish their training.",
                 name=member.name), "success")

@@ -12,6 +12,7 @@ from compliance.models import (
     AttemptAnswer,
     Certificate,
     Invitation,
+    JobOutbox,
     Membership,
     QuizAttempt,
 )
@@ -50,6 +51,7 @@ ROUTES = {
     "/admin/agencies/{agency}/edit": (302, 403, 403, 403, 403, 200),
     "/admin/audit": (302, 403, 403, 403, 403, 200),
     "/admin/content-reviews": (302, 403, 403, 403, 403, 200),
+    "/admin/jobs/": (302, 403, 403, 403, 403, 200),
     "/admin/questions/": (302, 403, 403, 403, 403, 200),
     "/admin/questions/new": (302, 403, 403, 403, 403, 200),
     "/admin/questions/{question}/edit": (302, 403, 403, 403, 403, 200),
@@ -141,6 +143,7 @@ POSTS = {
     "/businesses/{retailer}/invitations/{invitation}/revoke": (302, 403, 302, 403, 403, 302),
     "/businesses/{retailer}/people/{staff}/status": (302, 403, 302, 403, 403, 302),
     "/admin/users/new": (302, 403, 403, 403, 403, 200),
+    "/admin/jobs/{job}/retry": (302, 403, 403, 403, 403, 302),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),
     # A self-assessment statement is issued (the premises has a submitted self-assessment).
@@ -208,8 +211,12 @@ def _ids(people):
     membership = Membership(user_id=staff.id, retailer_id=staff.retailer_id,
                             premises_id=staff.premises_id)
     db.session.add(membership)
+    dead = JobOutbox(name="mail.send", attempts=5, dead_at=utcnow(), last_error="refused",
+                     payload={"email": {"to": "x@example.com", "subject": "s", "body": "b"}})
+    db.session.add(dead)
     db.session.flush()
-    return {**visit_ids(people), **assessment_ids(people), "cert": cert.code, "one": 1,
+    return {"job": dead.id, **visit_ids(people), **assessment_ids(people), "cert": cert.code,
+            "one": 1,
             "module": module.slug, "question": question.key, "attempt": attempt.id,
             "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,

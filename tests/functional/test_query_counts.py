@@ -22,6 +22,14 @@ def _grow(kind: str, n: int) -> None:
             UserFactory(role=Role.OFFICER, agency=AgencyFactory())
         elif kind == "audit":
             audit.record(Actor(UserFactory(), "192.0.2.1"), "sign_in", "Signed in")
+        elif kind == "jobs":
+            from compliance.extensions import db
+            from compliance.models import JobOutbox
+            from compliance.models.base import utcnow
+
+            db.session.add(JobOutbox(name="mail.send", payload={}, attempts=5,
+                                     dead_at=utcnow(), last_error="refused"))
+            db.session.flush()
 
 
 @pytest.mark.parametrize("kind, url, who", [
@@ -29,6 +37,7 @@ def _grow(kind: str, n: int) -> None:
     ("users", "/admin/users", Role.ADMIN),
     ("audit", "/admin/audit", Role.ADMIN),
     ("agencies", "/admin/agencies", Role.ADMIN),
+    ("jobs", "/admin/jobs/", Role.ADMIN),
 ])
 def test_list_pages_use_constant_queries(client, login_as, count_queries, kind, url, who):
     login_as(UserFactory(role=who, agency=AgencyFactory() if who == Role.OFFICER else None))

@@ -27,6 +27,7 @@ from compliance.models import (
 )
 from compliance.models.base import utcnow
 from tests.factories import PremisesFactory, UserFactory
+from tests.settle import settle
 
 
 def verify_url(code: str) -> str:
@@ -56,9 +57,10 @@ def shop():
 
 
 def staff_certificate(staff, days_left: int = 365) -> Certificate:
-    return services.issue_staff_certificate(completion_for(staff, days_left),
-                                            actor=Actor(staff), mailer=get_mailer(),
-                                            verify_url=verify_url)
+    cert = services.issue_staff_certificate(completion_for(staff, days_left),
+                                            actor=Actor(staff), verify_url=verify_url)
+    settle()  # the PDF is rendered and emailed by jobs after the commit
+    return cert
 
 
 def test_staff_certificate_is_stored_and_emailed(app, shop, outbox):
@@ -313,8 +315,10 @@ def test_quiz_pass_issues_the_certificate(client, login_as, shop, outbox):
 def test_certificate_list_uses_constant_queries(client, login_as, shop, count_queries,
                                                 monkeypatch):
     premises, manager, staff = shop
-    monkeypatch.setattr(services, "render_certificate_pdf", lambda data: b"%PDF-1.7 stub")
-    monkeypatch.setattr(services, "sign_pdf", lambda pdf: pdf)
+    from compliance.certificates import jobs as certificate_jobs
+
+    monkeypatch.setattr(certificate_jobs, "render_certificate_pdf", lambda data: b"%PDF-1.7 stub")
+    monkeypatch.setattr(certificate_jobs, "sign_pdf", lambda pdf: pdf)
     login_as(manager)
     staff_certificate(staff)
     with count_queries() as one:
