@@ -1,7 +1,7 @@
 """indexes for bounded pages: priority list, visit list and search, reports, registers
 
 Revision ID: 0006_pages
-Revises: 0005
+Revises: 0008_jobs
 Create Date: 2026-11-29 23:55:00
 
 On PostgreSQL, visit search uses trigram (pg_trgm) GIN indexes and the postcode district
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_pages'
-down_revision = '0005'
+down_revision = '0008_jobs'
 branch_labels = None
 depends_on = None
 
