@@ -19,11 +19,17 @@ bench_cli = AppGroup("bench", help="Benchmark data.")
               help="Run the migrations first.")
 def seed_command(scale: float, rng_seed: int, migrate: bool) -> None:
     """Load the demo accounts, then bulk data at the given scale (into an empty database)."""
+    from flask import current_app
     from flask_migrate import upgrade
     from sqlalchemy import text
 
     from compliance.extensions import db
+    from compliance.jobs import dispatch_ready
     from compliance.seeding import AlreadySeeded, seed
+
+    # The demo certificates' PDFs are rendered here and now, not left on a queue that no
+    # worker may be watching yet: the benchmark downloads them.
+    current_app.config["JOBS_MODE"] = "inline"
 
     start = time.perf_counter()
     if migrate:
@@ -33,6 +39,7 @@ def seed_command(scale: float, rng_seed: int, migrate: bool) -> None:
     except AlreadySeeded as exc:
         raise click.ClickException(f"{exc}; use an empty database") from exc
     db.session.commit()
+    dispatch_ready()
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))  # fresh planner statistics for the bulk rows
         db.session.commit()

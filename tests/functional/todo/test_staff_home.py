@@ -67,12 +67,11 @@ def test_expired_training_is_overdue(client, login_as):
 def test_certificate_is_linked_once_issued(client, login_as, app):
     from compliance.audit import Actor
     from compliance.certificates import services
-    from compliance.mail import get_mailer
     from compliance.urls import verify_url
 
     staff = login_as(_staff())
     cert = services.issue_staff_certificate(completion_for(staff), actor=Actor(staff),
-                                            mailer=get_mailer(), verify_url=verify_url)
+                                            verify_url=verify_url)
     page = client.get("/").get_data(as_text=True)
     assert f'href="/certificates/{cert.code}"' in page and "No certificate yet" not in page
     cert.expires_at = utcnow() - timedelta(days=1)
