@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 BOM = "\ufeff"
@@ -34,3 +34,23 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
     return out.getvalue()
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]],
+               rows_per_chunk: int = 1000) -> Iterator[str]:
+    """The same CSV as csv_text, as pieces of text to stream: the BOM and header, then
+    rows_per_chunk rows at a time, so no more than one chunk is ever held in memory."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    out.write(BOM)
+    writer.writerow([neutralise(h) for h in header])
+    waiting = 0
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+        waiting += 1
+        if waiting >= rows_per_chunk:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+            waiting = 0
+    yield out.getvalue()

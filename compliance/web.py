@@ -39,9 +39,9 @@ def safe_next(target: str | None, default: str) -> str:
 MAX_PAGE = 100_000
 
 
-def page_arg() -> int:
+def page_arg(name: str = "page") -> int:
     """?page=N for a list; anything but a sensible page number means the first page."""
-    return parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1
+    return parse_int(request.args.get(name), minimum=1, maximum=MAX_PAGE) or 1
 
 
 def int_arg(name: str) -> int | None:

@@ -43,7 +43,7 @@ def _retailer_or_404(retailer_id: int, *, manage: bool = False) -> Retailer:
 
 
 def _premises_or_404(retailer: Retailer, premises_id: int) -> Premises:
-    premises = next((p for p in retailer.premises if p.id == premises_id), None)
+    premises = services.premises_of(retailer.id, premises_id)
     if premises is None:
         abort(404)
     if not can_view_premises(current_user, premises):
@@ -99,9 +99,12 @@ def detail(retailer_id: int):
     retailer = _retailer_or_404(retailer_id)
     can_manage = can_manage_retailer(current_user, retailer)
     invitations = services.open_invitations(retailer.id) if can_manage else []
-    people = sorted(retailer.users, key=lambda u: (not u.active, u.role != Role.MANAGER, u.name))
-    return render_template("business/detail.html", retailer=retailer, people=people,
-                           invitations=invitations, can_manage=can_manage)
+    per_page = current_app.config["PAGE_SIZE"]
+    return render_template(
+        "business/detail.html", retailer=retailer, can_manage=can_manage,
+        premises=services.premises_page(retailer.id, page_arg("premises_page"), per_page),
+        people=services.people_page(retailer.id, page_arg("people_page"), per_page),
+        invitations=invitations)
 
 
 @bp.route("/<int:retailer_id>/premises/new", methods=["GET", "POST"])
@@ -124,7 +127,7 @@ def premises(retailer_id: int, premises_id: int):
     retailer = _retailer_or_404(retailer_id) if current_user.role != Role.STAFF \
         else _staff_retailer(retailer_id)
     premises = _premises_or_404(retailer, premises_id)
-    staff = [u for u in retailer.users if u.premises_id == premises.id]
+    staff = services.premises_staff(premises.id)
     latest = latest_submitted(premises.id) if can_read_premises_records(
         current_user, premises) else None
     return render_template("business/premises.html", retailer=retailer, premises=premises,
@@ -171,7 +174,7 @@ def _account_key() -> str:
 def invite(retailer_id: int):
     retailer = _retailer_or_404(retailer_id, manage=True)
     form = InviteStaffForm()
-    form.premises.choices = choices((p.id, p.name) for p in retailer.premises)
+    form.premises.choices = choices(services.premises_choices(retailer.id))
     if form.validate_on_submit():
         try:
             services.invite_staff(

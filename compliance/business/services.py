@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from compliance import audit
@@ -20,6 +20,7 @@ from compliance.extensions import db
 from compliance.mail import Email, Mailer
 from compliance.models import Invitation, Jurisdiction, Premises, Retailer, Role, User
 from compliance.models.base import utcnow
+from compliance.paging import Page, offset
 from compliance.tokens import new_token
 
 
@@ -124,12 +125,45 @@ def list_businesses(search: str = "", page: int = 1, per_page: int = 25):
 
 
 def business_overview(retailer_id: int) -> Retailer | None:
-    """A business with its premises, people and open invitations loaded up front."""
-    return db.session.scalar(
-        select(Retailer).where(Retailer.id == retailer_id).options(
-            selectinload(Retailer.premises),
-            selectinload(Retailer.users).selectinload(User.premises),
-        ))
+    """A business on its own: its premises and people come a page at a time (below), since
+    a national chain has thousands."""
+    return db.session.get(Retailer, retailer_id)
+
+
+def premises_page(retailer_id: int, page: int, per_page: int) -> Page:
+    """A page of a business's premises by name (two queries)."""
+    stmt = select(Premises).where(Premises.retailer_id == retailer_id)
+    total = db.session.scalar(stmt.with_only_columns(func.count(Premises.id)))
+    items = list(db.session.scalars(stmt.order_by(Premises.name, Premises.id)
+                                    .limit(per_page).offset(offset(page, per_page))))
+    return Page(items, page, per_page, total or 0)
+
+
+def people_page(retailer_id: int, page: int, per_page: int) -> Page:
+    """A page of a business's people: active first, managers first, then by name."""
+    stmt = select(User).where(User.retailer_id == retailer_id)
+    total = db.session.scalar(stmt.with_only_columns(func.count(User.id)))
+    items = list(db.session.scalars(
+        stmt.options(selectinload(User.premises))
+        .order_by(User.active.desc(), case((User.role == Role.MANAGER, 0), else_=1), User.name,
+                  User.id).limit(per_page).offset(offset(page, per_page))))
+    return Page(items, page, per_page, total or 0)
+
+
+def premises_of(retailer_id: int, premises_id: int) -> Premises | None:
+    return db.session.scalar(select(Premises).where(Premises.id == premises_id,
+                                                    Premises.retailer_id == retailer_id))
+
+
+def premises_staff(premises_id: int) -> list[User]:
+    """The people who work at one premises."""
+    return list(db.session.scalars(select(User).where(User.premises_id == premises_id)
+                                   .order_by(User.name, User.id)))
+
+
+def premises_choices(retailer_id: int) -> list[tuple[int, str]]:
+    return list(db.session.execute(select(Premises.id, Premises.name).where(
+        Premises.retailer_id == retailer_id).order_by(Premises.name, Premises.id)))
 
 
 def open_invitations(retailer_id: int) -> list[Invitation]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +24,7 @@ from compliance.models import Retailer, Role
 from compliance.urls import public_url
 from compliance.visits import queries
 from compliance.visits.access import visit_or_404
-from compliance.web import current_actor
+from compliance.web import current_actor, page_arg
 
 
 def follow_up_mail() -> FollowUpMail:
@@ -116,6 +116,9 @@ def shop():
         if current_user.retailer_id else None
     if retailer is None:
         abort(404)
+    per_page = current_app.config["PAGE_SIZE"]
+    follow_ups, waiting = followups.retailer_follow_ups_page(
+        retailer.id, page_arg("follow_ups_page"), per_page)
     return render_template("followups/shop.html", retailer=retailer,
-                           visits=queries.shop_visits(retailer.id),
-                           follow_ups=followups.follow_ups_for_retailer(retailer.id))
+                           visits=queries.shop_visits(retailer.id, page_arg(), per_page),
+                           follow_ups=follow_ups, waiting=waiting)

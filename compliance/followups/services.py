@@ -118,13 +118,21 @@ def _premises(follow_up: FollowUp) -> Premises:
     return db.session.get_one(Premises, follow_up.premises_id)
 
 
-def follow_ups_for_retailer(retailer_id: int) -> list[FollowUp]:
-    """A business's follow-ups from submitted visits: open ones first, by due date."""
-    return list(db.session.scalars(
-        select(FollowUp).join(FollowUp.premises).join(Visit, FollowUp.visit_id == Visit.id)
-        .options(joinedload(FollowUp.premises))
-        .where(Premises.retailer_id == retailer_id, Visit.status == "submitted")
-        .order_by((FollowUp.status == "closed"), FollowUp.due_on, FollowUp.id)))
+def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int):
+    """A page of a business's follow-ups (open ones first, by due date) and how many wait
+    for the shop's answer: three queries however many there are."""
+    from compliance.paging import Page, offset
+
+    scope = (select(FollowUp).join(FollowUp.premises).join(Visit, FollowUp.visit_id == Visit.id)
+             .where(Premises.retailer_id == retailer_id, Visit.status == "submitted"))
+    total = db.session.scalar(scope.with_only_columns(func.count(FollowUp.id)))
+    waiting = db.session.scalar(scope.with_only_columns(func.count(FollowUp.id)).where(
+        FollowUp.status.in_(("open", "returned"))))
+    items = list(db.session.scalars(
+        scope.options(joinedload(FollowUp.premises))
+        .order_by((FollowUp.status == "closed"), FollowUp.due_on, FollowUp.id)
+        .limit(per_page).offset(offset(page, per_page))))
+    return Page(items, page, per_page, total or 0), waiting or 0
 
 
 def follow_ups_for_visits(visit_scope, limit: int = 20) -> list[FollowUp]:

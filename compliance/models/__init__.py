@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic's autogenerate sees them all."""
 
+from compliance.models import indexes  # noqa: E402,F401  (the pages' indexes, issue 15)
 from compliance.models.assessments import (
     Assessment,
     AssessmentAnswer,

@@ -1,26 +1,28 @@
-"""The operation report: what an operation (or one of its areas) found, and its CSV export.
+"""The operation report: what an operation (or one of its areas) found.
 
-Built in a fixed number of queries however many visits the operation had.
+Every figure is an aggregate worked out by the database (counts by outcome and material,
+test-purchase failures, the checks most often unmet, results by area); the one list of rows,
+the advice given, comes a page at a time. So the page costs the same few queries and the
+same size whatever the operation's size. The CSV is operations/export.py.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Text, case, cast, func, select
+from sqlalchemy.orm import joinedload
 
 from compliance import audit
 from compliance.audit import Actor
-from compliance.csv_export import csv_text
 from compliance.extensions import db
-from compliance.models import ChecklistItem, Operation, Premises, Visit, VisitFinding
-from compliance.visits.labels import MATERIALS, OUTCOMES, UNMET, VISIT_TYPES, label
-from compliance.visits.timezone import uk_time
+from compliance.models import ChecklistItem, Operation, TestPurchase, Visit, VisitFinding
+from compliance.paging import Page, without_jit
+from compliance.visits.labels import MATERIALS, OUTCOMES, UNMET
 
 TOP_ITEMS = 10
+ADVICE_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -37,17 +39,30 @@ class UnmetItem:
 
 
 @dataclass(frozen=True)
+class AreaFigures:
+    area: str
+    visits: int
+    test_purchases: int
+    failed: int
+
+    @property
+    def failure_rate(self) -> int | None:
+        return round(100 * self.failed / self.test_purchases) if self.test_purchases else None
+
+
+@dataclass(frozen=True)
 class OperationReport:
     operation: Operation
     area: str | None
-    visits: list[Visit]
+    visit_count: int
     premises_visited: int
     outcomes: list[Count]
     test_purchases: int
     failed: int
     unmet: list[UnmetItem]
     materials: list[Count]
-    advice: list[Visit]
+    advice: Page
+    by_area: list[AreaFigures]
 
     @property
     def failure_rate(self) -> int | None:
@@ -62,39 +77,71 @@ class OperationReport:
                 Count(_("Sold (failed)"), self.failed)]
 
 
-def _visits(operation: Operation, area: str | None):
-    stmt = select(Visit).where(Visit.operation_id == operation.id, Visit.status == "submitted")
+def report_scope(operation_id: int, area: str | None):
+    """The operation's submitted visits (in its area, if one is chosen)."""
+    stmt = select(Visit).where(Visit.operation_id == operation_id, Visit.status == "submitted")
     return stmt.where(Visit.area == area) if area else stmt
 
 
-def report_visits(operation: Operation, area: str | None) -> list[Visit]:
-    """The operation's submitted visits with what the report and the CSV show (4 queries)."""
-    return list(db.session.scalars(
-        _visits(operation, area).options(
-            joinedload(Visit.premises).joinedload(Premises.retailer),
-            joinedload(Visit.officer), joinedload(Visit.agency),
-            selectinload(Visit.test_purchases), selectinload(Visit.follow_ups))
-        .order_by(Visit.visited_at, Visit.id)))
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def operation_report(operation: Operation, area: str | None = None) -> OperationReport:
-    visits = report_visits(operation, area)
-    outcomes = Counter(v.outcome for v in visits)
-    materials = Counter(m for v in visits for m in v.materials)
-    purchases = [p for v in visits for p in v.test_purchases]
+def _has_material(key: str):
+    # materials is a JSON list of fixed keys; its text holds each key in double quotes on
+    # SQLite and PostgreSQL alike, so one portable LIKE counts it.
+    return cast(Visit.materials, Text).like(f'%"{key}"%')
+
+
+def operation_report(operation: Operation, area: str | None = None,
+                     advice_page: int = 1) -> OperationReport:
+    """The report in six queries, whatever the number of visits."""
+    without_jit(db.session)
+    ids = report_scope(operation.id, area).with_only_columns(Visit.id)
+    totals = db.session.execute(report_scope(operation.id, area).with_only_columns(
+        func.count(Visit.id), func.count(func.distinct(Visit.premises_id)),
+        *[_count_if(Visit.outcome == key) for key in OUTCOMES],
+        *[_count_if(_has_material(key)) for key in MATERIALS])).one()
+    purchases, failed = db.session.execute(select(
+        func.count(TestPurchase.id), _count_if(TestPurchase.sold.is_(True)))
+        .where(TestPurchase.visit_id.in_(ids))).one()
+    outcomes = totals[2:2 + len(OUTCOMES)]
+    materials = totals[2 + len(OUTCOMES):]
     return OperationReport(
-        operation=operation, area=area, visits=visits,
-        premises_visited=len({v.premises_id for v in visits}),
-        outcomes=[Count(str(text), outcomes.get(key, 0)) for key, text in OUTCOMES.items()],
-        test_purchases=len(purchases), failed=sum(p.sold for p in purchases),
-        unmet=_unmet_items(operation, area),
-        materials=[Count(str(text), materials.get(key, 0)) for key, text in MATERIALS.items()],
-        advice=[v for v in visits if v.advice_given])
+        operation=operation, area=area, visit_count=totals[0], premises_visited=totals[1],
+        outcomes=[Count(str(text), n) for text, n in zip(OUTCOMES.values(), outcomes,
+                                                          strict=True)],
+        test_purchases=purchases, failed=failed, unmet=_unmet_items(operation, area),
+        materials=[Count(str(text), n) for text, n in zip(MATERIALS.values(), materials,
+                                                           strict=True)],
+        advice=_advice(operation, area, advice_page),
+        by_area=[] if area or not operation.areas else _by_area(operation))
+
+
+def _advice(operation: Operation, area: str | None, page: int) -> Page:
+    """A page of the visits where advice was given, in the order they happened."""
+    pagination = db.paginate(
+        report_scope(operation.id, area).where(Visit.advice_given.is_not(None),
+                                            Visit.advice_given != "")
+        .options(joinedload(Visit.premises)).order_by(Visit.visited_at, Visit.id),
+        page=page, per_page=ADVICE_PER_PAGE, error_out=False)
+    return Page(pagination.items, page, ADVICE_PER_PAGE, pagination.total or 0)
+
+
+def _by_area(operation: Operation) -> list[AreaFigures]:
+    """Visits, test purchases and failures per area of the operation (one grouped query)."""
+    rows = db.session.execute(
+        report_scope(operation.id, None).with_only_columns(
+            Visit.area, func.count(func.distinct(Visit.id)), func.count(TestPurchase.id),
+            _count_if(TestPurchase.sold.is_(True)))
+        .outerjoin(TestPurchase, TestPurchase.visit_id == Visit.id).group_by(Visit.area))
+    found = {area: (n, tp, sold) for area, n, tp, sold in rows}
+    return [AreaFigures(a, *found.get(a, (0, 0, 0))) for a in operation.areas]
 
 
 def _unmet_items(operation: Operation, area: str | None) -> list[UnmetItem]:
     """Checklist items most often found not met (or partly met), by item across versions."""
-    scope = _visits(operation, area).with_only_columns(Visit.id)
+    scope = report_scope(operation.id, area).with_only_columns(Visit.id)
     rows = db.session.execute(
         select(ChecklistItem.key, ChecklistItem.number, ChecklistItem.officer_check,
                ChecklistItem.version, func.count(VisitFinding.id))
@@ -110,32 +157,6 @@ def _unmet_items(operation: Operation, area: str | None) -> list[UnmetItem]:
         entry[3] += count
     items = [UnmetItem(n, check, count) for n, check, _v, count in merged.values()]
     return sorted(items, key=lambda i: (-i.count, i.number))[:TOP_ITEMS]
-
-
-CSV_COLUMNS = ["Visit", "Visited at (UK time)", "Premises", "Postcode", "Business", "Officer",
-               "Agency", "Type", "Area", "Outcome", "Materials given", "Advice given",
-               "Test purchase", "ID asked for", "Follow-ups"]
-
-
-def report_csv(visits: list[Visit], include_notes: bool = False) -> str:
-    """The visits as CSV; officer-only notes only when asked for (admins)."""
-    header = CSV_COLUMNS + (["Officer notes"] if include_notes else [])
-    return csv_text(header, (_report_row(v, include_notes) for v in visits))
-
-
-def _report_row(v: Visit, include_notes: bool) -> list:
-    purchase = v.test_purchases[0] if v.test_purchases else None
-    when = uk_time(v.visited_at)
-    row = [v.id, when.strftime("%Y-%m-%d %H:%M") if when else "", v.premises.name,
-           v.premises.postcode, v.premises.retailer.name, v.officer.name,
-           v.agency.name if v.agency else "", label(VISIT_TYPES, v.visit_type),
-           v.area or "", label(OUTCOMES, v.outcome),
-           "; ".join(label(MATERIALS, m) for m in v.materials), v.advice_given or "",
-           ("sold" if purchase.sold else "refused") if purchase else "",
-           ("yes" if purchase.id_asked else "no") if purchase else "", len(v.follow_ups)]
-    if include_notes:
-        row.append(v.officer_notes or "")
-    return row
 
 
 def record_notes_export(operation: Operation, area: str | None, actor: Actor) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,11 +20,11 @@ from flask_login import current_user
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
 from compliance.models import Operation, Role
-from compliance.operations import bp, reports
+from compliance.operations import bp, export, reports
 from compliance.operations import services as operations
 from compliance.operations.charts import bar_chart
 from compliance.operations.forms import OperationForm
-from compliance.web import current_actor
+from compliance.web import current_actor, page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
 
@@ -68,7 +76,7 @@ def _area(operation) -> str | None:
 @role_required(*OFFICERS)
 def operation_report(operation_id: int):
     operation = operation_or_404(operation_id)
-    report = reports.operation_report(operation, _area(operation))
+    report = reports.operation_report(operation, _area(operation), advice_page=page_arg())
     charts = {
         "outcomes": bar_chart("chart-outcomes", _("Outcomes of visits"), report.outcomes),
         "purchases": bar_chart("chart-purchases", _("Test purchases"), report.purchase_counts),
@@ -84,13 +92,15 @@ def operation_report_csv(operation_id: int):
     area = _area(operation)
     # Officer-only notes leave the portal only for an admin who asks for them.
     notes = current_user.role == Role.ADMIN and request.args.get("notes") == "1"
-    body = reports.report_csv(reports.report_visits(operation, area), include_notes=notes)
     if notes:
         reports.record_notes_export(operation, area, current_actor())
         db.session.commit()
     slug = re.sub(r"[^a-z0-9]+", "-", (area or "").lower()).strip("-")
     name = f"operation-{operation.id}" + (f"-{slug}" if slug else "")
-    return Response(body, mimetype="text/csv",
+    # Streamed a chunk at a time from a server-side cursor (operations/export.py).
+    body = export.report_csv(operation.id, area, include_notes=notes)
+    return Response(body,
+                    mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 

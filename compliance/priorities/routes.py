@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_login import current_user
 
+from compliance.areas import agency_choices, parse_filters
 from compliance.auth.permissions import role_required
 from compliance.models import Role
 from compliance.priorities import bp
-from compliance.priorities.services import priority_list
+from compliance.priorities.services import priority_page
 from compliance.web import page_arg
 
 
 @bp.route("/priorities")
 @role_required(Role.OFFICER, Role.ADMIN)
 def index():
-    rows = priority_list(current_user)
-    per_page, page = current_app.config["PAGE_SIZE"], page_arg()
-    shown = rows[(page - 1) * per_page: page * per_page]
-    return render_template("priorities/priorities.html", rows=shown, total=len(rows), page=page,
-                           per_page=per_page)
+    filters = parse_filters(request.args.get("district"), request.args.get("agency"),
+                            current_user)
+    pagination = priority_page(current_user, page_arg(), current_app.config["PAGE_SIZE"],
+                               filters)
+    return render_template("priorities/priorities.html", pagination=pagination,
+                           filters=filters, agencies=agency_choices(current_user))

@@ -56,7 +56,7 @@ def items(user: User) -> list[ToDo]:
                            f.action, url_for("followups.follow_up", follow_up_id=f.id),
                            DUE, group, cause_key=review_cause(f)))
     group = _("Priorities in your area")
-    for row in priority_list(user)[:TOP_PRIORITIES]:
+    for row in priority_list(user, limit=TOP_PRIORITIES):
         result.append(ToDo("priority", row.premises.name,
                            "; ".join(str(r.text) for r in row.reasons),
                            url_for("shops.premises_page", premises_id=row.premises.id),

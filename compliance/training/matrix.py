@@ -22,6 +22,7 @@ from compliance.models import (
     User,
 )
 from compliance.models.base import utcnow
+from compliance.paging import Page, offset
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,30 @@ class MatrixRow:
         return "Not trained"
 
 
-def training_matrix(retailer_id: int) -> list[MatrixRow]:
+def _people(retailer_id: int):
+    return (select(User).where(User.retailer_id == retailer_id,
+                               User.role.in_([Role.STAFF, Role.MANAGER])))
+
+
+def matrix_page(retailer_id: int, page: int, per_page: int) -> Page:
+    """A page of the matrix (people by active, then name): six queries for any size."""
+    total = db.session.scalar(_people(retailer_id).with_only_columns(func.count(User.id)))
     people = list(db.session.scalars(
-        select(User).where(User.retailer_id == retailer_id,
-                           User.role.in_([Role.STAFF, Role.MANAGER]))
-        .options(selectinload(User.premises)).order_by(User.active.desc(), User.name)))
+        _people(retailer_id).options(selectinload(User.premises))
+        .order_by(User.active.desc(), User.name, User.id)
+        .limit(per_page).offset(offset(page, per_page))))
+    return Page(_rows(retailer_id, people), page, per_page, total or 0)
+
+
+def training_matrix(retailer_id: int) -> list[MatrixRow]:
+    """Everyone's row (the CSV download)."""
+    people = list(db.session.scalars(
+        _people(retailer_id).options(selectinload(User.premises))
+        .order_by(User.active.desc(), User.name, User.id)))
+    return _rows(retailer_id, people)
+
+
+def _rows(retailer_id: int, people: list[User]) -> list[MatrixRow]:
     ids = [u.id for u in people]
     modules = list(db.session.scalars(select(TrainingModule).where(TrainingModule.is_current)))
     first_premises = db.session.scalar(select(Premises.jurisdiction).where(

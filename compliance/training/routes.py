@@ -1,6 +1,15 @@
 """Training pages: modules and the manager's matrix (the quiz itself is `compliance.quiz`)."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,9 +19,9 @@ from compliance.models import Role
 from compliance.quiz import services as quiz
 from compliance.training import bp, services
 from compliance.training.forms import ConfirmReadForm
-from compliance.training.matrix import matrix_csv, training_matrix
+from compliance.training.matrix import matrix_csv, matrix_page, training_matrix
 from compliance.training.rendering import render_markdown
-from compliance.web import current_actor, managed_retailer_or_404
+from compliance.web import current_actor, managed_retailer_or_404, page_arg
 
 LEARNERS = (Role.STAFF, Role.MANAGER)
 
@@ -60,7 +69,8 @@ def module(slug: str):
 def matrix():
     retailer = managed_retailer_or_404()
     return render_template("training/matrix.html", retailer=retailer,
-                           rows=training_matrix(retailer.id))
+                           rows=matrix_page(retailer.id, page_arg(),
+                                            current_app.config["PAGE_SIZE"]))
 
 
 @bp.route("/matrix.csv")

@@ -140,14 +140,6 @@ def open_request(premises_id: int) -> VerificationRequest | None:
         VerificationRequest.resolved_at.is_(None)))
 
 
-def open_requests_in(premises_scope) -> dict[int, str]:
-    """Open requests' reasons by premises id, for premises in a subquery of ids."""
-    return dict(db.session.execute(select(
-        VerificationRequest.premises_id, VerificationRequest.reason).where(
-        VerificationRequest.resolved_at.is_(None),
-        VerificationRequest.premises_id.in_(premises_scope))).all())
-
-
 def resolve_requests(premises_id: int, visit: Visit, actor: Actor) -> None:
     request = open_request(premises_id)
     if request is None:

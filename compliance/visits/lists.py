@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from compliance.areas import agency_choices, parse_filters
 from compliance.auth.permissions import role_required
 from compliance.models import Role
 from compliance.priorities.services import priority_list
@@ -12,6 +13,7 @@ from compliance.visits import bp, queries
 from compliance.web import page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
+DASHBOARD_PRIORITIES = 5  # the top of the list; the priorities page has the rest
 
 
 @bp.route("/")
@@ -20,13 +22,16 @@ def dashboard():
     if current_user.role == Role.MANAGER:
         return redirect(url_for("followups.shop"))
     return render_template("visits/dashboard.html", board=queries.dashboard(current_user),
-                           priorities=priority_list(current_user)[:5])
+                           priorities=priority_list(current_user, limit=DASHBOARD_PRIORITIES))
 
 
 @bp.route("/list")
 @role_required(*OFFICERS)
 def visit_list():
     search = request.args.get("q", "")[:100]
+    filters = parse_filters(request.args.get("district"), request.args.get("agency"),
+                            current_user)
     pagination = queries.visit_list(current_user, search, page_arg(),
-                                    current_app.config["PAGE_SIZE"])
-    return render_template("visits/list.html", pagination=pagination, search=search)
+                                    current_app.config["PAGE_SIZE"], filters)
+    return render_template("visits/list.html", pagination=pagination, search=search,
+                           filters=filters, agencies=agency_choices(current_user))

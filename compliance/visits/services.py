@@ -127,12 +127,6 @@ def premises_with_unresolved_failed_test_purchase(premises_ids: Iterable[int]) -
         _unresolved_failures().where(TestPurchase.premises_id.in_(ids)).distinct()))
 
 
-def unresolved_failures_in(premises_scope) -> set[int]:
-    """The premises in a subquery of premises ids that have an unresolved failure."""
-    return set(db.session.scalars(
-        _unresolved_failures().where(TestPurchase.premises_id.in_(premises_scope)).distinct()))
-
-
 # --- loading ---------------------------------------------------------------------------------
 
 

@@ -53,7 +53,9 @@ def test_list_pages_use_constant_queries(client, login_as, count_queries, kind, 
     assert _queries_for(client, count_queries, url) == one
 
 
-def test_business_page_uses_constant_queries(client, login_as, count_queries):
+def test_business_page_uses_constant_queries(app, monkeypatch, client, login_as,
+                                             count_queries):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 5)  # several pages of premises and people
     premises = PremisesFactory()
     manager = login_as(UserFactory(role=Role.MANAGER, retailer=premises.retailer))
     url = f"/businesses/{manager.retailer_id}"
@@ -63,6 +65,20 @@ def test_business_page_uses_constant_queries(client, login_as, count_queries):
         extra = PremisesFactory(retailer=premises.retailer)
         UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=extra)
     assert _queries_for(client, count_queries, url) == one
+    assert _queries_for(client, count_queries, url + "?premises_page=2&people_page=3") == one
+
+
+def test_training_matrix_uses_constant_queries(app, monkeypatch, client, login_as,
+                                               count_queries):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 5)
+    premises = PremisesFactory()
+    login_as(UserFactory(role=Role.MANAGER, retailer=premises.retailer))
+    UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises)
+    first = _queries_for(client, count_queries, "/training/matrix")
+    for _ in range(19):
+        UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises)
+    assert _queries_for(client, count_queries, "/training/matrix") == first
+    assert _queries_for(client, count_queries, "/training/matrix?page=3") == first
 
 
 def _grow_home(role: Role, user, n: int) -> None:

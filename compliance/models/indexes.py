@@ -1,0 +1,56 @@
+"""Composite and search indexes behind the bounded pages (issue 15), kept in one place.
+
+Each one serves a named page's query (migrations/versions/0006_pages.py creates them). The
+trigram (GIN, pg_trgm) and pattern indexes are PostgreSQL's; on SQLite the same names are
+plain indexes, since the embedded demo's few hundred rows need nothing more.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, text
+
+from compliance.models.assessments import Assessment, Refusal
+from compliance.models.quizzes import TrainingCompletion
+from compliance.models.retailers import Premises, Retailer
+from compliance.models.visits import FollowUp, TestPurchase, Visit
+
+TRIGRAM = {"postgresql_using": "gin"}
+
+INDEXES = (
+    # The priority list: each premises' latest submitted visit and whose agency visited it.
+    Index("ix_visits_premises_status_visited", Visit.premises_id, Visit.status,
+          Visit.visited_at),
+    Index("ix_visits_premises_agency_status", Visit.premises_id, Visit.agency_id,
+          Visit.status),
+    # The visit list, newest first: an admin's (all submitted) and an agency's.
+    Index("ix_visits_status_visited", Visit.status, Visit.visited_at, Visit.id),
+    Index("ix_visits_agency_status_visited", Visit.agency_id, Visit.status, Visit.visited_at),
+    # An operation report and its CSV.
+    Index("ix_visits_operation_status_area", Visit.operation_id, Visit.status, Visit.area),
+    Index("ix_test_purchases_premises_sold", TestPurchase.premises_id, TestPurchase.sold,
+          TestPurchase.resolved_at),
+    # Unresolved failed test purchases are few: a per-premises probe of this is nearly free.
+    Index("ix_test_purchases_unresolved_failures", TestPurchase.premises_id,
+          postgresql_where=text("sold AND resolved_at IS NULL"),
+          sqlite_where=text("sold AND resolved_at IS NULL")),
+    Index("ix_assessments_premises_status_submitted", Assessment.premises_id,
+          Assessment.status, Assessment.submitted_at),
+    Index("ix_training_completions_user_expires", TrainingCompletion.user_id,
+          TrainingCompletion.expires_at),
+    # The priority list's "no refusals for 60 days" and the refusals register's pages.
+    Index("ix_refusals_premises_occurred", Refusal.premises_id, Refusal.occurred_at),
+    # Which entries a correction replaces (the register's pages and its weekly counts).
+    Index("ix_refusals_corrects", Refusal.corrects_id),
+    Index("ix_follow_ups_premises_status_due", FollowUp.premises_id, FollowUp.status,
+          FollowUp.due_on),
+    # Postcode district filters: LIKE 'SW1A %' is a prefix range on this index.
+    Index("ix_premises_postcode_pattern", Premises.postcode,
+          postgresql_ops={"postcode": "varchar_pattern_ops"}),
+    # Visit search: ILIKE '%...%' over shop name, postcode and business name.
+    Index("ix_premises_name_trgm", Premises.name, postgresql_ops={"name": "gin_trgm_ops"},
+          **TRIGRAM),
+    Index("ix_premises_postcode_trgm", Premises.postcode,
+          postgresql_ops={"postcode": "gin_trgm_ops"}, **TRIGRAM),
+    Index("ix_retailers_name_trgm", Retailer.name, postgresql_ops={"name": "gin_trgm_ops"},
+          **TRIGRAM),
+)

@@ -1,0 +1,63 @@
+"""One page of a list worked out in SQL, shaped like Flask-SQLAlchemy's Pagination so the
+`pager` macro (templates/macros.html) draws the GOV.UK pagination component for it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(ceil(self.total / self.per_page), 1) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    @property
+    def first(self) -> int:
+        """The position of the first row shown (1-based), for "Showing 21 to 40 of 95"."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
+
+
+def offset(page: int, per_page: int) -> int:
+    return (page - 1) * per_page
+
+
+def without_jit(session) -> None:
+    """Turn PostgreSQL's JIT compiler off for the rest of this transaction.
+
+    A list or report built from many indexed look-ups per row gets a large cost estimate,
+    and past `jit_above_cost` PostgreSQL compiles the query first: measured at 0.9 s of
+    compiling for 0.07 s of work on the priority list. The plan itself is unchanged.
+    Deployments may set `jit = off` for the database instead (see docs)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))

@@ -1,0 +1,199 @@
+"""PostgreSQL: the hot pages' queries use indexes, never a sequential scan of the big tables.
+
+The test loads realistic row counts with INSERT ... SELECT generate_series (tens of thousands
+of visits, refusals and findings), runs ANALYZE so the planner knows them, then serves each
+hot page through HTTP, capturing every statement it runs, and asks PostgreSQL for each one's
+plan (EXPLAIN (FORMAT JSON), with the planner's settings untouched). A plan that reads a whole
+big table row by row fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import event, text
+
+from compliance.extensions import db
+from compliance.models import Role
+from tests.factories import PremisesFactory, RetailerFactory, UserFactory
+from tests.visit_factories import OfficerFactory, OperationFactory
+
+# The tables that grow fastest with the country: never read whole on a page.
+BIG = {"visits", "attempt_answers", "refusals", "certificates"}
+
+SEED = [
+    # 20 agencies (the officer's first), 4,000 businesses, 12,000 premises over 600 districts;
+    # the manager's business (the largest) owns 100 of them.
+    """INSERT INTO agencies (name, kind, created_at)
+       SELECT 'Agency ' || i, 'police', now() FROM generate_series(1, 19) i""",
+    """INSERT INTO retailers (name, contact_name, contact_email, claimed, created_at)
+       SELECT 'Business ' || i, 'Contact', 'b' || i || '@example.com', true,
+              now() - interval '400 days' FROM generate_series(1, 4000) i""",
+    """INSERT INTO premises (retailer_id, name, address_line_1, town, postcode, jurisdiction,
+                             sells_remotely, click_and_collect, stock_kinds, created_at)
+       SELECT CASE WHEN i <= 100 THEN :chain
+                   ELSE (SELECT min(id) FROM retailers) + (i % 4000) END,
+              'Branch ' || i, i || ' High Street', 'Town',
+              'D' || (i % 600) || ' ' || (i % 9) || 'AA', 'england-wales', false, false, '[]',
+              now() - interval '300 days'
+       FROM generate_series(1, 12000) i""",
+    """INSERT INTO users (email, name, password_hash, role, retailer_id, premises_id, active,
+                          failed_sign_ins, session_version, created_at)
+       SELECT 'staff' || i || '@example.com', 'Staff ' || i, 'x', 'staff', p.retailer_id,
+              p.id, true, 0, 1, now()
+       FROM generate_series(1, 12000) i
+       JOIN premises p ON p.id = (SELECT min(id) FROM premises) + i - 1""",
+    # 150,000 visits over 14 months; one operation has 5,700 of them.
+    """INSERT INTO visits (premises_id, officer_id, agency_id, operation_id, idempotency_key,
+                           status, visited_at, visit_type, area, materials, advice_given,
+                           outcome, created_at, updated_at, submitted_at, lock_version)
+       SELECT (SELECT min(id) FROM premises) + (i * 7919) % 12000, :officer,
+              (SELECT min(id) FROM agencies) + i % 20,
+              CASE WHEN i % 26 = 0 THEN :operation END, md5(i::text),
+              CASE WHEN i % 50 = 0 THEN 'draft' ELSE 'submitted' END,
+              now() - (i % 420) * interval '1 day', 'engagement',
+              CASE WHEN i % 2 = 0 THEN 'North' ELSE 'South' END, '["posters"]',
+              'Advice ' || i, 'advice_given', now(), now(), now(), 1
+       FROM generate_series(1, 150000) i""",
+    """INSERT INTO test_purchases (visit_id, premises_id, volunteer_age, item_attempted,
+                                   id_asked, sold, letter_sent)
+       SELECT id, premises_id, 16, 'Kitchen knife', true, id % 5 = 0, false
+       FROM visits WHERE id % 10 = 0""",
+    """INSERT INTO visit_findings (visit_id, checklist_item_id, answer)
+       SELECT v.id, c.id, CASE WHEN (v.id + c.id) % 4 = 0 THEN 'no' ELSE 'yes' END
+       FROM visits v CROSS JOIN (SELECT id FROM checklist_items LIMIT 3) c
+       WHERE v.id % 2 = 0""",
+    """INSERT INTO follow_ups (visit_id, premises_id, action, due_on, status, created_by_id,
+                               created_at)
+       SELECT id, premises_id, 'Put up a sign', current_date - (id % 60) + 20,
+              CASE WHEN id % 3 = 0 THEN 'closed' ELSE 'open' END, :officer, now()
+       FROM visits WHERE id % 12 = 0""",
+    """INSERT INTO refusals (premises_id, occurred_at, product, reason, refused_by_name,
+                             recorded_by_id, recorded_at)
+       SELECT (SELECT min(id) FROM premises) + (i * 31) % 12000,
+              now() - (i % 500) * interval '1 day', 'Knife', 'no_id', 'Jo', :manager, now()
+       FROM generate_series(1, 60000) i""",
+    """INSERT INTO refusals (premises_id, occurred_at, product, reason, refused_by_name,
+                             recorded_by_id, recorded_at)
+       SELECT :shop, now() - (i % 300) * interval '1 day', 'Knife', 'no_id', 'Jo', :manager,
+              now()
+       FROM generate_series(1, 400) i""",
+    """INSERT INTO assessments (premises_id, status, started_by_id, started_at, updated_at,
+                                submitted_at, profile, rating, next_due_at, lock_version)
+       SELECT id, 'submitted', :manager, now(), now(), now() - interval '20 days', '{}',
+              CASE WHEN id % 7 = 0 THEN 'red' ELSE 'green' END,
+              now() + (id % 200 - 30) * interval '1 day', 1
+       FROM premises""",
+    """INSERT INTO quiz_attempts (user_id, jurisdiction, started_at, total, pass_mark,
+                                  submitted_at)
+       SELECT id, 'england-wales', now(), 15, 80, now() - (id % 500) * interval '1 day'
+       FROM users WHERE role = 'staff'""",
+    """INSERT INTO training_completions (user_id, attempt_id, completed_at, expires_at,
+                                         score_percent)
+       SELECT user_id, id, submitted_at, submitted_at + interval '365 days', 90
+       FROM quiz_attempts""",
+]
+
+TABLES = ["agencies", "retailers", "premises", "users", "visits", "test_purchases",
+          "visit_findings", "follow_ups", "refusals", "assessments", "quiz_attempts",
+          "training_completions", "checklist_items", "operations"]
+
+
+def _seq_scans(plan: dict) -> set[str]:
+    found = set()
+    if plan.get("Node Type") == "Seq Scan":
+        found.add(plan["Relation Name"])
+    for child in plan.get("Plans", []):
+        found |= _seq_scans(child)
+    return found
+
+
+@pytest.fixture
+def national(app, checklist_items):
+    """A slice of the country, big enough that the planner's choices are real ones."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("query plans are PostgreSQL's (set TEST_DATABASE_URL)")
+    officer = OfficerFactory()
+    chain = RetailerFactory(name="Big Chain Ltd")
+    manager = UserFactory(role=Role.MANAGER, retailer=chain)
+    shop = PremisesFactory(retailer=chain)
+    operation = OperationFactory(areas=["North", "South"])
+    admin = UserFactory(role=Role.ADMIN)
+    db.session.flush()
+    ids = {"officer": officer.id, "chain": chain.id, "manager": manager.id,
+           "operation": operation.id, "shop": shop.id}
+    for statement in SEED:
+        db.session.execute(text(statement), {k: v for k, v in ids.items()
+                                             if f":{k}" in statement})
+    for table in TABLES:
+        db.session.execute(text(f"ANALYZE {table}"))
+    return {"officer": officer, "manager": manager, "admin": admin, "shop": shop,
+            "operation": operation}
+
+
+@pytest.fixture
+def checklist_items(app):
+    from compliance.training.content import load_content
+    load_content()
+
+
+def _plans_for(client, url: str) -> list[tuple[str, set[str]]]:
+    """Every SELECT the page ran, with the big tables its plan scans sequentially."""
+    engine = db.engine.engine if hasattr(db.engine, "engine") else db.engine
+    seen: list[tuple[str, object]] = []
+
+    def _capture(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", _capture)
+    try:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.get_data()
+    finally:
+        event.remove(engine, "before_cursor_execute", _capture)
+    connection = db.session.connection()
+    plans = []
+    for statement, parameters in seen:
+        raw = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement,
+                                         parameters).scalar()
+        plan = (raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"]
+        plans.append((statement, _seq_scans(plan) & BIG))
+
+    return plans
+
+
+HOT_PAGES = [
+    ("officer", "/visits/priorities?district=D12"),
+    ("admin", "/visits/priorities?district=D12"),
+    ("admin", "/visits/priorities?district=D12&agency={agency}"),
+    ("officer", "/visits/list?q=Branch 1234"),
+    ("officer", "/visits/list?q=d7 1"),
+    ("officer", "/visits/list?district=D7"),
+    ("officer", "/visits/list?district=D7&page=2"),
+    ("officer", "/visits/operations/{operation}/report"),
+    ("officer", "/visits/operations/{operation}/report?area=North&page=2"),
+    ("officer", "/visits/operations/{operation}/report.csv"),
+    ("manager", "/visits/shop"),
+    ("manager", "/visits/shop?page=3&follow_ups_page=2"),
+    ("manager", "/premises/{shop}/refusals/"),
+    ("manager", "/premises/{shop}/refusals/?page=2"),
+]
+
+
+def test_hot_pages_read_big_tables_through_indexes(client, login_as, national):
+    """One load of data for every page (the load is the slow part)."""
+    problems = {}
+    for who, url in HOT_PAGES:
+        login_as(national[who])
+        url = url.format(operation=national["operation"].id, shop=national["shop"].id,
+                         agency=national["officer"].agency_id)
+        plans = _plans_for(client, url)
+        assert plans, url
+        scans = [(statement.split("FROM", 1)[-1][:300], tables)
+                 for statement, tables in plans if tables]
+        if scans:
+            problems[url] = scans
+    assert problems == {}, f"sequential scans of big tables: {problems}"
