@@ -1,6 +1,6 @@
 """Composite and search indexes behind the bounded pages (issue 15), kept in one place.
 
-Each one serves a named page's query (migrations/versions/0006_pages.py creates them). The
+Each one serves a named page's query (migrations/versions/0009_pages.py creates them). The
 trigram (GIN, pg_trgm) and pattern indexes are PostgreSQL's; on SQLite the same names are
 plain indexes, since the embedded demo's few hundred rows need nothing more.
 """

@@ -8,7 +8,7 @@ someone visits it. Admins see every premises.
 The ranking is one set-based SQL statement: per premises in scope, each reason is an indexed
 look-up (EXISTS, or the newest row through a composite index), the score is summed in SQL,
 and only the page asked for comes back, so the list costs the same few queries however
-many shops there are (indexes: migrations/versions/0006_pages.py).
+many shops there are (indexes: migrations/versions/0009_pages.py).
 """
 
 from __future__ import annotations

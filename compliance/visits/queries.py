@@ -71,7 +71,7 @@ def dashboard(user: User) -> Dashboard:
 def matching_premises(search: str):
     """Ids of the premises whose name, postcode or business name contains the search.
 
-    ILIKE over three columns, each a pg_trgm GIN index on PostgreSQL (0006_pages), joined as
+    ILIKE over three columns, each a pg_trgm GIN index on PostgreSQL (0009_pages), joined as
     a UNION so each side uses its own index; on SQLite (the embedded demo, a few hundred
     shops) the same predicate scans premises and retailers, never visits. The results are
     the same on both: the index only speeds up the substring match."""

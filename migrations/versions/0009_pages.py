@@ -1,6 +1,6 @@
 """indexes for bounded pages: priority list, visit list and search, reports, registers
 
-Revision ID: 0006_pages
+Revision ID: 0009_pages
 Revises: 0008_jobs
 Create Date: 2026-11-29 23:55:00
 
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_pages'
+revision = '0009_pages'
 down_revision = '0008_jobs'
 branch_labels = None
 depends_on = None
