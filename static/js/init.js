@@ -7,7 +7,8 @@ initAll();
 // each cell is labelled with its column's header, and the table keeps its table semantics for
 // screen readers even when the layout is no longer a grid.
 for (const table of document.querySelectorAll("table.app-table--cards")) {
-  const headers = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+  const headers = Array.from(table.querySelectorAll("thead th")).map(
+    (th) => (th.hasAttribute("data-card-label") ? th.dataset.cardLabel : th.textContent.trim()));
   table.setAttribute("role", "table");
   for (const group of table.querySelectorAll("thead, tbody")) group.setAttribute("role", "rowgroup");
   for (const row of table.querySelectorAll("tr")) {

@@ -117,3 +117,34 @@ def test_page_kinds_group_addresses_by_shape():
     assert page_kind("/verify/KSC-2345-6789-ABC8", "") == page_kind("/verify/KSC-1", "")
     assert page_kind("/visits/list", "page=2") == page_kind("/visits/list", "")
     assert page_kind("/visits/list", "status=draft") != page_kind("/visits/list", "")
+
+
+CARD_STATE = """(sel) => {
+  const table = document.querySelector(sel);
+  const row = table.querySelector("tbody tr");
+  const cell = row.querySelector("td");
+  return {row: getComputedStyle(row).display, label: cell.getAttribute("data-label"),
+          shown: getComputedStyle(cell, "::before").content, role: cell.getAttribute("role")};
+}"""
+
+
+@pytest.mark.parametrize("email, path, first_label", [
+    ("officer@example.com", "/visits/list", "Date"),
+    ("officer@example.com", "/visits/priorities", "Shop"),
+    ("staff@example.com", "/certificates/", "Code"),
+    ("manager@example.com", "/visits/shop", "Date"),
+])
+def test_tables_that_matter_become_cards_on_a_phone(browser, live_server, email, path,
+                                                    first_label):
+    context = browser.new_context(viewport=PHONE, base_url=live_server)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, email)
+        page.goto(live_server + path)
+        state = page.evaluate(CARD_STATE, "table.app-table--cards")
+        assert state == {"row": "block", "label": first_label, "shown": f'"{first_label}"',
+                         "role": "cell"}
+        page.set_viewport_size({"width": 1100, "height": 900})  # a table again on a desktop
+        assert page.evaluate(CARD_STATE, "table.app-table--cards")["row"] == "table-row"
+    finally:
+        context.close()
