@@ -146,11 +146,6 @@ def audit_query(f: AuditFilter) -> Select:
     return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 
-def action_words(action: str) -> str:
-    """An audit action as words ("certificate_suspended" reads "Certificate suspended")."""
-    return action.replace("_", " ").capitalize()
-
-
 def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).distinct()
                                    .order_by(AuditEvent.action)))
