@@ -11,7 +11,6 @@ from compliance.extensions import db
 from compliance.models import Jurisdiction
 from compliance.training.citations import cited_tags
 from tests.functional.assessments.helpers import (
-    answer,
     answer_everything,
     assessment_version,
     base,
