@@ -99,3 +99,15 @@ def test_reasons_are_kept(client, login_as):
     page = _admin_page(client, login_as, action="sign_in_failed")
     assert "Failed sign-in: wrong password" in page
     assert ">Sign-in failed</option>" in page
+
+
+def test_a_sentence_without_its_reason_drops_the_reason_and_unknown_codes_read_as_words(app):
+    from compliance.admin.audit_text import _sentence, action_label
+    from compliance.models import AuditEvent
+
+    revoked = AuditEvent(action="certificate_revoked", summary="Revoked certificate",
+                         target_type="Certificate", target_id=1)
+    found = {"code": "KSC-1", "holder": "Jo Staff"}
+    assert _sentence(revoked, found) == "Certificate KSC-1 (Jo Staff) revoked"
+    assert _sentence(revoked, {}) == "Certificate revoked"
+    assert action_label("something_new_happened") == "Something new happened"
