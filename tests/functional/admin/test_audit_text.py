@@ -111,3 +111,27 @@ def test_a_sentence_without_its_reason_drops_the_reason_and_unknown_codes_read_a
     assert _sentence(revoked, found) == "Certificate KSC-1 (Jo Staff) revoked"
     assert _sentence(revoked, {}) == "Certificate revoked"
     assert action_label("something_new_happened") == "Something new happened"
+
+
+def test_the_audit_log_runs_a_constant_number_of_queries(client, login_as, count_queries):
+    """Naming targets costs one query per kind of target, however many events."""
+    login_as(UserFactory(role=Role.ADMIN))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            user, premises = UserFactory(), PremisesFactory()
+            db.session.flush()
+            audit.record(Actor(user, "192.0.2.1"), "sign_in", "Signed in", target=user)
+            audit.record(Actor(user, "192.0.2.1"), "premises_updated",
+                         f"Updated premises {premises.name}", target=premises)
+            db.session.flush()
+
+    def queries() -> int:
+        with count_queries() as counter:
+            assert client.get("/admin/audit").status_code == 200
+        return counter["n"]
+
+    grow(1)
+    one = queries()
+    grow(19)
+    assert queries() == one
