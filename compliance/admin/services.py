@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from compliance import audit
+from compliance.admin.audit_text import action_label
 from compliance.audit import Actor
 from compliance.auth.passwords import hash_password
 from compliance.auth.services import (
@@ -144,6 +145,11 @@ def audit_query(f: AuditFilter) -> Select:
         stmt = stmt.where(AuditEvent.at < datetime.combine(f.until, time.min, UTC)
                           + timedelta(days=1))
     return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def action_words(action: str) -> str:
+    """An audit action as a person reads it ("visit_submitted" reads "Visit submitted")."""
+    return action_label(action)
 
 
 def audit_actions() -> list[str]:
