@@ -88,7 +88,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     register_extensions(app)
-    from compliance import signing
+    from compliance import form_wording, signing
+
+    form_wording.init_app(app)  # GOV.UK wording for WTForms' own messages, in every form
 
     signing.init_app(app)  # no signing key, no start: certificates are never issued unsigned
     register_templates(app)

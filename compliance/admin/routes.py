@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from compliance.admin import bp, services
+from compliance.admin import audit_text, bp, services
 from compliance.admin.forms import AgencyForm, AuditFilterForm, NewUserForm
 from compliance.auth.permissions import role_required
 from compliance.auth.services import EmailTaken
@@ -109,7 +109,7 @@ def content_reviews():
 @bp.route("/audit")
 def audit_log():
     form = AuditFilterForm(formdata=request.args if request.args else None)
-    actions = [(a, services.action_words(a)) for a in services.audit_actions()]
+    actions = audit_text.action_choices(services.audit_actions())
     form.action.choices = choices([("", _("Any action")), *actions])
     criteria = services.AuditFilter()
     if request.args and form.validate():
@@ -119,4 +119,4 @@ def audit_log():
     pagination = db.paginate(services.audit_query(criteria), page=page_arg(),
                              per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("admin/audit.html", form=form, pagination=pagination,
-                           action_words=services.action_words)
+                           events=audit_text.describe(list(pagination.items)))

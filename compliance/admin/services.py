@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from compliance import audit
+from compliance.admin.audit_text import action_label
 from compliance.audit import Actor
 from compliance.auth.passwords import hash_password
 from compliance.auth.services import (
@@ -147,8 +148,8 @@ def audit_query(f: AuditFilter) -> Select:
 
 
 def action_words(action: str) -> str:
-    """An audit action as words ("certificate_suspended" reads "Certificate suspended")."""
-    return action.replace("_", " ").capitalize()
+    """An audit action as a person reads it ("visit_submitted" reads "Visit submitted")."""
+    return action_label(action)
 
 
 def audit_actions() -> list[str]:

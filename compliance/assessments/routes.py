@@ -18,6 +18,7 @@ from compliance.auth.permissions import (
 )
 from compliance.extensions import db
 from compliance.models import Premises, Role
+from compliance.training.citations import cited_tags
 from compliance.training.services import sources_for
 from compliance.web import current_actor, premises_or_404
 
@@ -194,7 +195,7 @@ def result(premises_id: int, assessment_id: int):
             return redirect(_url(".tasks", sheet))
         abort(404)  # drafts are the business's own until submitted
     plan = scoring.action_plan(*sheet.scoring_inputs())
-    tags = sorted({t for u in plan for t in u.item.source_tags})
+    tags = sorted({t for u in plan for t in cited_tags([u.item.how_to_fix], u.item.source_tags)})
     return render_template("assessments/result.html", premises=premises, sheet=sheet,
                            plan=plan, sources={s.tag: s for s in sources_for(tags)},
                            labels=services.ANSWER_LABELS,

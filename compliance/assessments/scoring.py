@@ -80,6 +80,12 @@ class Result:
         return any(u.critical for u in self.unmet)
 
 
+def item_asked(applicability: str, profile: Mapping) -> bool:
+    """Whether the premises is asked the item at all: the Scottish knife dealer's licence is
+    a question for Scottish premises only (elsewhere there is no such licence to hold)."""
+    return applicability != "scotland" or profile.get("jurisdiction") == "scotland"
+
+
 def item_applies(applicability: str, profile: Mapping) -> bool:
     """Whether the premises profile says a "where applicable" item applies."""
     if applicability == "online_or_phone":

@@ -59,6 +59,7 @@ class Row:
     answer: AssessmentAnswer | None
     na_allowed: bool
     auto: evidence.AutoAnswer | None = None
+    position: int = 0  # 1, 2, 3... over the items this premises is asked, in page order
 
     @property
     def value(self) -> str | None:
@@ -161,7 +162,11 @@ def sheet(assessment: Assessment, premises: Premises, now: datetime | None = Non
         autos = evidence.automatic_answers(premises.id, now or utcnow())
     rows = [Row(item, by_key.get(item.key),
                 na_allowed=not scoring.item_applies(item.applicability, profile),
-                auto=autos.get(item.automatic) if item.automatic else None) for item in items]
+                auto=autos.get(item.automatic) if item.automatic else None) for item in items
+            if scoring.item_asked(item.applicability, profile)
+            or (item.key in by_key and by_key[item.key].answer != "na")]  # kept as answered
+    for position, row in enumerate(rows, start=1):
+        row.position = position
     return Sheet(assessment, rows)
 
 

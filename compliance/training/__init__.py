@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 
-from compliance.training import routes  # noqa: E402,F401
+from compliance.training import citations, routes  # noqa: E402,F401  (routes, template globals)

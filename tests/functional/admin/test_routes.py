@@ -98,16 +98,17 @@ def test_audit_log_filters_by_action_person_and_date(client, login_as):
     from compliance import audit
     from compliance.audit import Actor
 
-    audit.record(Actor(admin, "192.0.2.1"), "agency_created", "Created agency A")
+    audit.record(Actor(admin, "192.0.2.1"), "agency_created", "Created agency A",
+                 target=AgencyFactory(name="A"))
     audit.record(Actor(other, "192.0.2.2"), "sign_in", "Signed in")
     db.session.flush()
     page = client.get("/admin/audit", query_string={"action": "sign_in"})
-    assert "Signed in" in page.text and "Created agency A" not in page.text
+    assert "Signed in" in page.text and "Agency A added" not in page.text
     page = client.get("/admin/audit", query_string={"actor": "boss@example.com"})
-    assert "Created agency A" in page.text and "someone@example.com" not in page.text
+    assert "Agency A added" in page.text and "someone@example.com" not in page.text
     # Actions read as words, in the table and in the filter, never as internal codes.
-    assert "<td class=\"govuk-table__cell\">Agency created</td>" in page.text
-    assert ">Agency created</option>" in page.text and "agency_created</" not in page.text
+    assert "<td class=\"govuk-table__cell\">Agency added</td>" in page.text
+    assert ">Agency added</option>" in page.text and "agency_created</" not in page.text
     future = client.get("/admin/audit", query_string={"since": ["1", "1", "2999"]})
     assert "0 events" in future.text
     bad = client.get("/admin/audit", query_string={"since": ["31", "2", "2026"]})

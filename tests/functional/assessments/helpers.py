@@ -11,10 +11,12 @@ def esc(text: str) -> str:
     return str(escape(text))
 
 
-def manual_items() -> list[ChecklistItem]:
+def manual_items(scottish: bool = False) -> list[ChecklistItem]:
+    """The items a premises answers itself (the Scottish licence item only in Scotland)."""
     items = db.session.scalars(select(ChecklistItem).where(ChecklistItem.is_current)
                                .order_by(ChecklistItem.group_position, ChecklistItem.number))
-    return [i for i in items if not i.automatic]
+    return [i for i in items if not i.automatic
+            and (scottish or i.applicability != "scotland")]
 
 
 def draft_of(premises) -> Assessment:

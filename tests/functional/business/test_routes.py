@@ -123,7 +123,7 @@ def test_manager_cannot_invite_to_another_business_premises(client, login_as):
     theirs = PremisesFactory()
     login_as(UserFactory(role=Role.MANAGER, retailer=mine.retailer))
     response = invite(client, mine.retailer_id, theirs.id)
-    assert "Not a valid choice" in response.text
+    assert "Select one of the options shown" in response.text
     assert db.session.scalar(select(Invitation)) is None
 
 

@@ -1,6 +1,6 @@
 """Every self-assessment scoring rule, as a pure function (no database)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -179,7 +179,8 @@ def test_trend_chart_geometry():
     assert len(one.points) == 1
     assert one.points[0].x == (chart.LEFT + chart.WIDTH - chart.RIGHT) / 2
     assert one.points[0].y == chart.TOP
-    three = chart.trend([(when, 0, "red"), (when, 50, "amber"), (when, 100, "green")])
+    three = chart.trend([(when, 0, "red"), (when + timedelta(days=40), 50, "amber"),
+                         (when + timedelta(days=200), 100, "green")])
     xs = [p.x for p in three.points]
     assert xs == sorted(xs) and xs[0] == chart.LEFT and xs[-1] == chart.WIDTH - chart.RIGHT
     assert three.points[0].y == chart.HEIGHT - chart.BOTTOM == three.axis_y
@@ -187,3 +188,28 @@ def test_trend_chart_geometry():
                                                                           "green")]
     assert three.polyline.count(",") == 3
     assert {label for _y, label in three.bands} == {"Green from 85%", "Amber from 60%"}
+
+
+def test_trend_chart_time_axis_is_to_scale_with_no_repeated_labels():
+    start = datetime(2026, 1, 10, 9, tzinfo=UTC)
+    days = [0, 30, 40, 200, 210, 400]
+    drawn = chart.trend([(start + timedelta(days=d), 50, "amber") for d in days])
+    xs = [p.x for p in drawn.points]
+    span = xs[-1] - xs[0]
+    for d, x in zip(days, xs, strict=True):  # distance along x is proportional to time
+        assert abs((x - xs[0]) / span - d / 400) < 1e-9
+    labels = [label for _x, label in drawn.ticks]
+    assert labels == ["Apr 2026", "Jul 2026", "Oct 2026", "Jan 2027"]  # quarters, each once
+    tick_xs = [x for x, _l in drawn.ticks]
+    gaps = {round(b - a) for a, b in zip(tick_xs, tick_xs[1:], strict=False)}
+    assert max(gaps) - min(gaps) <= 3  # quarters are (nearly) equally spaced
+
+    same_month = chart.trend([(start, 40, "red"), (start + timedelta(days=9), 60, "amber"),
+                              (start + timedelta(days=20), 90, "green")])
+    labels = [label for _x, label in same_month.ticks]
+    assert labels and len(labels) == len(set(labels))
+    years = chart.trend([(start, 40, "red"), (start + timedelta(days=1000), 90, "green")])
+    assert len(years.ticks) <= chart.MAX_TICKS
+    assert len({label for _x, label in years.ticks}) == len(years.ticks)
+    close = chart.trend([(start, 40, "red"), (start + timedelta(days=2), 90, "green")])
+    assert [label for _x, label in close.ticks] == ["10 Jan 2026", "12 Jan 2026"]
