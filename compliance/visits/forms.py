@@ -49,14 +49,15 @@ class LockMixin:
 
 
 class DetailsFieldsMixin:
+    # In page order (the error summary follows it): the kind of visit comes first.
+    visit_type = RadioField(_l("Type of visit"), widget=GovRadioInput(),
+                            choices=choices(VISIT_TYPES.items()),
+                            validators=[InputRequired(message=_l("Select the type of visit"))])
     visit_date = GovDateField(_l("Date of the visit"), _l("Enter the date of the visit"),
                               _l("Date of the visit must be a real date"),
                               description=_l("For example, 19 11 2026"))
     visit_time = text_field(_l("Time of the visit"), _l("Enter the time of the visit"),
                             max_length=5, hint=_l("UK time, 24-hour clock, for example 14:30"))
-    visit_type = RadioField(_l("Type of visit"), widget=GovRadioInput(),
-                            choices=choices(VISIT_TYPES.items()),
-                            validators=[InputRequired(message=_l("Select the type of visit"))])
     operation = SelectField(_l("Operation and area"), widget=GovSelect(),
                             validators=[Optional()],
                             description=_l("Choose the operation if this visit is part of a "

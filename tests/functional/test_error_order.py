@@ -33,7 +33,6 @@ def test_the_error_summary_follows_the_page(client, login_as, who, url):
 
 # The visit's first page (new visit, visit details) is being rebuilt by visit kind in another
 # branch, which owns its order: the date and time come before the kind of visit in its summary.
-REWRITTEN_ELSEWHERE = re.compile(r"^/visits/(new|\d+/details)\b")
 
 
 def test_every_form_lists_its_errors_in_page_order(client, people):
@@ -43,7 +42,7 @@ def test_every_form_lists_its_errors_in_page_order(client, people):
 
     checked, wrong = 0, []
     for who, action, method, _names in list(_targets(client, people)):
-        if method != "post" or REWRITTEN_ELSEWHERE.match(action):
+        if method != "post":
             continue
         _sign_in(client, people, who)
         page = client.post(action, data={}).text
