@@ -7,6 +7,8 @@ the narrow scope /offline/ so it controls only the offline pages.
 
 from flask import Blueprint
 
+import compliance.visits  # noqa: F401  (first: visits and followups import each other)
+
 bp = Blueprint("offline", __name__, url_prefix="/offline")
 root_bp = Blueprint("offline_root", __name__)
 

@@ -13,7 +13,6 @@ from flask_wtf.csrf import generate_csrf
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
-from compliance.followups.routes import follow_up_mail
 from compliance.models import Role
 from compliance.offline import bp, sync
 from compliance.offline.bundle import bundle
@@ -37,6 +36,9 @@ def data_bundle():
 @bp.route("/api/sync", methods=["POST"])
 @role_required(Role.OFFICER)
 def sync_section():
+    # Imported here: the followups and visits packages import each other at start-up.
+    from compliance.followups.routes import follow_up_mail
+
     try:
         queued = sync.parse(request.get_json(silent=True))
         result = sync.apply(queued, current_actor(), mail=follow_up_mail())

@@ -94,8 +94,8 @@ def rows(form) -> list[dict[str, str]]:
 
 def _shown(field) -> str:
     data = field.data
-    choices = dict((str(k), str(v)) for k, v, *_rest in (
-        (c[0], c[1]) for c in (getattr(field, "choices", None) or [])))
+    choices = {str(c[0]): str(c[1]) for c in field.iter_choices()} \
+        if hasattr(field, "iter_choices") else {}
     if isinstance(data, list):
         return ", ".join(choices.get(str(d), str(d)) for d in data) or _("None")
     if data is None or data == "":

@@ -108,6 +108,9 @@ def apply(queued: Queued, actor: Actor, *, mail: FollowUpMail | None) -> dict[st
     if visit.status == "submitted" and queued.section != "submit":
         raise _reject(_("This visit has already been submitted. Change it online, giving "
                         "a reason"))
+    prefix = forms.checklist_prefix(queued.position or 0) if queued.section == "checklist" \
+        else forms.PREFIX[queued.section]
+    data.setlist(f"{prefix}-lock_version", [str(_edit(queued).lock_version)])
     handler = {"checklist": _checklist, "test_purchase": _test_purchase,
                "outcome": _outcome, "submit": _submit}[queued.section]
     handler(visit, queued, data, actor, mail)
@@ -116,7 +119,7 @@ def apply(queued: Queued, actor: Actor, *, mail: FollowUpMail | None) -> dict[st
 
 def _result(visit: Visit) -> dict[str, Any]:
     return {"visit_id": visit.id, "lock_version": visit.lock_version,
-            "status": visit.status, "premises_id": visit.premises_id}
+            "visit_status": visit.status, "premises_id": visit.premises_id}
 
 
 def _valid(form) -> None:

@@ -67,4 +67,6 @@ def test_manifest(client):
     manifest = response.get_json()
     assert manifest["scope"] == "/offline/" and manifest["start_url"] == "/offline/visit"
     for icon in manifest["icons"]:
-        assert client.get(icon["src"]).status_code == 200
+        image = client.get(icon["src"])
+        assert image.status_code == 200 and image.mimetype == "image/png"
+        image.close()
