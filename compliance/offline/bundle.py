@@ -33,8 +33,9 @@ def _shop(premises: Premises, reasons: list[str]) -> dict[str, Any]:
             "business": premises.retailer.name, "reasons": reasons}
 
 
-def likely_premises(user: User, cap: int = MAX_PREMISES) -> list[dict[str, Any]]:
+def likely_premises(user: User, cap: int | None = None) -> list[dict[str, Any]]:
     """The priority list first, then shops from recent visits, at most `cap` of them."""
+    cap = MAX_PREMISES if cap is None else cap
     shops: dict[int, dict[str, Any]] = {}
     for row in priority_list(user):
         if len(shops) >= cap:
