@@ -12,22 +12,111 @@ axe-core checks the offline pages, online and offline.
 
 from __future__ import annotations
 
+import json
 import re
-import sqlite3
-from contextlib import closing
+import threading
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import VIEWPORT, check_a11y, sign_in
+from tests import conftest as root_conftest
+from tests.e2e.conftest import LIVE, VIEWPORT, check_a11y, live_settings, sign_in
 
 OFFICER = "officer@example.com"
 WAITING = re.compile(r"1 visit saved on this phone, not sent yet")
 NOTHING_WAITING = "Nothing waiting: every visit saved on this phone has been sent."
 
 
-def read_db(db_file, sql: str, *params) -> list[tuple]:
-    with closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=10)) as conn:
-        return conn.execute(sql, params).fetchall()
+def _e2e_database(url: str) -> str:
+    """A PostgreSQL database of its own beside the test database (made once, then reset)."""
+    from compliance import database_uri
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_e2e"
+    engine = create_engine(database_uri(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    own = urlunsplit(parts._replace(path="/" + name))
+    root_conftest.reset_database(own)
+    return own
+
+
+@pytest.fixture(scope="module")
+def offline_server(request) -> Iterator[str]:
+    """On PostgreSQL runs (TEST_DATABASE_URL), these journeys get a live server of their own
+    on a PostgreSQL copy of the demo data; otherwise the shared SQLite live server."""
+    if not root_conftest.TEST_DATABASE_URL:
+        yield request.getfixturevalue("live_server")
+        return
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from compliance import create_app
+    from compliance.demo_data import load_demo_data, load_demo_training, load_demo_visits
+    from compliance.extensions import db
+
+    settings = live_settings(_e2e_database(root_conftest.TEST_DATABASE_URL))
+    app = create_app(settings)
+    with app.app_context():
+        upgrade()
+        load_demo_data()
+        load_demo_training()
+        load_demo_visits()
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_db(offline_server: str) -> Iterator[str]:
+    """The address of the database the live server writes to, SQLite or PostgreSQL."""
+    from compliance import database_uri
+
+    if root_conftest.TEST_DATABASE_URL:
+        parts = urlsplit(root_conftest.TEST_DATABASE_URL)
+        yield database_uri(urlunsplit(parts._replace(path=parts.path + "_e2e")))
+    else:
+        yield f"sqlite:///{LIVE['db_file']}"
+
+
+@pytest.fixture
+def page(browser, offline_server: str):
+    """A fresh browser context (no cookies, no service worker) on the offline journeys' server."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=offline_server)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def read_db(url: str, sql: str, *params) -> list[tuple]:
+    """Rows from the live server's database (`?` placeholders, in order)."""
+    names = {}
+    for i, value in enumerate(params):
+        names[f"p{i}"] = value
+        sql = sql.replace("?", f":p{i}", 1)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), names)]
+    finally:
+        engine.dispose()
 
 
 def open_recorder(page, base: str) -> None:
@@ -59,9 +148,9 @@ def save_outcome(page, outcome: str, advice: str) -> None:
     page.get_by_role("button", name="Save outcome on this phone").click()
 
 
-def test_a_visit_recorded_with_no_signal_arrives_once(page, live_server, live_db_file):
+def test_a_visit_recorded_with_no_signal_arrives_once(page, offline_server, live_db):
     name = "Quayside Blades"
-    open_recorder(page, live_server)
+    open_recorder(page, offline_server)
     check_a11y(page)
     bundle_shops = page.locator("#shop-results input[name='shop-choice']").count()
     assert bundle_shops >= 1  # the demo shops on the officer's priority list
@@ -89,33 +178,37 @@ def test_a_visit_recorded_with_no_signal_arrives_once(page, live_server, live_db
     expect(page.locator("#outbox-list")).to_contain_text(f"Visit to {name}")
     expect(page.locator("#outbox-list")).to_contain_text("saved on this phone, not sent yet")
     check_a11y(page)
-    assert read_db(live_db_file, "SELECT id FROM premises WHERE name = ?", name) == []
+    assert read_db(live_db, "SELECT id FROM premises WHERE name = ?", name) == []
 
     page.reload()  # still no signal: the page comes from the phone, the visit from IndexedDB
     expect(page.locator("#waiting-count")).to_have_text(WAITING)
     expect(page.locator("#outbox-list")).to_contain_text(f"Visit to {name}")
     check_a11y(page)
-    assert read_db(live_db_file, "SELECT id FROM premises WHERE name = ?", name) == []
+    assert read_db(live_db, "SELECT id FROM premises WHERE name = ?", name) == []
 
     page.context.set_offline(False)
     expect(page.locator("#waiting-count")).to_have_text(NOTHING_WAITING, timeout=20_000)
     expect(page.locator("#sent-list")).to_contain_text(f"Visit to {name}: sent and submitted")
 
-    shops = read_db(live_db_file, "SELECT id, postcode FROM premises WHERE name = ?", name)
+    shops = read_db(live_db, "SELECT id, postcode FROM premises WHERE name = ?", name)
     assert len(shops) == 1 and shops[0][1] == "TB9 9ZZ"
     visits = read_db(
-        live_db_file,
+        live_db,
         "SELECT v.id, v.status, v.visit_type, v.outcome, v.advice_given, v.officer_notes, "
         "v.materials, v.person_spoken_to, v.operation_id, u.email FROM visits v "
         "JOIN users u ON u.id = v.officer_id WHERE v.premises_id = ?", shops[0][0])
     assert len(visits) == 1
     visit_id, *content = visits[0]
+    if isinstance(content[5], str):  # SQLite keeps JSON as text
+        content[5] = json.loads(content[5])
     assert content == ["submitted", "test_purchase", "compliant", "Keep asking for ID",
-                       "Quiet shop", '["posters"]', "Sam Seller", None, OFFICER]
-    assert read_db(live_db_file, "SELECT volunteer_age, item_attempted, id_asked, sold, "
-                   "staff_member, letter_sent FROM test_purchases WHERE visit_id = ?",
-                   visit_id) == [(16, "Craft knife", 1, 0, "Till 1", 0)]
-    assert read_db(live_db_file, "SELECT answer, note FROM visit_findings WHERE visit_id = ?",
+                       "Quiet shop", ["posters"], "Sam Seller", None, OFFICER]
+    [purchase] = read_db(live_db, "SELECT volunteer_age, item_attempted, id_asked, sold, "
+                         "staff_member, letter_sent FROM test_purchases WHERE visit_id = ?",
+                         visit_id)
+    assert purchase[:2] == (16, "Craft knife") and purchase[4] == "Till 1"
+    assert [bool(purchase[i]) for i in (2, 3, 5)] == [True, False, False]
+    assert read_db(live_db, "SELECT answer, note FROM visit_findings WHERE visit_id = ?",
                    visit_id) == [("yes", "Challenge 25 sign at the till")]
 
     page.goto(f"/visits/{visit_id}")  # the visit page the sent list links to
@@ -123,22 +216,22 @@ def test_a_visit_recorded_with_no_signal_arrives_once(page, live_server, live_db
 
 
 def test_a_change_made_elsewhere_while_offline_is_shown_not_overwritten(
-        page, browser, live_server, live_db_file):
+        page, browser, offline_server, live_db):
     name = "Harbour Hardware"
-    open_recorder(page, live_server)
+    open_recorder(page, offline_server)
     add_shop_and_details(page, name, "tb8 8yy")  # online: sent straight away
     expect(page.locator("#waiting-count")).to_have_text(NOTHING_WAITING, timeout=20_000)
-    [(visit_id,)] = read_db(live_db_file, "SELECT v.id FROM visits v JOIN premises p ON "
+    [(visit_id,)] = read_db(live_db, "SELECT v.id FROM visits v JOIN premises p ON "
                             "p.id = v.premises_id WHERE p.name = ?", name)
 
     page.context.set_offline(True)
     save_outcome(page, "advice_given", "Advice typed on the phone")
     expect(page.locator("#waiting-count")).to_have_text(WAITING)
 
-    desk = browser.new_context(viewport=VIEWPORT, base_url=live_server)
+    desk = browser.new_context(viewport=VIEWPORT, base_url=offline_server)
     try:
         other = desk.new_page()
-        sign_in(other, live_server, OFFICER)
+        sign_in(other, offline_server, OFFICER)
         other.goto(f"/visits/{visit_id}/outcome")
         other.check("input[name='outcome'][value='non_compliant']")
         other.fill("#advice_given", "Advice typed at the desk")
@@ -156,10 +249,10 @@ def test_a_change_made_elsewhere_while_offline_is_shown_not_overwritten(
     expect(problem.locator("table").nth(1)).to_contain_text("Advice typed on the phone")
     expect(page.locator("#waiting-count")).to_have_text(WAITING)  # still on the phone
     check_a11y(page)
-    assert read_db(live_db_file, "SELECT outcome, advice_given FROM visits WHERE id = ?",
+    assert read_db(live_db, "SELECT outcome, advice_given FROM visits WHERE id = ?",
                    visit_id) == [("non_compliant", "Advice typed at the desk")]
 
     page.get_by_role("button", name="Send the version on this phone").click()
     expect(page.locator("#waiting-count")).to_have_text(NOTHING_WAITING, timeout=20_000)
-    assert read_db(live_db_file, "SELECT outcome, advice_given FROM visits WHERE id = ?",
+    assert read_db(live_db, "SELECT outcome, advice_given FROM visits WHERE id = ?",
                    visit_id) == [("advice_given", "Advice typed on the phone")]
