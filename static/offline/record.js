@@ -11,6 +11,7 @@ const search = document.getElementById("shop-search");
 const newShop = document.getElementById("new-shop");
 let shops = [];
 let signedOut = false;
+let correcting = null; // the visit whose rejected start is being corrected
 
 function fields(form) {
   const out = {};
@@ -90,18 +91,24 @@ async function startVisit(event) {
   if (!choice) return showShopError("Select the shop you are visiting, or add it");
   showShopError("");
   const data = fields(startForm);
-  const key = crypto.randomUUID().replace(/-/g, "");
+  const earlier = correcting ? await get("visits", correcting) : undefined;
+  correcting = null;
+  const key = earlier ? earlier.key : crypto.randomUUID().replace(/-/g, "");
   const shop = choice.value === "new" ? null : shops.find((s) => String(s.id) === choice.value);
   const shopFields = pick(data, "shop");
   const shopLabel = shop ? shop.name : (shopFields["shop-premises_name"] || "New shop");
   const visit = {
-    key, shopLabel, premisesId: shop ? shop.id : null, lock: null, visitId: null,
-    title: `Visit to ${shopLabel} on ${data["details-visit_date"] || ""}`.trim(),
-    submitted: false,
+    ...(earlier || { lock: null, visitId: null, submitted: false }),
+    key, shopLabel, premisesId: shop ? shop.id : null, title: `Visit to ${shopLabel}`,
   };
-  visit.title = `Visit to ${shopLabel}`;
   await put("visits", visit);
-  if (!shop) await queue(key, { section: "shop", fields: shopFields });
+  if (shop) {
+    for (const old of await all("ops")) {
+      if (old.visitKey === key && old.section === "shop") await remove("ops", old.id);
+    }
+  } else {
+    await queue(key, { section: "shop", fields: shopFields });
+  }
   await queue(key, { section: "start", fields: pick(data, "details") });
   await setMeta("current", key);
   startForm.reset();
@@ -158,21 +165,18 @@ const actions = {
     send();
   },
   async correct(op) {
-    await setMeta("current", op.visitKey);
+    const starting = op.section === "shop" || op.section === "start";
+    await setMeta("current", starting ? null : op.visitKey);
     await refresh();
+    if (starting) {
+      correcting = op.visitKey;
+      await restoreShop(op);
+    }
     const form = op.section === "shop" || op.section === "start" ? startForm
       : sections.querySelector(`form[data-section="${op.section}"]` +
         (op.position ? `[data-position="${op.position}"]` : ""));
     if (!form) return;
-    for (const [name, value] of Object.entries(op.fields || {})) {
-      for (const input of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
-        if (input.type === "radio" || input.type === "checkbox") {
-          input.checked = [].concat(value).includes(input.value);
-        } else {
-          input.value = value;
-        }
-      }
-    }
+    fill(form, op.fields || {});
     const first = form.querySelector("input, textarea, select");
     if (first) first.focus();
   },
@@ -181,6 +185,34 @@ const actions = {
     await refresh();
   },
 };
+
+// Correcting a rejected start: the shop as it was chosen, and a new shop's details.
+async function restoreShop(op) {
+  const visit = await get("visits", op.visitKey);
+  const shopOp = (await all("ops")).find((o) => o.visitKey === op.visitKey &&
+                                           o.section === "shop");
+  const listed = visit && visit.premisesId &&
+    document.getElementById(`shop-choice-${visit.premisesId}`);
+  const choice = listed || document.getElementById("shop-choice-new");
+  choice.checked = true;
+  newShop.hidden = choice.value !== "new";
+  fill(startForm, shopOp ? shopOp.fields : {});
+}
+
+// Put queued values back into a form (a date's day, month and year share one name).
+function fill(form, values) {
+  for (const [name, value] of Object.entries(values)) {
+    const inputs = [...form.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+    const list = [].concat(value);
+    inputs.forEach((input, i) => {
+      if (input.type === "radio" || input.type === "checkbox") {
+        input.checked = list.includes(input.value);
+      } else {
+        input.value = list.length > 1 ? (list[i] ?? "") : list[0];
+      }
+    });
+  }
+}
 
 async function forgetSent(visits, waitingKeys) {
   const currentKey = await getMeta("current");
@@ -198,6 +230,11 @@ async function forgetSent(visits, waitingKeys) {
 }
 
 async function refresh() {
+  const bundle = await getMeta("bundle");
+  if (bundle && bundle.premises.length !== shops.length) {
+    shops = bundle.premises;
+    showShops();
+  }
   const { visits } = await render(actions);
   const ops = await all("ops");
   await forgetSent(visits, new Set(ops.map((op) => op.visitKey)));

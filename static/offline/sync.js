@@ -1,7 +1,7 @@
 // Sending the outbox: sections in the order they were saved, one at a time. A section leaves
 // the outbox only when the server confirms it; a conflict or a rejection stops that visit's
 // later sections until the officer decides. A lost connection stops the round: it is retried.
-import { all, get, put, remove } from "./db.js";
+import { all, get, getMeta, put, remove, setMeta } from "./db.js";
 
 const app = document.getElementById("offline-app");
 let running = null;
@@ -13,6 +13,19 @@ async function token() {
   if (response.status === 401) return { signedOut: true };
   if (!response.ok) return {};
   return { value: (await response.json()).csrf_token };
+}
+
+// A shop added on this phone joins the phone's shop list once the server has it.
+async function rememberShop(id, fields) {
+  const bundle = (await getMeta("bundle")) || { premises: [] };
+  if (bundle.premises.some((shop) => shop.id === id)) return;
+  const name = fields["shop-premises_name"] || "";
+  bundle.premises.unshift({
+    id, name, address: fields["shop-address_line_1"] || "", town: fields["shop-town"] || "",
+    postcode: (fields["shop-postcode"] || "").toUpperCase(),
+    business: fields["shop-business_name"] || name, reasons: [],
+  });
+  await setMeta("bundle", bundle);
 }
 
 function body(op, visit) {
@@ -52,6 +65,7 @@ async function round(report) {
     if (status === 200 && data) {
       if (op.section === "shop") {
         visit.premisesId = data.premises_id;
+        await rememberShop(data.premises_id, op.fields);
       } else {
         Object.assign(visit, { visitId: data.visit_id, lock: data.lock_version,
                                url: data.url, premisesId: data.premises_id });

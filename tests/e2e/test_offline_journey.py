@@ -256,3 +256,55 @@ def test_a_change_made_elsewhere_while_offline_is_shown_not_overwritten(
     expect(page.locator("#waiting-count")).to_have_text(NOTHING_WAITING, timeout=20_000)
     assert read_db(live_db, "SELECT outcome, advice_given FROM visits WHERE id = ?",
                    visit_id) == [("advice_given", "Advice typed on the phone")]
+
+
+def test_a_rejected_section_comes_back_and_signing_out_warns_then_clears(
+        page, offline_server, live_db):
+    name = "Dockside Knives"
+    open_recorder(page, offline_server)
+    page.check("#shop-choice-new")
+    page.fill("#shop-premises_name", name)
+    page.fill("#shop-address_line_1", "9 Dock Road")
+    page.fill("#shop-town", "Testbury")
+    page.fill("#shop-postcode", "tb7 7xx")
+    page.check("input[name='shop-jurisdiction'][value='england-wales']")
+    page.fill("#details-visit_time", "25:99")  # no such time: the server says so
+    page.check("input[name='details-visit_type'][value='engagement']")
+    page.select_option("#details-operation", "")
+    page.get_by_role("button", name="Save on this phone and continue").click()
+    problem = page.locator(".app-offline-problem")
+    expect(problem).to_contain_text("Shop and visit details was not accepted", timeout=20_000)
+    expect(problem).to_contain_text("Enter the time in the 24-hour clock, like 14:30")
+    expect(page.locator("#waiting-count")).to_have_text(WAITING)
+    check_a11y(page)
+
+    # Signing out now would lose it: the officer is warned first.
+    page.locator("form.app-sign-out button").click()
+    expect(page).to_have_url(re.compile(r"/offline/sign-out$"))
+    expect(page.locator("#unsent-count")).to_have_text(
+        "1 visit is saved on this phone and has not been sent.")
+    check_a11y(page)
+    page.get_by_role("link", name="Send the visits first").click()
+
+    # Corrected, the same visit (not a second one) is sent with its new shop.
+    page.get_by_role("button", name="Correct this section").click()
+    # The server accepted the shop: it is on the phone's list now, and chosen again.
+    chosen = page.locator("#shop-results .govuk-radios__item:has(input:checked)")
+    expect(chosen).to_contain_text(name)
+    expect(page.locator("#details-visit_time")).to_have_value("25:99")
+    page.fill("#details-visit_time", "09:45")
+    page.get_by_role("button", name="Save on this phone and continue").click()
+    expect(page.locator("#waiting-count")).to_have_text(NOTHING_WAITING, timeout=20_000)
+    rows = read_db(live_db, "SELECT v.status FROM visits v JOIN premises p ON "
+                   "p.id = v.premises_id WHERE p.name = ?", name)
+    assert rows == [("draft",)]
+    page.get_by_role("button", name="Keep as a draft and start another visit").click()
+    expect(page.locator("#sent-list")).to_contain_text(f"Visit to {name}: sent as a draft")
+    expect(page.locator(f"#shop-results label:has-text('{name}')")).to_have_count(1)
+
+    # Nothing waiting: signing out goes straight through and clears the phone.
+    with page.expect_navigation(url=re.compile(r"/auth/sign-in")):
+        page.locator("form.app-sign-out button").click()
+    assert page.evaluate(
+        "async () => (await caches.keys()).filter((k) => k.startsWith('offline-'))") == []
+    assert page.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)") == []

@@ -214,3 +214,43 @@ def test_other_pages_still_refuse_json(client, login_as, cast):
     login_as(cast["officer"])
     response = client.post("/visits/premises/new", json={"premises_name": "x"})
     assert response.status_code == 400
+
+
+def _changed_elsewhere(client, key, shop, lock, fields, section, **extra):
+    """A section saved from this phone, then the same section changed by another session."""
+    response = send(client, key, section, fields, lock_version=lock, **extra)
+    assert response.status_code == 200, response.text
+    return response.json["lock_version"]
+
+
+def test_conflicts_in_every_section_show_both_versions(client, login_as, cast, checklist):
+    login_as(cast["officer"])
+    key = new_key()
+    lock = send(client, key, "start", details(), premises_id=cast["shop"].id).json[
+        "lock_version"]
+    item = checklist[0]
+    part = {"position": item.group_position, "checklist_version": checklist_version()}
+    prefix = f"cl{item.group_position}"
+    # Another session saves each section first, moving the visit on.
+    newer = _changed_elsewhere(client, key, cast["shop"], lock,
+                               {f"{prefix}-item_{item.id}": "no"}, "checklist", **part)
+    newer = _changed_elsewhere(client, key, cast["shop"], newer, purchase(), "test_purchase")
+    stale_checklist = send(client, key, "checklist", {f"{prefix}-item_{item.id}": "yes"},
+                           lock_version=lock, **part)
+    assert stale_checklist.status_code == 409
+    label = f"{item.number}. {item.officer_check}"
+    assert {"label": label, "value": "No"} in stale_checklist.json["theirs"]
+    assert {"label": label, "value": "Yes"} in stale_checklist.json["yours"]
+    stale_purchase = send(client, key, "test_purchase", purchase(**{"tp-sold": "refused"}),
+                          lock_version=lock)
+    assert stale_purchase.status_code == 409
+    assert {"label": "Was the item sold?", "value": "Sold: the test purchase failed"} in \
+        stale_purchase.json["theirs"]
+    assert {"label": "Was the item sold?", "value": "Refused: the test purchase passed"} in \
+        stale_purchase.json["yours"]
+    newer = _changed_elsewhere(client, key, cast["shop"], newer, outcome(), "outcome")
+    stale_submit = send(client, key, "submit", {}, lock_version=lock)
+    assert stale_submit.status_code == 409 and stale_submit.json["lock_version"] == newer
+    assert _visit(key).status == "draft"
+    assert send(client, key, "submit", {}, lock_version=newer).status_code == 200
+    assert _visit(key).status == "submitted"
