@@ -78,6 +78,12 @@ export async function wipe() {
   }
 }
 
+// Whether this phone holds the database at all (without creating it by opening it).
+export async function exists() {
+  if (!indexedDB.databases) return true;
+  return (await indexedDB.databases()).some((d) => d.name === NAME);
+}
+
 // How many visits have sections not yet confirmed by the server.
 export async function waitingVisits() {
   const ops = await all("ops");

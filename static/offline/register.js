@@ -1,7 +1,7 @@
 // On every signed-in page: keep the device's offline data for this user only, and, for an
 // officer, install the offline app (service worker, cached pages and assets, data bundle).
 // Signing out warns about unsent visits, then clears everything the app kept on the device.
-import { getMeta, setMeta, waitingVisits, wipe } from "./db.js";
+import { exists, getMeta, setMeta, waitingVisits, wipe } from "./db.js";
 
 const me = document.getElementById("offline-register");
 const user = me ? me.dataset.user : null;
@@ -11,9 +11,13 @@ const MODULES = ["db.js", "sync.js", "record.js", "register.js", "outbox.js", "o
   .map((name) => "/static/offline/" + name);
 
 async function ownerCheck() {
+  if (!officer) {  // other roles keep nothing: an officer's data left here is deleted
+    if (await exists()) await wipe();
+    return;
+  }
   const owner = await getMeta("owner");
   if (owner !== undefined && owner !== user) await wipe(); // another user's data: never shown
-  if (officer) await setMeta("owner", user);
+  await setMeta("owner", user);
 }
 
 async function assetsOf(html) {

@@ -157,6 +157,11 @@ def test_a_visit_recorded_with_no_signal_arrives_once(page, offline_server, live
 
     page.context.set_offline(True)
     expect(page.locator("#connection-status")).to_contain_text("No signal")
+    page.fill("#shop-search", "retail park")  # searches the shops kept on the phone
+    expect(page.locator("#shop-results label").first).to_contain_text(
+        "Demo Hardware Retail Park")
+    expect(page.locator("#shop-results label:has-text('High Street')")).to_have_count(0)
+    page.fill("#shop-search", "")
     add_shop_and_details(page, name, "tb9 9zz")
     first_part = page.locator("form[data-section='checklist']").first
     first_part.locator("input[type=radio][value='yes']").first.check()
@@ -308,3 +313,21 @@ def test_a_rejected_section_comes_back_and_signing_out_warns_then_clears(
     assert page.evaluate(
         "async () => (await caches.keys()).filter((k) => k.startsWith('offline-'))") == []
     assert page.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)") == []
+
+
+def test_another_user_on_the_phone_never_gets_the_officers_data(page, offline_server):
+    open_recorder(page, offline_server)
+    page.context.set_offline(True)
+    page.check("#shop-results input[name='shop-choice']")
+    page.fill("#details-visit_time", "08:00")
+    page.check("input[name='details-visit_type'][value='engagement']")
+    page.get_by_role("button", name="Save on this phone and continue").click()
+    expect(page.locator("#waiting-count")).to_have_text(WAITING)
+    page.context.set_offline(False)
+    page.context.clear_cookies()  # the session ends without signing out
+    sign_in(page, offline_server, "manager@example.com")
+    expect(page.locator("#offline-register")).to_have_attribute("data-role", "manager")
+    page.wait_for_load_state("networkidle")  # the page's script has run
+    assert page.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)") == []
+    assert page.evaluate(
+        "async () => (await caches.keys()).filter((k) => k.startsWith('offline-'))") == []
