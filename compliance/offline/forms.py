@@ -84,11 +84,14 @@ _SKIP = {"CSRFTokenField", "SubmitField", "HiddenField"}
 
 def rows(form) -> list[dict[str, str]]:
     """A form's answers as label and value, for showing two versions side by side."""
-    out = []
+    out: list[dict[str, str]] = []
     for field in form:
         if field.type in _SKIP or field.short_name in ("lock_version", "reason"):
             continue
-        out.append({"label": str(field.label.text), "value": _shown(field)})
+        label = str(field.label.text)
+        if field.short_name.startswith("note_") and out:  # a checklist item's note
+            label = _("Note on: %(check)s", check=out[-1]["label"])
+        out.append({"label": label, "value": _shown(field)})
     return out
 
 

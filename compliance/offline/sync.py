@@ -10,7 +10,7 @@ visit is a conflict, returned with both versions; nothing is overwritten silentl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -64,7 +64,6 @@ class Queued:
     premises_id: int | None = None
     position: int | None = None
     checklist: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def _reject(message: str, field_id: str = "") -> Rejected:

@@ -241,6 +241,7 @@ def test_conflicts_in_every_section_show_both_versions(client, login_as, cast, c
     label = f"{item.number}. {item.officer_check}"
     assert {"label": label, "value": "No"} in stale_checklist.json["theirs"]
     assert {"label": label, "value": "Yes"} in stale_checklist.json["yours"]
+    assert {"label": f"Note on: {label}", "value": "Not given"} in stale_checklist.json["yours"]
     stale_purchase = send(client, key, "test_purchase", purchase(**{"tp-sold": "refused"}),
                           lock_version=lock)
     assert stale_purchase.status_code == 409
