@@ -71,6 +71,10 @@ export async function wipe() {
     const request = indexedDB.deleteDatabase(NAME);
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
+  if (self.localStorage) {
+    Object.keys(localStorage).filter((k) => k.startsWith("offline-"))
+      .forEach((k) => localStorage.removeItem(k));
+  }
   if (self.caches) {
     for (const key of await caches.keys()) {
       if (key.startsWith("offline-")) await caches.delete(key);

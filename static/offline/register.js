@@ -55,7 +55,15 @@ async function install() {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
   await navigator.serviceWorker.register("/sw.js", { scope: "/offline/" });
   await navigator.serviceWorker.ready;
-  if (navigator.onLine) await prime();
+  // Refreshed at most every quarter of an hour (the worker refreshes the offline pages
+  // themselves whenever they are opened online), so other pages cost no extra requests.
+  const stamp = `offline-primed-${user}`;
+  const last = Number(localStorage.getItem(stamp) || 0);
+  const stale = Date.now() - last > 15 * 60 * 1000 || !(await caches.has("offline-pages-v1"));
+  if (navigator.onLine && stale) {
+    await prime();
+    localStorage.setItem(stamp, String(Date.now()));
+  }
   document.documentElement.dataset.offlineReady = "true";
 }
 
