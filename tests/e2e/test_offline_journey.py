@@ -152,6 +152,12 @@ def test_a_visit_recorded_with_no_signal_arrives_once(page, offline_server, live
     name = "Quayside Blades"
     open_recorder(page, offline_server)
     check_a11y(page)
+    # The worker is served from the root but may never control more than the offline pages.
+    assert page.evaluate("""async () => {
+        try { await navigator.serviceWorker.register('/sw.js', {scope: '/'}); return 'wider'; }
+        catch (error) { return error.name; } }""") == "SecurityError"
+    assert page.evaluate("""async () => (await navigator.serviceWorker.getRegistration(
+        '/offline/visit')).scope""").endswith("/offline/")
     bundle_shops = page.locator("#shop-results input[name='shop-choice']").count()
     assert bundle_shops >= 1  # the demo shops on the officer's priority list
 
