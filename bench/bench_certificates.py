@@ -24,13 +24,12 @@ from pathlib import Path
 from flask import Flask, send_file
 from flask_migrate import upgrade
 
-from compliance import create_app
+from compliance import create_app, jobs
 from compliance.audit import Actor
 from compliance.certificates import services
 from compliance.certificates.pdf import render_certificate_html, render_certificate_pdf
 from compliance.demo_data import load_demo_data
 from compliance.extensions import db
-from compliance.mail import get_mailer
 from compliance.models import QuizAttempt, Role, TrainingCompletion, User
 from compliance.models.base import utcnow
 from compliance.signing import create_self_signed, sign_pdf
@@ -67,7 +66,8 @@ def setup(tmp: Path) -> Flask:
                       f"sqlite:///{tmp / 'bench.sqlite3'}", "MAIL_BACKEND": "memory",
                       "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost",
                       "SESSION_COOKIE_SECURE": False, "SIGNING_KEY_PATH": str(key),
-                      "SIGNING_CERT_PATH": str(cert)})
+                      "SIGNING_CERT_PATH": str(cert), "JOBS_MODE": "inline",
+                      "PUBLIC_BASE_URL": "https://portal.example.org"})
     with app.app_context():
         upgrade()
         load_demo_data()
@@ -109,9 +109,9 @@ def bench_issue(app: Flask, rounds: int) -> dict[str, float]:
 
         def issue():
             services.issue_staff_certificate(completion(staff), actor=Actor(None),
-                                             mailer=get_mailer(),
                                              verify_url=lambda c: f"http://localhost/verify/{c}")
             db.session.commit()
+            jobs.dispatch_ready()  # render, sign, store and email in-process, as the demo does
 
         def render_and_sign():
             sign_pdf(render_certificate_pdf(data))

@@ -34,6 +34,8 @@ _ENV_SETTINGS = {
     "SIGNING_KEY_PASSWORD": "SIGNING_KEY_PASSWORD",
     "SIGNING_PREVIOUS_CERTS_PATH": "SIGNING_PREVIOUS_CERTS_PATH",
     "CREDENTIAL_KEYS_DIR": "CREDENTIAL_KEYS_DIR",
+    "JOBS_MODE": "JOBS_MODE",
+    "JOBS_REDIS_URL": "JOBS_REDIS_URL",
 }
 
 
@@ -118,15 +120,22 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     is_sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    if is_sqlite:
-        with app.app_context():
+    with app.app_context():
+        if is_sqlite:
             configure_sqlite(db.engine)
+        else:
+            from compliance import db_ping
+
+            db_ping.install(app, db.engine)
     migrate.init_app(app, db, directory=str(_asset_dir("migrations")), render_as_batch=is_sqlite)
     csrf.init_app(app)
     babel.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    from compliance import jobs
     from compliance.auth import session_loader  # noqa: F401  (registers the user loader)
+
+    jobs.init_app(app)  # after db: its teardown dispatches committed jobs
 
 
 def register_templates(app: Flask) -> None:
@@ -154,8 +163,10 @@ def register_blueprints(app: Flask) -> None:
     from compliance.certificates import bp as certificates_bp
     from compliance.certificates import verify_bp
     from compliance.credentials import bp as credentials_bp
+    from compliance.evidence import bp as evidence_bp
     from compliance.filecheck import bp as filecheck_bp
     from compliance.followups import bp as followups_bp
+    from compliance.jobs.routes import bp as jobs_bp
     from compliance.main import bp as main_bp
     from compliance.offline import bp as offline_bp
     from compliance.offline import root_bp as offline_root_bp
@@ -165,12 +176,15 @@ def register_blueprints(app: Flask) -> None:
     from compliance.quizzes import bp as questions_bp
     from compliance.refusals import bp as refusals_bp
     from compliance.shops import bp as shops_bp
+    from compliance.todo import bp as todo_bp
     from compliance.training import bp as training_bp
     from compliance.verification import bp as verification_bp
     from compliance.visits import bp as visits_bp
 
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, quiz_bp, questions_bp,
                certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp, shops_bp,
+               evidence_bp,
                followups_bp, operations_bp, priorities_bp,
-               assessments_bp, refusals_bp, verification_bp, offline_bp, offline_root_bp):
+               assessments_bp, refusals_bp, verification_bp, todo_bp, jobs_bp,
+               offline_bp, offline_root_bp):
         app.register_blueprint(bp)

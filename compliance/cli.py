@@ -133,16 +133,17 @@ certificates_cli = AppGroup("certificates", help="Certificates.")
 
 @certificates_cli.command("expire")
 def certificates_expire_command() -> None:
-    """Mark expired certificates and email reminders 30 days before expiry (run daily)."""
-    from compliance.certificates.queries import expire_certificates
-    from compliance.mail import get_mailer
+    """The same as `reminders send` (kept for existing cron entries)."""
+    from compliance.reminders.cli import run
 
-    report = expire_certificates(get_mailer(), Actor(user=None, ip_address="cli"))
-    db.session.commit()
-    click.echo(f"{report.expired} certificates marked expired, {report.reminded} reminders sent, "
-               f"{report.status_changes} premises certificates changed status")
+    run()
 
 
 def register_cli(app: Flask) -> None:
-    for command in (create_user_command, content_cli, questions_cli, certificates_cli):
+    from compliance.jobs.cli import jobs_cli
+    from compliance.reminders.cli import reminders_cli
+    from compliance.seeding.cli import bench_cli
+
+    for command in (create_user_command, content_cli, questions_cli, certificates_cli,
+                    reminders_cli, bench_cli, jobs_cli):
         app.cli.add_command(command)

@@ -6,7 +6,10 @@ from datetime import timedelta
 class Config:
     """Defaults only: no secrets, no database address."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pooled connections are pinged before use only after DATABASE_PING_IDLE_SECONDS idle
+    # (compliance/db_ping.py), not on every request as pool_pre_ping would.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    DATABASE_PING_IDLE_SECONDS = 10
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     SESSION_COOKIE_HTTPONLY = True
@@ -80,6 +83,11 @@ class Config:
     CHECK_PDF_RATE_LIMIT = "30 per minute;300 per hour"
     CHECK_PDF_MAX_BYTES = 2 * 1024 * 1024
 
+    # Evidence files (photos, PDFs) for follow-ups and checklist findings: stored once by
+    # SHA-256 in this folder (default: the instance folder's evidence/), each at most this big.
+    EVIDENCE_STORAGE_DIR = None
+    EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
     # PDF signing (PAdES). Paths or PEM text; production refuses to issue without them.
     SIGNING_KEY_PATH = None
     SIGNING_CERT_PATH = None  # the signer's certificate first, then any issuing chain
@@ -97,3 +105,14 @@ class Config:
         "knives in the United Kingdom.")
     # Set to the number of reverse proxies in front of the app (production: usually 1).
     TRUSTED_PROXY_COUNT = 0
+
+    # Background jobs (compliance/jobs): "redis" pushes them to RQ for `flask jobs worker`;
+    # "inline" runs them in-process after the commit (the demo and tests: no Redis needed).
+    JOBS_MODE = "redis"
+    JOBS_REDIS_URL = "redis://localhost:6379/0"
+    JOBS_QUEUE = "compliance"
+    JOBS_MAX_ATTEMPTS = 5  # then the job is dead: see the admin page "Background jobs"
+    JOBS_RETRY_INTERVALS = (10, 60, 300, 1800)  # seconds before each retry
+    JOBS_TIMEOUT_SECONDS = 300
+    # A job on the queue this long without finishing is handed over again (Redis lost it).
+    JOBS_STALE_MINUTES = 60

@@ -58,6 +58,7 @@ def demo_config(public_url: str = "http://127.0.0.1:5000") -> dict:
         "SESSION_COOKIE_SECURE": False,  # served over plain http on 127.0.0.1
         "REMEMBER_COOKIE_SECURE": False,
         "MAIL_BACKEND": "log",
+        "JOBS_MODE": "inline",  # certificates and emails run in-process: no Redis needed
         "PUBLIC_BASE_URL": public_url,
         "DEMO": True,
     }

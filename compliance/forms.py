@@ -6,9 +6,15 @@ import wtforms
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SelectChoice, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovPasswordInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from compliance.auth.passwords import password_problems
 
@@ -111,3 +117,38 @@ class DateField(wtforms.DateField):
             self.data = None
             raise ValueError(self.gettext("Not a valid date value."))
         super().process_formdata(valuelist)
+
+
+class GovDateField(DateField):
+    """A day/month/year date with GOV.UK wording for a blank or impossible date, used by every
+    date in the service. Blank in any shape (whitespace, one blank value from a hand-made
+    request) counts as missing, and the widget always gets three parts back."""
+
+    def __init__(self, label, missing: str, invalid: str, optional: bool = False, **kwargs):
+        validators = [Optional()] if optional else [InputRequired(message=missing)]
+        super().__init__(label, widget=GovDateInput(), format="%d %m %Y",
+                         validators=validators, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(str(v) for v in valuelist).strip():
+            self.data = None  # left blank: the required check explains it
+            self.raw_data = ["", "", ""]
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.invalid) from exc
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if self.raw_data:  # the GOV.UK widget shows day, month and year: always three parts
+            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
+
+
+def text_area(label: str, missing: str | None = None, *, hint: str = "",
+              max_length: int = 2000) -> TextAreaField:
+    validators = [InputRequired(message=missing)] if missing else [Optional()]
+    validators.append(Length(max=max_length, message=_l(
+        "%(label)s must be %(n)s characters or fewer", label=label, n=max_length)))
+    return TextAreaField(label, widget=GovTextArea(), description=hint, validators=validators)

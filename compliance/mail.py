@@ -1,12 +1,18 @@
-"""One small interface for email: logged in development, SMTP in production, kept in tests."""
+"""One small interface for email: logged in development, SMTP in production, kept in tests.
+
+Pages send through `queued_mailer()`: the email becomes a background job written in the same
+transaction, so a dead mail server never breaks a page and the email goes out when it is back.
+`get_mailer()` is the transport itself, used by jobs and commands.
+"""
 
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import Flask, current_app
 
@@ -81,7 +87,7 @@ class SMTPMailer:
 
 
 def get_mailer() -> Mailer:
-    """The app's mailer, created once per app from MAIL_BACKEND."""
+    """The app's transport, created once per app from MAIL_BACKEND: it sends now."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     mailer = app.extensions.get("mailer")
     if mailer is None:
@@ -89,3 +95,46 @@ def get_mailer() -> Mailer:
         mailer = {"log": LogMailer, "smtp": SMTPMailer}.get(backend, lambda _a: MemoryMailer())(app)
         app.extensions["mailer"] = mailer
     return mailer
+
+
+SEND_JOB = "mail.send"
+
+
+class OutboxMailer:
+    """A Mailer for pages: `send` writes a job; the transport sends after the commit."""
+
+    def send(self, email: Email) -> None:
+        from compliance import jobs
+
+        jobs.enqueue(SEND_JOB, email=email_to_json(email))
+
+
+def queued_mailer() -> Mailer:
+    return OutboxMailer()
+
+
+def email_to_json(email: Email) -> dict[str, Any]:
+    return {"to": email.to, "subject": email.subject, "body": email.body,
+            "attachments": [{"filename": a.filename, "mimetype": a.mimetype,
+                             "content": base64.b64encode(a.content).decode()}
+                            for a in email.attachments]}
+
+
+def email_from_json(data: dict[str, Any]) -> Email:
+    return Email(to=data["to"], subject=data["subject"], body=data["body"],
+                 attachments=tuple(Attachment(a["filename"], a["mimetype"],
+                                              base64.b64decode(a["content"]))
+                                   for a in data.get("attachments", ())))
+
+
+def _send_job(email: dict[str, Any]) -> None:
+    get_mailer().send(email_from_json(email))
+
+
+def _register() -> None:
+    from compliance.jobs import job
+
+    job(SEND_JOB)(_send_job)
+
+
+_register()

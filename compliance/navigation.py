@@ -29,7 +29,8 @@ def nav_items() -> list[dict]:
                       (_("Question bank"), "questions.index"),
                       (_("Checklist"), "assessments.checklist_index"),
                       (_("Content reviews"), "admin.content_reviews"),
-                      (_("Audit log"), "admin.audit_log")]
+                      (_("Audit log"), "admin.audit_log"),
+                      (_("Background jobs"), "jobs.index")]
         if current_user.role == Role.STAFF:
             items.append((_("Record a refusal"), "refusals.record_start"))
         items.append((_("Your account"), "main.account"))

@@ -77,6 +77,10 @@ def settings_for(database_uri: str) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        # Jobs run in-process after each commit; tests/functional/jobs use Redis (db 5).
+        "JOBS_MODE": "inline",
+        "JOBS_REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5"),
+        "JOBS_RETRY_INTERVALS": (0,),
         **key_settings(),
     }
 
@@ -116,8 +120,10 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(settings_for(database_url))
+def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
+    # Evidence files go to a temporary folder, never the checkout's instance folder.
+    app = create_app({**settings_for(database_url),
+                      "EVIDENCE_STORAGE_DIR": str(tmp_path_factory.mktemp("evidence"))})
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()

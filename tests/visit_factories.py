@@ -134,5 +134,14 @@ def matrix_ids(people) -> dict:
     draft = VisitFactory(officer=officer, premises=premises, status="draft",
                          submitted_at=None)
     follow_up = FollowUpFactory(visit=visit)
+    from compliance.audit import Actor
+    from compliance.evidence import services as evidence
+    from compliance.storage import store
+
+    photo = store(b"\x89PNG\r\n\x1a\n" + b"\0" * 32, "sign.png")
+    actor = Actor(user=officer)
     return {"visit": visit.id, "draft": draft.id, "follow_up": follow_up.id,
-            "operation": operation.id}
+            "operation": operation.id,
+            "evidence": evidence.attach_to_follow_up(follow_up, photo, actor).id,
+            "finding_evidence": evidence.attach_to_finding(visit, "challenge-25", photo,
+                                                           actor).id}

@@ -9,7 +9,7 @@ from compliance.auth.permissions import role_required
 from compliance.auth.services import EmailTaken
 from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
-from compliance.mail import get_mailer
+from compliance.mail import queued_mailer
 from compliance.models import Agency, AgencyKind, Role, User
 from compliance.models.base import utcnow
 from compliance.training.services import module_reviews
@@ -50,8 +50,8 @@ def new_user():
             form.email.errors.append(_("An account already uses this email address"))
         else:
             services.email_setup_link(
-                user, mailer=get_mailer(), actor=current_actor(),
-                link_for=lambda raw: public_url("auth.reset_password", token=raw))
+                user, mailer=queued_mailer(), actor=current_actor(),
+                link_for=lambda raw: public_url("auth.set_up_account", token=raw))
             db.session.commit()
             flash(_("Account created. %(email)s has been emailed a link to set a password.",
                     email=user.email), "success")

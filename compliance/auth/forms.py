@@ -26,5 +26,9 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     submit = submit(_l("Save new password"))
 
 
+class SetUpAccountForm(NewPasswordMixin, FlaskForm):
+    submit = submit(_l("Set up my account"))
+
+
 class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
     submit = submit(_l("Create account"))

@@ -144,7 +144,8 @@ def usable_reset(raw: str) -> PasswordReset:
     return reset
 
 
-def complete_password_reset(raw: str, password: str, actor: Actor) -> User:
+def complete_password_reset(raw: str, password: str, actor: Actor, *,
+                            setting_up: bool = False) -> User:
     """Change the password once: of concurrent uses of one link, only the first wins."""
     reset = usable_reset(raw)
     if not claim(PasswordReset, reset.id, PasswordReset.used_at.is_(None),
@@ -152,8 +153,12 @@ def complete_password_reset(raw: str, password: str, actor: Actor) -> User:
         raise InvalidLink
     user = db.session.get_one(User, reset.user_id)
     set_password(user, password)
-    audit.record(actor, "password_reset", "Password changed with a reset link", target=user,
-                 user=user)
+    if setting_up:
+        audit.record(actor, "account_set_up", "Account set up: first password chosen",
+                     target=user, user=user)
+    else:
+        audit.record(actor, "password_reset", "Password changed with a reset link", target=user,
+                     user=user)
     db.session.flush()
     return user
 

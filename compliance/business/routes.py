@@ -20,9 +20,10 @@ from compliance.business.forms import (
     PremisesForm,
     RegisterBusinessForm,
 )
+from compliance.business.memberships import AlreadyMember
 from compliance.extensions import db, limiter
 from compliance.forms import ConfirmForm, choices
-from compliance.mail import get_mailer
+from compliance.mail import queued_mailer
 from compliance.models import Invitation, Premises, Retailer, Role, User
 from compliance.shops.services import InvalidClaimCode
 from compliance.urls import public_url
@@ -175,10 +176,13 @@ def invite(retailer_id: int):
         try:
             services.invite_staff(
                 retailer, name=form.name.data, email=form.email.data,
-                premises_id=form.premises.data, mailer=get_mailer(), actor=current_actor(),
+                premises_id=form.premises.data, mailer=queued_mailer(), actor=current_actor(),
                 link_for=lambda raw: public_url("auth.accept_invitation", token=raw))
         except EmailTaken:
             form.email.errors.append(_("An account already uses this email address"))
+        except AlreadyMember:
+            form.email.errors.append(_("This person already works for %(business)s",
+                                       business=retailer.name))
         except services.AlreadyInvited:
             form.email.errors.append(_("This person already has an invitation that has not "
                                        "expired"))

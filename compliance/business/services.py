@@ -147,8 +147,15 @@ def invite_staff(retailer: Retailer, *, name: str, email: str, premises_id: int,
     premises = db.session.get(Premises, premises_id)
     if premises is None or premises.retailer_id != retailer.id:
         raise NotPermitted
-    if find_user_by_email(email) is not None:
-        raise EmailTaken
+    existing = find_user_by_email(email)
+    if existing is not None:
+        # A member of staff elsewhere can be invited to work here as well.
+        from compliance.business.memberships import AlreadyMember, can_join, is_member
+
+        if not can_join(existing):
+            raise EmailTaken
+        if is_member(existing, retailer.id):
+            raise AlreadyMember
     if db.session.scalar(select(Invitation.id).where(
             Invitation.email == email, Invitation.used_at.is_(None),
             Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())):
@@ -162,14 +169,20 @@ def invite_staff(retailer: Retailer, *, name: str, email: str, premises_id: int,
     db.session.flush()
     audit.record(actor, "staff_invited", f"Invited a staff member to {retailer.name}",
                  target=invitation, details={"premises_id": premises.id})
-    mailer.send(Email(
-        to=email,
-        subject=f"Join {retailer.name} on Knife Sales Compliance",
-        body=(f"Hello {invitation.name},\n\n{actor.user.name if actor.user else 'Your manager'} "
-              f"has invited you to join {retailer.name} on Knife Sales Compliance, where you "
-              f"will complete responsible knife-sales training.\n\nCreate your account with "
-              f"this link. It works once and expires in {days} days:\n\n{link_for(raw)}\n"),
-    ))
+    inviter = actor.user.name if actor.user else "Your manager"
+    if existing is not None:
+        body = (f"Hello {existing.name},\n\n{inviter} has invited you to work at "
+                f"{premises.name} for {retailer.name} as well, on Knife Sales Compliance.\n\n"
+                f"Sign in with your existing account ({email}) and accept with this link. It "
+                f"works once and expires in {days} days:\n\n{link_for(raw)}\n\nYour "
+                "training counts for both businesses.\n")
+    else:
+        body = (f"Hello {invitation.name},\n\n{inviter} has invited you to join "
+                f"{retailer.name} on Knife Sales Compliance, where you will complete "
+                f"responsible knife-sales training.\n\nCreate your account with this link. It "
+                f"works once and expires in {days} days:\n\n{link_for(raw)}\n")
+    mailer.send(Email(to=email, subject=f"Join {retailer.name} on Knife Sales Compliance",
+                      body=body))
     return invitation
 
 

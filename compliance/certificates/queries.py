@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ from compliance import audit
 from compliance.audit import Actor
 from compliance.certificates.status import (
     PREMISES,
+    STAFF,
     STATEMENT,
     SUSPENDED,
     TITLES,
@@ -61,9 +63,11 @@ def with_status(certs: list[Certificate]) -> list[tuple[Certificate, str]]:
 class CertificateView:
     """A certificate as the public sees it: status, why it is suspended, what replaced it."""
 
-    def __init__(self, cert: Certificate) -> None:
+    def __init__(self, cert: Certificate,
+                 reasons: Mapping[int, list[str]] | None = None) -> None:
         self.cert = cert
-        reasons = suspension_reasons([cert])
+        if reasons is None:
+            reasons = suspension_reasons([cert])
         self.status = status_of(cert, reasons)
         self.reasons = reasons.get(cert.premises_id or 0, []) \
             if self.status == SUSPENDED else []
@@ -80,8 +84,10 @@ def _day(iso: str | None) -> str | None:
 
 
 
-def describe(cert: Certificate) -> CertificateView:
-    return CertificateView(cert)
+def describe(cert: Certificate,
+             reasons: Mapping[int, list[str]] | None = None) -> CertificateView:
+    """`reasons`: the certificate's unmet conditions if already known (see status)."""
+    return CertificateView(cert, reasons)
 
 
 @dataclass(frozen=True)
@@ -127,11 +133,12 @@ def business_bundle(retailer_id: int) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for cert, status in with_status(certs):
-            name = f"certificate-{cert.code}.pdf"
-            bundle.writestr(name, cert.pdf)
+            name = f"certificate-{cert.code}.pdf" if cert.pdf is not None else ""
+            if cert.pdf is not None:  # otherwise still being prepared by its job
+                bundle.writestr(name, cert.pdf)
             index.append([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
                           cert.issued_at.date().isoformat(), cert.expires_at.date().isoformat(),
-                          status, cert.sha256, name])
+                          status, cert.sha256 or "", name])
         bundle.writestr("index.csv", csv_text(BUNDLE_INDEX_HEADER, index).encode())
     return out.getvalue()
 
@@ -150,8 +157,13 @@ def _recipients(cert: Certificate, managers: dict[int, list[User]],
     return ([holder.email] if holder else []) + emails
 
 
-def expire_certificates(mailer: Mailer, actor: Actor, now: datetime | None = None) -> ExpiryReport:
-    """Mark newly expired certificates; warn holders and managers 30 days before expiry."""
+def expire_certificates(mailer: Mailer, actor: Actor, now: datetime | None = None, *,
+                        remind_staff: bool = True) -> ExpiryReport:
+    """Mark newly expired certificates; warn holders and managers 30 days before expiry.
+
+    With remind_staff=False, training certificates get no warning here: the daily reminders
+    (compliance.reminders) warn about the training they certify instead.
+    """
     now = now or utcnow()
     soon = now + timedelta(days=int(current_app.config["CERTIFICATE_REMINDER_DAYS"]))
     open_ = (Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
@@ -159,7 +171,8 @@ def expire_certificates(mailer: Mailer, actor: Actor, now: datetime | None = Non
         *open_, Certificate.expires_at <= now, Certificate.expired_marked_at.is_(None))))
     due = list(db.session.scalars(select(Certificate).where(
         *open_, Certificate.expires_at > now, Certificate.expires_at <= soon,
-        Certificate.reminder_sent_at.is_(None))))
+        Certificate.reminder_sent_at.is_(None),
+        *(() if remind_staff else (Certificate.kind != STAFF,)))))
     retailer_ids = {c.retailer_id for c in due}
     managers: dict[int, list[User]] = {}
     for m in db.session.scalars(select(User).where(User.retailer_id.in_(retailer_ids),

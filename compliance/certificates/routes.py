@@ -55,6 +55,9 @@ def detail(code: str):
 @role_required(*Role)
 def download(code: str):
     cert = _certificate_or_404(code, with_pdf=True)
+    if cert.pdf is None:  # the job has not stored it yet: say so, never a 500
+        return render_template("certificates/preparing.html", cert=cert), 202, {
+            "Retry-After": "10", "Cache-Control": "no-store"}
     return send_file(BytesIO(cert.pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"certificate-{cert.code}.pdf", etag=cert.sha256,
                      last_modified=cert.issued_at)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from compliance import audit
+from compliance import audit, jobs
 from compliance.audit import Actor
 from compliance.certificates.codes import new_code
-from compliance.certificates.pdf import CertificateData, render_certificate_pdf
+from compliance.certificates.pdf import CertificateData
 from compliance.certificates.status import (
     STAFF,
     STATEMENT,
@@ -22,7 +22,6 @@ from compliance.certificates.status import (
     record_changes,
 )
 from compliance.extensions import db
-from compliance.mail import Attachment, Email, Mailer
 from compliance.models import (
     Certificate,
     Premises,
@@ -31,7 +30,8 @@ from compliance.models import (
     User,
 )
 from compliance.models.base import utcnow
-from compliance.signing import sign_pdf
+
+RENDER_JOB = "certificates.render"
 
 
 class NotEligible(Exception):
@@ -48,21 +48,24 @@ def store_certificate(kind: str, data: CertificateData, *, retailer_id: int,
                       holder_user_id: int | None, premises_id: int | None,
                       issued_at: datetime, expires_at: datetime, actor: Actor,
                       details: dict, completion_id: int | None = None,
-                      visit_id: int | None = None) -> Certificate:
-    """Render and sign once, keep the bytes and their hash."""
-    pdf = sign_pdf(render_certificate_pdf(data))
+                      visit_id: int | None = None, email_holder: bool = False) -> Certificate:
+    """Record the certificate now; a job renders, signs and stores its PDF after the commit.
+
+    The facts (and the verify page) are true from the commit; the PDF follows in seconds.
+    """
     cert = Certificate(code=data.code, kind=kind, holder_user_id=holder_user_id,
                        retailer_id=retailer_id, premises_id=premises_id,
                        completion_id=completion_id, holder_name=data.holder_name,
                        business_name=data.business_name, premises_name=data.premises_name,
                        details=details | {"lines": list(data.lines)}, issued_at=issued_at,
-                       expires_at=expires_at, pdf=pdf,
-                       sha256=hashlib.sha256(pdf).hexdigest(), issued_by_id=actor.user_id,
-                       visit_id=visit_id)
+                       expires_at=expires_at, pdf=None, sha256=None,
+                       issued_by_id=actor.user_id, visit_id=visit_id)
     db.session.add(cert)
     db.session.flush()
     audit.record(actor, "certificate_issued", f"Issued {kind} certificate {cert.code}",
                  target=cert)
+    jobs.enqueue(RENDER_JOB, certificate_id=cert.id, data=asdict(data),
+                 email_holder=email_holder)
     return cert
 
 
@@ -73,9 +76,10 @@ def _supersede(old: Certificate, new: Certificate, reason: str, actor: Actor) ->
                  f"Certificate {old.code} superseded by {new.code}: {reason}", target=old)
 
 
-def issue_staff_certificate(completion: TrainingCompletion, *, actor: Actor, mailer: Mailer,
-                            verify_url: Callable[[str], str]) -> Certificate:
-    """Issued automatically on a quiz pass, and emailed to the holder."""
+def issue_staff_certificate(completion: TrainingCompletion, *, actor: Actor,
+                            verify_url: Callable[[str], str],
+                            email_holder: bool = True) -> Certificate:
+    """Issued automatically on a quiz pass; its PDF is rendered and emailed by a job."""
     user = db.session.get_one(User, completion.user_id)
     retailer = db.session.get_one(Retailer, user.retailer_id)
     premises = db.session.get(Premises, user.premises_id) if user.premises_id else None
@@ -95,18 +99,13 @@ def issue_staff_certificate(completion: TrainingCompletion, *, actor: Actor, mai
     cert = store_certificate("staff", data, retailer_id=retailer.id, holder_user_id=user.id,
                   premises_id=premises.id if premises else None,
                   issued_at=completion.completed_at, expires_at=completion.expires_at,
-                  actor=actor, details={"score_percent": score}, completion_id=completion.id)
+                  actor=actor, details={"score_percent": score}, completion_id=completion.id,
+                  email_holder=email_holder)
     for old in previous:
         _supersede(old, cert, "Renewed after a new pass", actor)
     db.session.flush()
     if premises is not None:  # more trained staff can bring a suspended certificate back
         record_changes([premises.id], actor)
-    mailer.send(Email(
-        to=user.email, subject="Your responsible knife sales training certificate",
-        body=(f"Hello {user.name},\n\nWell done: you passed with {score}%. Your certificate "
-              f"{code} is attached and is valid until {data.expires_on}.\n\nAnyone can check it "
-              f"at {data.verify_url}\n"),
-        attachments=(Attachment(f"certificate-{code}.pdf", "application/pdf", cert.pdf),)))
     return cert
 
 

@@ -121,11 +121,14 @@ def status_of(cert: Certificate, reasons: Mapping[int, list[str]],
 
 
 def record_changes(premises_ids: Iterable[int], actor: Actor,
-                   now: datetime | None = None) -> int:
+                   now: datetime | None = None,
+                   reasons: Mapping[int, list[str]] | None = None) -> int:
     """Audit each verified certificate of these premises whose status changed since last seen.
 
     Called after anything that can change a condition (a self-assessment, a visit, training,
     staff leaving) and by the daily job, which catches training that simply runs out.
+    `reasons`: the unmet conditions of exactly these premises, when the caller has them already
+    (the verify page), so they are not queried twice in one request.
     """
     ids = sorted(set(premises_ids))
     if not ids:
@@ -135,7 +138,8 @@ def record_changes(premises_ids: Iterable[int], actor: Actor,
         Certificate.kind == PREMISES, Certificate.premises_id.in_(ids),
         Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
         Certificate.expires_at > now)))
-    reasons = suspension_reasons(certs, now)
+    if reasons is None:
+        reasons = suspension_reasons(certs, now)
     changed = 0
     for cert in certs:
         now_reason = " ".join(reasons.get(cert.premises_id or 0, [])) or None

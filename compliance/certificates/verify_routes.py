@@ -32,10 +32,14 @@ def _lookup(code: str) -> queries.CertificateView | None:
     if cert is None:
         return None
     services.record_verification(cert)
+    # The conditions are looked up once: for the audit of a change first seen here, and for
+    # the status shown.
+    reasons = status.suspension_reasons([cert])
     if cert.kind == status.PREMISES and cert.premises_id:  # audit a change first seen here
-        status.record_changes([cert.premises_id], Actor(None, request.remote_addr))
+        status.record_changes([cert.premises_id], Actor(None, request.remote_addr),
+                              reasons=reasons)
     db.session.commit()
-    return queries.describe(cert)
+    return queries.describe(cert, reasons)
 
 
 def _not_found(code: str):
@@ -62,7 +66,7 @@ def show_json(code: str):
         "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
         "revoke_reason": cert.revoke_reason,
         "superseded_by": found.replacement.code if found.replacement else None,
-        "sha256": cert.sha256,
+        "sha256": cert.sha256, "pdf_ready": cert.pdf_ready,
     }
 
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -58,12 +59,23 @@ def _load(path: Path) -> IssuerKey:
     return IssuerKey(start, public, None)
 
 
+@lru_cache(maxsize=64)
+def _load_cached(path: str, inode: int, mtime_ns: int, size: int) -> IssuerKey:
+    """A key file parsed once per version of the file (its change time and size)."""
+    return _load(Path(path))
+
+
 def issuer_keys() -> list[IssuerKey]:
-    """Every configured key, oldest first. Read on each call, so a rotation needs no restart."""
+    """Every configured key, oldest first. The folder is looked at on each call, so a rotation
+    needs no restart; a file is parsed again only when it changes."""
     folder = current_app.config.get("CREDENTIAL_KEYS_DIR")
     if not folder:
         return []
-    return sorted((_load(p) for p in Path(folder).glob("*.pem")), key=lambda k: k.start)
+    keys = []
+    for path in Path(folder).glob("*.pem"):
+        stat = path.stat()
+        keys.append(_load_cached(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size))
+    return sorted(keys, key=lambda k: k.start)
 
 
 def signing_key(today: date) -> IssuerKey:

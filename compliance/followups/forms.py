@@ -10,8 +10,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField
 from wtforms.validators import InputRequired, ValidationError
 
-from compliance.forms import choices, submit, text_field
-from compliance.visits.forms import GovDateField, text_area
+from compliance.evidence.forms import evidence_field
+from compliance.forms import GovDateField, choices, submit, text_area, text_field
 from compliance.visits.timezone import uk_today
 from compliance.web import safe_next
 
@@ -58,6 +58,7 @@ class FollowUpResponseForm(FlaskForm):
     response_note = text_area(_l("What you have done"), _l("Enter what you have done"),
                               hint=_l("Describe the evidence too, for example where the "
                                       "officer can see the new sign"))
+    evidence = evidence_field(_l("Upload a photo or PDF (optional)"))
     submit = submit(_l("Send your answer to the officer"))
 
 

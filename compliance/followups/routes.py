@@ -6,18 +6,20 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from compliance import storage
 from compliance.auth.permissions import (
     can_answer_follow_up,
     can_review_follow_up,
     role_required,
 )
+from compliance.evidence import services as evidence
 from compliance.extensions import db
 from compliance.followups import bp
 from compliance.followups import services as followups
 from compliance.followups.access import follow_up_or_404
 from compliance.followups.forms import FollowUpForm, FollowUpResponseForm, FollowUpReviewForm
 from compliance.followups.mail import FollowUpMail
-from compliance.mail import get_mailer
+from compliance.mail import queued_mailer
 from compliance.models import Retailer, Role
 from compliance.urls import public_url
 from compliance.visits import queries
@@ -27,7 +29,7 @@ from compliance.web import current_actor
 
 def follow_up_mail() -> FollowUpMail:
     """The app's mailer, and full links to follow-up pages for the emails."""
-    return FollowUpMail(get_mailer(), lambda follow_up_id: public_url(
+    return FollowUpMail(queued_mailer(), lambda follow_up_id: public_url(
         "followups.follow_up", follow_up_id=follow_up_id))
 
 
@@ -58,6 +60,7 @@ def follow_up(follow_up_id: int):
 def _render(item, answer_form, review_form, status: int = 200):
     return render_template(
         "followups/follow_up.html", item=item, answer_form=answer_form, review_form=review_form,
+        evidence=evidence.follow_up_evidence(item.id),
         can_answer=can_answer_follow_up(current_user, item, item.premises),
         can_review=can_review_follow_up(current_user, item, item.visit)), status
 
@@ -73,6 +76,9 @@ def answer_follow_up(follow_up_id: int):
     if not form.validate_on_submit():
         return _render(item, form, FollowUpReviewForm())
     try:
+        if form.evidence.upload:
+            evidence.attach_to_follow_up(item, storage.store(*form.evidence.upload),
+                                         current_actor())
         followups.respond(item, form.response_note.data, current_actor(), mail=follow_up_mail())
     except followups.FollowUpError:  # answered meanwhile, by a double click or a colleague
         flash(_("This follow-up has already been answered"), "info")

@@ -1,28 +1,58 @@
 """Start page, home pages, account page, health check."""
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from compliance import todo
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
+from compliance.forms import ConfirmForm
 from compliance.main import bp
 from compliance.main.services import home_summary
-from compliance.models import Role
+from compliance.models import Membership, Retailer, Role
+from compliance.todo.items import OPEN
+from compliance.web import current_actor
 
 
 @bp.route("/")
 def index():
     if not current_user.is_authenticated:
         return render_template("main/start.html")
-    return render_template("main/home.html", summary=home_summary(current_user))
+    items = todo.for_user(current_user)
+    return render_template(
+        "main/home.html", summary=home_summary(current_user), todo_groups=todo.groups(items),
+        open_count=sum(i.severity in OPEN for i in items),
+        chase_form=ConfirmForm() if current_user.role == Role.MANAGER else None)
 
 
 @bp.route("/account")
 @role_required(*Role)
 def account():
-    return render_template("main/account.html", summary=home_summary(current_user))
+    from compliance.business.memberships import workplaces
+
+    return render_template("main/account.html", summary=home_summary(current_user),
+                           workplaces=workplaces(current_user), switch_form=ConfirmForm())
+
+
+@bp.route("/account/workplaces/<int:membership_id>", methods=["POST"])
+@role_required(Role.STAFF)
+def switch_workplace(membership_id: int):
+    """A member of staff of several businesses chooses the one they are working for now."""
+    from compliance.business.memberships import switch_workplace as switch
+
+    membership = db.get_or_404(Membership, membership_id)
+    if membership.user_id != current_user.id:
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    switch(current_user, membership, current_actor())
+    db.session.commit()
+    business = db.session.get_one(Retailer, membership.retailer_id).name
+    flash(_("You are now working for %(business)s.", business=business), "success")
+    return redirect(url_for("main.account"))
 
 
 @bp.route("/accessibility")

@@ -10,7 +10,10 @@ from compliance.models.assessments import (
 from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
 from compliance.models.certificates import Certificate, VerificationRequest
+from compliance.models.evidence import EvidenceFile, EvidenceLink
+from compliance.models.jobs import JobOutbox
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
+from compliance.models.reminders import Membership, ReminderSent
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
 from compliance.models.tokens import Invitation, PasswordReset
 from compliance.models.training import ModuleRead, Source, TrainingModule
@@ -26,8 +29,11 @@ from compliance.models.visits import (
 
 __all__ = [
     "Assessment", "AssessmentAnswer", "Certificate", "ChecklistItem", "FollowUp", "Operation",
-    "Refusal", "RefusalSignOff", "TestPurchase", "Visit", "VisitChange", "VisitFinding",
-    "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "Jurisdiction",
+    "Membership", "Refusal", "RefusalSignOff", "ReminderSent", "TestPurchase", "Visit",
+    "VisitChange", "VisitFinding",
+    "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "JobOutbox",
+    "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
+    "EvidenceFile", "EvidenceLink",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",
 ]

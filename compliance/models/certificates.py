@@ -30,8 +30,9 @@ class Certificate(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # Empty until the background job has rendered and signed it (see compliance/jobs).
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str | None] = mapped_column(String(64))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -45,6 +46,10 @@ class Certificate(Base):
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
     # The unmet conditions last seen (None: none), so each change of status is audited once.
     suspended_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def pdf_ready(self) -> bool:
+        return self.sha256 is not None
 
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id], lazy="raise")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.models.base import Base, TimestampMixin, UTCDateTime, str200, utcnow
@@ -33,6 +33,10 @@ class Visit(Base):
     """An engagement visit. A draft while recorded; after submission, edits need a reason."""
 
     __tablename__ = "visits"
+    # The kinds in compliance/visits/flow.py (None until the details are recorded).
+    __table_args__ = (CheckConstraint(
+        "visit_type IN ('engagement', 'test_purchase', 'follow_up', 'verification')",
+        name="visit_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     premises_id: Mapped[int] = mapped_column(ForeignKey("premises.id"), index=True)

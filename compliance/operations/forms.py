@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from compliance.forms import submit, text_field
-from compliance.visits.forms import GovDateField, text_area
+from compliance.forms import GovDateField, submit, text_area, text_field
 
 
 class OperationForm(FlaskForm):

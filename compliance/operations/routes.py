@@ -6,6 +6,7 @@ import re
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from compliance.auth.permissions import role_required
@@ -43,6 +44,12 @@ def edit_operation(operation_id: int | None = None):
                 areas=operations.parse_areas(form.areas.data)), current_actor())
         except operations.OperationNameTaken:
             form.name.errors.append(_("An operation with this name already exists"))
+        except operations.OperationExcludesVisits as exc:
+            form.starts_on.errors.append(ngettext(
+                "%(num)s visit assigned to this operation is outside these dates: change "
+                "its operation first, or choose dates that include it",
+                "%(num)s visits assigned to this operation are outside these dates: change "
+                "their operation first, or choose dates that include them", exc.count))
         else:
             db.session.commit()
             flash(_("Operation saved"), "success")

@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
-from compliance.models import Operation
+from compliance.models import Operation, Visit
 from compliance.numbers import parse_int
+from compliance.visits.timezone import from_uk
 
 
 class OperationNameTaken(Exception):
     pass
+
+
+class OperationExcludesVisits(Exception):
+    """New dates would leave visits already assigned to the operation outside it."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+def visits_outside(operation_id: int, starts_on: date, ends_on: date) -> int:
+    """How many of an operation's visits fall outside these (UK) dates."""
+    first = from_uk(starts_on, time(0, 0))
+    after = from_uk(ends_on + timedelta(days=1), time(0, 0))
+    return db.session.scalar(select(func.count(Visit.id)).where(
+        Visit.operation_id == operation_id, Visit.visited_at.is_not(None),
+        or_(Visit.visited_at < first, Visit.visited_at >= after))) or 0
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,9 @@ def save_operation(operation: Operation | None, details: OperationDetails,
     if clash is not None and (operation is None or clash != operation.id):
         raise OperationNameTaken
     creating = operation is None
+    if operation is not None and (outside := visits_outside(operation.id, details.starts_on,
+                                                            details.ends_on)):
+        raise OperationExcludesVisits(outside)  # their reports would count visits outside it
     if operation is None:
         operation = Operation(created_by_id=actor.user_id)
         db.session.add(operation)

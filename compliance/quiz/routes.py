@@ -7,7 +7,6 @@ from flask_login import current_user
 from compliance.auth.permissions import role_required
 from compliance.certificates.services import issue_staff_certificate
 from compliance.extensions import db
-from compliance.mail import get_mailer
 from compliance.models import Role
 from compliance.quiz import bp
 from compliance.quiz import services as quiz
@@ -90,10 +89,9 @@ def check(attempt_id: int):
             db.session.rollback()
             return redirect(url_for("quiz.result", attempt_id=attempt_id))
         else:
-            if result.passed:  # the training certificate is issued, stored and emailed now
+            if result.passed:  # issued now; its PDF is rendered and emailed by a job
                 issue_staff_certificate(quiz.latest_completion(current_user.id),
-                                        actor=current_actor(), mailer=get_mailer(),
-                                        verify_url=verify_url)
+                                        actor=current_actor(), verify_url=verify_url)
             db.session.commit()
             return redirect(url_for("quiz.result", attempt_id=attempt.id))
     return render_template("quiz/check.html", attempt=attempt, form=form, unanswered=unanswered)
@@ -111,4 +109,5 @@ def result(attempt_id: int):
     return render_template("quiz/result.html", attempt=attempt, sources=sources,
                            modules=modules, show_right=quiz.show_right_answers(attempt),
                            state=quiz.quiz_state(current_user),
+                           certificate=quiz.certificate_for(attempt) if attempt.passed else None,
                            cooling_off=current_app.config["QUIZ_COOLING_OFF_MINUTES"])

@@ -16,6 +16,7 @@ from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import (
     AttemptAnswer,
+    Certificate,
     Question,
     QuizAttempt,
     TrainingCompletion,
@@ -224,3 +225,10 @@ def module_titles(slugs: set[str]) -> dict[str, str]:
     """Current module titles by slug, for the result page's "read again" links."""
     return dict(db.session.execute(select(TrainingModule.slug, TrainingModule.title).where(
         TrainingModule.is_current, TrainingModule.slug.in_(slugs))).all())
+
+
+def certificate_for(attempt: QuizAttempt) -> Certificate | None:
+    """The certificate a pass issued (its PDF may still be being prepared by a job)."""
+    return db.session.scalar(select(Certificate).join(
+        TrainingCompletion, TrainingCompletion.id == Certificate.completion_id).where(
+        TrainingCompletion.attempt_id == attempt.id).order_by(Certificate.id).limit(1))

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -17,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from compliance.forms import DateField, choices, submit, text_field
+from compliance.forms import GovDateField, choices, submit, text_field
 from compliance.refusals.services import REASONS, UK, from_uk
 
 DESCRIPTION_MAX = 500
@@ -39,34 +38,8 @@ class RegisterForm(FlaskForm):
             return super().bind_field(form, unbound_field, {**options, "filters": filters})
 
 
-class RefusalDateField(DateField):
-    """The GOV.UK day/month/year date, as the visit form has it (not imported from there: the
-    visits package imports the business pages, which import this one). Blank in any shape
-    (whitespace, one blank value from a hand-made request) is "missing"."""
-
-    def __init__(self, label, missing: str, invalid: str, **kwargs):
-        super().__init__(label, widget=GovDateInput(), format="%d %m %Y",
-                         validators=[InputRequired(message=missing)], **kwargs)
-        self.invalid = invalid
-
-    def process_formdata(self, valuelist):
-        if valuelist and not "".join(str(v) for v in valuelist).strip():
-            self.data = None
-            self.raw_data = ["", "", ""]
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(self.invalid) from exc
-
-    def process(self, formdata, data=None, extra_filters=None):
-        super().process(formdata, data, extra_filters)
-        if self.raw_data:  # the GOV.UK widget shows day, month and year: always three parts
-            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
-
-
 class RefusalForm(RegisterForm):
-    occurred_at = RefusalDateField(
+    occurred_at = GovDateField(
         _l("Date of the refusal"), MISSING_DATE,
         _l("Date of the refusal must be a real date, like 25 11 2026"),
         description=_l("It is set to today: change it if the refusal was earlier. "

@@ -69,7 +69,7 @@ def _person(premises: Premises, email: str, name: str, role: Role) -> User:
 
 
 def _verified_riverside(premises: Premises, actor: Actor) -> None:
-    from compliance.demo_data import _NoMail, pass_quiz
+    from compliance.demo_data import pass_quiz
     from compliance.quiz.services import latest_completion
 
     manager = _person(premises, "owner@riverside-cutlery.example.com", "Ravi Riverside",
@@ -77,7 +77,8 @@ def _verified_riverside(premises: Premises, actor: Actor) -> None:
     staff = _person(premises, "till@riverside-cutlery.example.com", "Rosa Till", Role.STAFF)
     pass_quiz(staff, Actor(user=staff, ip_address="demo"), seed=7)
     certificates.issue_staff_certificate(latest_completion(staff.id), actor=actor,
-                                         mailer=_NoMail(), verify_url=verify_url)
+                                         verify_url=verify_url,
+                                         email_holder=False)
     add_submitted(premises, manager, utcnow() - timedelta(days=10), GREEN,
                {"training": ("yes", {"staff": 1, "trained": 1}),
                 "refusals": ("yes", {"entries": 2, "sign_offs": 4})})

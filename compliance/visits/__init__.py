@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
-from compliance.visits import routes  # noqa: E402,F401
+from compliance.visits import lists, routes  # noqa: E402,F401

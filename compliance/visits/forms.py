@@ -9,10 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -21,11 +19,9 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    TextAreaField,
 )
 from wtforms.validators import (
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     Regexp,
@@ -33,44 +29,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from compliance.forms import DateField, choices, submit, text_field
+from compliance.evidence.forms import evidence_field
+from compliance.forms import GovDateField, choices, submit, text_area, text_field
 from compliance.visits.labels import FINDINGS, MATERIALS, OUTCOMES, VISIT_TYPES
 from compliance.visits.timezone import from_uk, uk_today
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]?([0-5]\d)$")
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
-
-
-class GovDateField(DateField):
-    """A day/month/year date with GOV.UK wording for a blank or impossible date."""
-
-    def __init__(self, label, missing: str, invalid: str, optional: bool = False, **kwargs):
-        validators = [Optional()] if optional else [InputRequired(message=missing)]
-        super().__init__(label, widget=GovDateInput(), format="%d %m %Y",
-                         validators=validators, **kwargs)
-        self.invalid = invalid
-
-    def process_formdata(self, valuelist):
-        if len(valuelist) == 3 and not any(v.strip() for v in valuelist):
-            self.data = None  # left blank: the required check explains it
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(self.invalid) from exc
-
-    def process(self, formdata, data=None, extra_filters=None):
-        super().process(formdata, data, extra_filters)
-        if self.raw_data:  # the GOV.UK widget shows day, month and year: always three parts
-            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
-
-
-def text_area(label: str, missing: str | None = None, *, hint: str = "",
-              max_length: int = 2000) -> TextAreaField:
-    validators = [InputRequired(message=missing)] if missing else [Optional()]
-    validators.append(Length(max=max_length, message=_l(
-        "%(label)s must be %(n)s characters or fewer", label=label, n=max_length)))
-    return TextAreaField(label, widget=GovTextArea(), description=hint, validators=validators)
 
 
 class LockMixin:
@@ -194,6 +159,8 @@ def findings_form(items, current: dict[int, tuple[str, str | None]] | None, **kw
             f"{item.number}. {item.officer_check}", widget=GovRadioInput(),
             choices=choices(FINDINGS.items()), default="not_checked"))
         setattr(FindingsForm, f"note_{item.id}", text_area(_l("Note (optional)")))
+        setattr(FindingsForm, f"evidence_{item.id}",
+                evidence_field(_l("Photo or PDF for check %(n)s (optional)", n=item.number)))
     data = None
     if current is not None:
         data = {}
@@ -206,6 +173,12 @@ def refresh_lock(form, lock_version: int) -> None:
     """After a conflict: keep what was typed, but carry the visit's current lock version."""
     form.lock_version.data = lock_version
     form.lock_version.raw_data = [str(lock_version)]
+
+
+def finding_uploads(form, items) -> dict[str, tuple[bytes, str]]:
+    """The checked files sent with a checklist page, by checklist item key."""
+    return {item.key: form[f"evidence_{item.id}"].upload for item in items
+            if form[f"evidence_{item.id}"].upload}
 
 
 def finding_answers(form, items) -> dict[int, tuple[str, str | None]]:

@@ -20,7 +20,14 @@ from sqlalchemy import select
 
 from compliance.extensions import db
 from compliance.models import Operation, VisitChange
-from compliance.visits.labels import FINDINGS, MATERIALS, OUTCOMES, VISIT_TYPES, label
+from compliance.visits.labels import (
+    FINDINGS,
+    FORMER_VISIT_TYPES,
+    MATERIALS,
+    OUTCOMES,
+    VISIT_TYPES,
+    label,
+)
 from compliance.visits.timezone import uk_datetime_text
 
 Names = Mapping[int, str]
@@ -78,7 +85,7 @@ def _sale(value: Any, _names: Names) -> str:
 ITEMS = "item"
 FIELDS: dict[str, tuple[Any, Callable[[Any, Names], str]]] = {
     "visited_at": (_l("Date and time"), _when),
-    "visit_type": (_l("Type"), _choice(VISIT_TYPES)),
+    "visit_type": (_l("Type"), _choice({**FORMER_VISIT_TYPES, **VISIT_TYPES})),
     "operation_id": (_l("Operation"), _operation),
     "area": (_l("Area"), _text),
     "officers_present": (_l("Officers present"), _text),

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+# The kinds of visit, in the order the start page offers them; what each records, and in
+# which order, is in flow.py.
 VISIT_TYPES = {
     "engagement": _l("Engagement and advice"),
     "test_purchase": _l("Test purchase"),
-    "follow_up": _l("Follow-up"),
-    "complaint": _l("Complaint"),
+    "follow_up": _l("Follow-up check"),
+    "verification": _l("Verification"),
 }
+
+VISIT_TYPE_HINTS = {
+    "engagement": _l("Talk to the shop, check what it does and give advice"),
+    "test_purchase": _l("A young volunteer tries to buy a bladed item. The checklist is "
+                        "optional"),
+    "follow_up": _l("Check that earlier follow-up actions or a failed test purchase have "
+                    "been put right"),
+    "verification": _l("Check every checklist item, to issue a verified premises "
+                       "certificate"),
+}
+
+# Kinds no longer offered, still named in the history of older visits (migration 0006 made
+# complaint visits engagement visits).
+FORMER_VISIT_TYPES = {"complaint": _l("Complaint")}
 
 OUTCOMES = {
     "compliant": _l("Compliant"),
@@ -65,6 +81,7 @@ def label(table: dict, value: str | None) -> str:
 
 def template_labels() -> dict:
     """What visit templates need to turn stored values into words."""
-    return {"VISIT_TYPES": VISIT_TYPES, "OUTCOMES": OUTCOMES, "MATERIALS": MATERIALS,
+    return {"VISIT_TYPES": VISIT_TYPES, "VISIT_TYPE_HINTS": VISIT_TYPE_HINTS,
+            "OUTCOMES": OUTCOMES, "MATERIALS": MATERIALS,
             "FINDINGS": FINDINGS, "FOLLOW_UP_STATUSES": FOLLOW_UP_STATUSES,
             "FOLLOW_UP_TAGS": FOLLOW_UP_TAGS, "OUTCOME_TAGS": OUTCOME_TAGS, "label": label}

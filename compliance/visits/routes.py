@@ -8,22 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import uuid4
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from compliance import storage
 from compliance.auth.permissions import (
     can_edit_visit,
     can_see_officer_only_details,
     role_required,
 )
+from compliance.evidence import services as evidence
 from compliance.extensions import db
 from compliance.followups.routes import follow_up_mail
 from compliance.models import Role
 from compliance.operations import services as operations
-from compliance.priorities.services import priority_list
 from compliance.shops.access import premises_or_404
-from compliance.visits import bp, editing, queries, services
+from compliance.visits import bp, editing, flow, queries, services
 from compliance.visits.access import visit_or_404, visit_summary_or_404
 from compliance.visits.checklist import (
     all_finding_rows,
@@ -39,13 +40,15 @@ from compliance.visits.forms import (
     TestPurchaseForm,
     VisitDetailsForm,
     finding_answers,
+    finding_uploads,
     findings_form,
     refresh_lock,
 )
 from compliance.visits.history import present_history
 from compliance.visits.labels import template_labels
+from compliance.visits.steps import section_url, step_after
 from compliance.visits.timezone import uk_time, uk_today
-from compliance.web import current_actor, int_arg, page_arg
+from compliance.web import current_actor, int_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
 
@@ -53,24 +56,6 @@ OFFICERS = (Role.OFFICER, Role.ADMIN)
 @bp.context_processor
 def _labels() -> dict:
     return template_labels()
-
-
-@bp.route("/")
-@role_required(Role.OFFICER, Role.ADMIN, Role.MANAGER)
-def dashboard():
-    if current_user.role == Role.MANAGER:
-        return redirect(url_for("followups.shop"))
-    return render_template("visits/dashboard.html", board=queries.dashboard(current_user),
-                           priorities=priority_list(current_user)[:5])
-
-
-@bp.route("/list")
-@role_required(*OFFICERS)
-def visit_list():
-    search = request.args.get("q", "")[:100]
-    pagination = queries.visit_list(current_user, search, page_arg(),
-                                    current_app.config["PAGE_SIZE"])
-    return render_template("visits/list.html", pagination=pagination, search=search)
 
 
 def _operation_choices(form) -> None:
@@ -108,7 +93,7 @@ def new():
             form.operation.errors.append(_outside(exc.operation))
         else:
             db.session.commit()
-            return redirect(url_for("visits.checklist", visit_id=visit.id, position=1))
+            return redirect(step_after(visit, flow.DETAILS))
     return render_template("visits/start.html", form=form, premises=premises)
 
 
@@ -161,8 +146,7 @@ def details(visit_id: int):
     return _save_section(
         visit, form, lambda edit: editing.save_details(visit, _details(form), edit,
                                                        current_actor()),
-        lambda: _onwards(visit, url_for("visits.checklist", visit_id=visit.id, position=1)),
-        "visits/details.html")
+        lambda: _onwards(visit, step_after(visit, flow.DETAILS)), "visits/details.html")
 
 
 def _details_data(visit) -> dict:
@@ -188,20 +172,27 @@ def checklist(visit_id: int, position: int):
         abort(404)
     rows = finding_rows(visit, group, shop_answers(visit.premises_id))
     current = {r.item.id: (r.finding.answer, r.finding.note) for r in rows if r.finding}
+    context = {"group": group, "rows": rows, "groups": groups,
+               "evidence": evidence.visit_evidence(visit.id)}
     form = findings_form(group.items, current if request.method == "GET" else None)
+
+    def save(edit) -> bool:
+        changed = editing.save_findings(visit, group.items, finding_answers(form, group.items),
+                                        edit, current_actor())
+        for key, upload in finding_uploads(form, group.items).items():
+            evidence.attach_to_finding(visit, key, storage.store(*upload), current_actor())
+        return changed
+
     return _save_section(
-        visit, form, lambda edit: editing.save_findings(
-            visit, group.items, finding_answers(form, group.items), edit, current_actor()),
-        lambda: _onwards(visit, _after_checklist(visit, groups, position)),
-        "visits/checklist.html", group=group, rows=rows, groups=groups)
+        visit, form, save, lambda: _onwards(visit, _after_checklist(visit, groups, position)),
+        "visits/checklist.html", **context)
 
 
 def _after_checklist(visit, groups, position: int) -> str:
-    if position < groups[-1].position:
-        return url_for("visits.checklist", visit_id=visit.id, position=position + 1)
-    if visit.visit_type == "test_purchase":
-        return url_for("visits.test_purchase", visit_id=visit.id)
-    return url_for("visits.outcome", visit_id=visit.id)
+    later = [g.position for g in groups if g.position > position]
+    if later:
+        return url_for("visits.checklist", visit_id=visit.id, position=later[0])
+    return step_after(visit, flow.CHECKLIST)
 
 
 @bp.route("/<int:visit_id>/test-purchase", methods=["GET", "POST"])
@@ -223,7 +214,7 @@ def test_purchase(visit_id: int):
             id_asked=form.id_asked.data == "yes", sold=form.sold.data == "sold",
             staff_member=form.staff_member.data, letter_sent=form.letter_sent.data == "yes"),
             edit, current_actor()),
-        lambda: _onwards(visit, url_for("visits.outcome", visit_id=visit.id)),
+        lambda: _onwards(visit, step_after(visit, flow.TEST_PURCHASE)),
         "visits/test_purchase.html")
 
 
@@ -240,7 +231,7 @@ def outcome(visit_id: int):
             outcome=form.outcome.data, materials=form.materials.data or [],
             advice_given=form.advice_given.data, officer_notes=form.officer_notes.data),
             edit, current_actor()),
-        lambda: url_for("visits.detail", visit_id=visit.id), "visits/outcome.html")
+        lambda: _onwards(visit, step_after(visit, flow.OUTCOME)), "visits/outcome.html")
 
 
 @bp.route("/<int:visit_id>")
@@ -253,11 +244,14 @@ def detail(visit_id: int):
 def _render_detail(visit, form, missing=(), conflict: bool = False, status: int = 200):
     groups = checklist_groups()
     show_private = can_see_officer_only_details(current_user, visit)
+    back = {"change": 1} if visit.status == "draft" else {}
     return render_template(
         "visits/detail.html", visit=visit, form=form, missing=missing, conflict=conflict,
+        evidence=evidence.visit_evidence(visit.id),
         sections=all_finding_rows(visit, groups, shop_answers(visit.premises_id)),
         history=present_history(services.visit_history(visit.id), show_private=show_private),
-        show_private=show_private,
+        show_private=show_private, tasks=flow.tasks(visit),
+        section_links={t.key: section_url(visit, t.key, **back) for t in flow.shown(visit)},
         can_edit=can_edit_visit(current_user, visit),
         first_group=groups[0].position if groups else 1), status
 

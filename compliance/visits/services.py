@@ -30,6 +30,7 @@ from compliance.models import (
     VisitFinding,
 )
 from compliance.models.base import utcnow
+from compliance.visits import flow
 from compliance.visits.timezone import uk_time
 
 
@@ -194,15 +195,8 @@ def flush_visit() -> None:
 
 
 def missing_sections(visit: Visit) -> list[str]:
-    """What must be recorded before the visit can be submitted."""
-    missing = []
-    if visit.visited_at is None or visit.visit_type is None:
-        missing.append("details")
-    if visit.visit_type == "test_purchase" and not visit.test_purchases:
-        missing.append("test_purchase")
-    if visit.outcome is None:
-        missing.append("outcome")
-    return missing
+    """What must be recorded before the visit can be submitted (the kind's rule, flow.py)."""
+    return flow.missing(visit)
 
 
 def submit_visit(visit: Visit, lock_version: int, actor: Actor, *,

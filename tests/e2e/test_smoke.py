@@ -16,7 +16,7 @@ ROLES = {
     "admin": ("admin@example.com", "Alex Admin",
               {"Home", "Training", "Certificates", "Visits", "Businesses", "Accounts", "Agencies",
                "Question bank", "Checklist", "Content reviews",
-               "Audit log", "Your account"}),
+               "Audit log", "Background jobs", "Your account"}),
     "officer": ("officer@example.com", "Olu Officer",
                 {"Home", "Training", "Certificates", "Visits", "Businesses", "Your account"}),
     "manager": ("manager@example.com", "Sam Manager",
@@ -77,6 +77,8 @@ def test_role_journey(page, live_server, role):
         follow(page, "Add an agency")
         visit(page, live_server + links["Audit log"])
         assert page.locator("h1").inner_text() == "Audit log"
+        visit(page, live_server + links["Background jobs"])  # checked with axe by visit()
+        assert page.locator("h1").inner_text() == "Background jobs"
 
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()

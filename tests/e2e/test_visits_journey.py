@@ -2,9 +2,11 @@
 
 1. The demo officer, on a 360 x 800 phone, records an engagement visit at Demo Hardware Retail
    Park, then a failed test purchase at Demo Hardware High Street with a follow-up, and leaves
-   the printable summary.
+   the printable summary. The test purchase takes the fewest screens (details, purchase,
+   outcome, check and submit), with the checklist offered as optional.
 2. The demo manager is emailed the follow-up when the visit is submitted, opens the emailed
-   link, sees both visits without officer-only notes or the volunteer's age, and answers it.
+   link, sees both visits without officer-only notes or the volunteer's age, and answers it
+   on the phone with a photo; the officer opens the photo (served as image/jpeg, nosniff).
 3. The officer, emailed the answer, closes the follow-up; the priority list shows the failed
    test purchase and the operation report counts both visits.
 """
@@ -22,6 +24,19 @@ DESKTOP = {"width": 1100, "height": 900}
 OPERATION = "Operation Sceptre, November 2026"
 SECRET_NOTES = ("Officer-only: owner known to CID", "Officer-only: volunteer was nervous")
 FOLLOW_UP = "Retrain the weekend staff on Challenge 25"
+
+
+def _photo() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (64, 48), (30, 90, 160)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+PHOTO = _photo()
 
 
 def read_db(db_file, sql: str, *params) -> list[tuple]:
@@ -124,9 +139,10 @@ def officer_records_two_visits(officer, base: str) -> None:
     checked(officer)
     assert officer.locator('link[rel=stylesheet][media=print]').count() == 1
 
+    # A test purchase in the fewest screens: details and kind, the purchase, the outcome,
+    # then check and submit. The checklist is offered on the last one, optional.
     start_visit(officer, "EX1 1AA", "Demo Hardware High Street", "Test purchase",
                 "Exampleton North")
-    through_checklist(officer)
     assert heading(officer) == "Test purchase"
     checked(officer)
     officer.fill("#volunteer_age", "15")
@@ -138,6 +154,9 @@ def officer_records_two_visits(officer, base: str) -> None:
     save(officer)
     record_outcome(officer, "Non-compliant, follow-up needed", "Challenge everyone under 25",
                    SECRET_NOTES[1])
+    main = officer.locator("main").inner_text()
+    assert "Checklist (optional)" in main
+    assert "The checklist is optional on this kind of visit" in main
 
     click(officer, "link", "Add a follow-up action")
     checked(officer)
@@ -186,11 +205,19 @@ def manager_answers(manager, base: str, link: str) -> None:
         assert note not in summary
 
     click(manager, "link", "Answer or view this follow-up")
-    checked(manager, phone=False)
+    manager.set_viewport_size(PHONE)  # answered on the phone that takes the photo
+    checked(manager)
     manager.fill("#response_note", "All weekend staff retrained on Saturday; records signed")
+    # A photo from the phone's camera: the file input takes it as the camera would give it.
+    manager.set_input_files("#evidence", files=[{"name": "IMG_0042.jpg",
+                                                  "mimeType": "image/jpeg",
+                                                  "buffer": PHOTO}])
     click(manager, "button", "Send your answer to the officer")
     assert "Answer sent" in manager.locator(".govuk-notification-banner").inner_text()
     checked(manager, phone=False)
+    manager.go_back()  # the manager sees the photo they sent on the follow-up
+    manager.reload()
+    assert manager.get_by_role("link", name="IMG_0042.jpg").count() == 1
 
 
 def test_officer_records_visits_and_the_manager_answers(browser, live_server, live_app,
@@ -230,6 +257,11 @@ def test_officer_records_visits_and_the_manager_answers(browser, live_server, li
         click(officer, "link", f"Demo Hardware High Street: {FOLLOW_UP}")
         checked(officer)
         assert "All weekend staff retrained" in officer.locator("main").inner_text()
+        photo = officer.get_by_role("link", name="IMG_0042.jpg")
+        served = officer.context.request.get(photo.get_attribute("href"))
+        assert served.ok and served.body() == PHOTO
+        assert served.headers["content-type"] == "image/jpeg"
+        assert served.headers["x-content-type-options"] == "nosniff"
         officer.get_by_label("Yes, close it").check()
         click(officer, "button", "Save decision")
         assert "Follow-up closed" in officer.locator(".govuk-notification-banner").inner_text()

@@ -8,7 +8,14 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.models import AttemptAnswer, Certificate, Invitation, QuizAttempt
+from compliance.models import (
+    AttemptAnswer,
+    Certificate,
+    Invitation,
+    JobOutbox,
+    Membership,
+    QuizAttempt,
+)
 from compliance.models.base import utcnow
 from tests.assessment_factories import matrix_ids as assessment_ids
 from tests.factories import QuestionFactory, TrainingModuleFactory
@@ -44,6 +51,7 @@ ROUTES = {
     "/admin/agencies/{agency}/edit": (302, 403, 403, 403, 403, 200),
     "/admin/audit": (302, 403, 403, 403, 403, 200),
     "/admin/content-reviews": (302, 403, 403, 403, 403, 200),
+    "/admin/jobs/": (302, 403, 403, 403, 403, 200),
     "/admin/questions/": (302, 403, 403, 403, 403, 200),
     "/admin/questions/new": (302, 403, 403, 403, 403, 200),
     "/admin/questions/{question}/edit": (302, 403, 403, 403, 403, 200),
@@ -82,6 +90,9 @@ ROUTES = {
     "/visits/{visit}/follow-ups/new": (302, 403, 403, 403, 200, 403),
     "/visits/follow-ups/{follow_up}": (302, 403, 200, 403, 200, 200),
     "/visits/shop": (302, 403, 200, 200, 403, 403),
+    # Evidence files: a follow-up's, for the shop and officers; a finding's, officers only.
+    "/evidence/{evidence}": (302, 403, 200, 403, 200, 200),
+    "/evidence/{finding_evidence}": (302, 403, 403, 403, 200, 200),
     "/visits/premises": (302, 403, 403, 403, 200, 200),
     "/visits/premises/new": (302, 403, 403, 403, 200, 403),
     "/visits/premises/{premises}": (302, 403, 403, 403, 200, 200),
@@ -131,11 +142,16 @@ ROUTES = {
 
 # State-changing POSTs: never allowed to the wrong people (200/302 = allowed).
 POSTS = {
+    # A manager emails their own member of staff a training reminder.
+    "/to-do/staff/{staff}/chase": (302, 403, 302, 403, 403, 403),
+    # Staff choose which of their businesses they work for now (only their own memberships).
+    "/account/workplaces/{membership}": (302, 302, 403, 403, 403, 403),
     "/businesses/{retailer}/premises/new": (302, 403, 200, 403, 403, 200),
     "/businesses/{retailer}/staff/invite": (302, 403, 200, 403, 403, 200),
     "/businesses/{retailer}/invitations/{invitation}/revoke": (302, 403, 302, 403, 403, 302),
     "/businesses/{retailer}/people/{staff}/status": (302, 403, 302, 403, 403, 302),
     "/admin/users/new": (302, 403, 403, 403, 403, 200),
+    "/admin/jobs/{job}/retry": (302, 403, 403, 403, 403, 302),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),
     # A self-assessment statement is issued (the premises has a submitted self-assessment).
@@ -202,12 +218,20 @@ def _ids(people):
                        issued_at=utcnow(), expires_at=utcnow() + timedelta(days=365),
                        pdf=b"%PDF-1.7 test", sha256="0" * 64)
     db.session.add(cert)
+    membership = Membership(user_id=staff.id, retailer_id=staff.retailer_id,
+                            premises_id=staff.premises_id)
+    db.session.add(membership)
+    dead = JobOutbox(name="mail.send", attempts=5, dead_at=utcnow(), last_error="refused",
+                     payload={"email": {"to": "x@example.com", "subject": "s", "body": "b"}})
+    db.session.add(dead)
     db.session.flush()
-    return {**visit_ids(people), **assessment_ids(people), "cert": cert.code, "one": 1,
+    return {"job": dead.id, **visit_ids(people), **assessment_ids(people), "cert": cert.code,
+            "one": 1,
             "module": module.slug, "question": question.key, "attempt": attempt.id,
             "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,
-            "agency": people["officer"].agency_id, "invitation": invitation.id}
+            "agency": people["officer"].agency_id, "invitation": invitation.id,
+            "membership": membership.id}
 
 
 def _cases(table):
@@ -237,7 +261,8 @@ def test_every_route_is_in_the_matrix(app):
     import re
 
     covered = {re.sub(r"\{\w+\}", "<>", u.split("?")[0]) for u in [*ROUTES, *POSTS]}
-    exempt = {"/static/<>", "/auth/sign-out", "/auth/password/reset/<>", "/auth/invitation/<>"}
+    exempt = {"/static/<>", "/auth/sign-out", "/auth/password/reset/<>", "/auth/invitation/<>",
+              "/auth/account/set-up/<>"}
     missing = []
     for rule in app.url_map.iter_rules():
         shape = re.sub(r"<[^>]+>", "<>", rule.rule)

@@ -22,6 +22,14 @@ def _grow(kind: str, n: int) -> None:
             UserFactory(role=Role.OFFICER, agency=AgencyFactory())
         elif kind == "audit":
             audit.record(Actor(UserFactory(), "192.0.2.1"), "sign_in", "Signed in")
+        elif kind == "jobs":
+            from compliance.extensions import db
+            from compliance.models import JobOutbox
+            from compliance.models.base import utcnow
+
+            db.session.add(JobOutbox(name="mail.send", payload={}, attempts=5,
+                                     dead_at=utcnow(), last_error="refused"))
+            db.session.flush()
 
 
 @pytest.mark.parametrize("kind, url, who", [
@@ -29,6 +37,7 @@ def _grow(kind: str, n: int) -> None:
     ("users", "/admin/users", Role.ADMIN),
     ("audit", "/admin/audit", Role.ADMIN),
     ("agencies", "/admin/agencies", Role.ADMIN),
+    ("jobs", "/admin/jobs/", Role.ADMIN),
     ("businesses", "/offline/api/bundle", Role.OFFICER),  # never-visited shops: all listed
     ("businesses", "/offline/visit", Role.OFFICER),
 ])
@@ -56,3 +65,37 @@ def test_business_page_uses_constant_queries(client, login_as, count_queries):
         extra = PremisesFactory(retailer=premises.retailer)
         UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=extra)
     assert _queries_for(client, count_queries, url) == one
+
+
+def _grow_home(role: Role, user, n: int) -> None:
+    from datetime import timedelta
+
+    from compliance.models.base import utcnow
+    from tests.visit_factories import FollowUpFactory, VisitFactory
+
+    for _ in range(n):
+        if role == Role.MANAGER:
+            premises = PremisesFactory(retailer_id=user.retailer_id,
+                                       created_at=utcnow() - timedelta(weeks=3))
+            UserFactory(role=Role.STAFF, retailer_id=user.retailer_id, premises=premises)
+            FollowUpFactory(visit=VisitFactory(premises=premises))
+        elif role == Role.OFFICER:
+            VisitFactory(officer=user, status="draft")
+            FollowUpFactory(visit=VisitFactory(officer=user), status="answered")
+        elif role == Role.ADMIN:
+            UserFactory(role=Role.OFFICER, agency=AgencyFactory())
+            audit.record(Actor(user, "192.0.2.1"), "account_locked", "Account locked")
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.OFFICER, Role.ADMIN, Role.STAFF])
+def test_home_to_do_lists_use_constant_queries(client, login_as, count_queries, role):
+    retailer = RetailerFactory()
+    premises = PremisesFactory(retailer=retailer)
+    user = login_as(UserFactory(role=role, agency=AgencyFactory() if role == Role.OFFICER
+                                else None, retailer=retailer if role in (Role.MANAGER,
+                                                                         Role.STAFF) else None,
+                                premises=premises if role == Role.STAFF else None))
+    _grow_home(role, user, 1)
+    one = _queries_for(client, count_queries, "/")
+    _grow_home(role, user, 19)
+    assert _queries_for(client, count_queries, "/") == one

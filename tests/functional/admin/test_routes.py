@@ -21,17 +21,25 @@ def test_admin_creates_an_officer_who_sets_a_password_from_the_email(client, log
     assert email.subject == "Your Knife Sales Compliance account"
     assert "as an engagement officer for Northshire Police" in email.body
     assert "expires in 7 days" in email.body and "did not ask" not in email.body
-    link = re.search(r"https://portal\.example\.org(/auth/password/reset/\S+)",
+    assert "168 hours" not in email.body and "reset" not in email.body.lower()
+    link = re.search(r"https://portal\.example\.org(/auth/account/set-up/\S+)",
                      email.body).group(1)
     client.post("/auth/sign-out")
-    client.post(link, data={"password": "patrol the high street", "confirm":
-                            "patrol the high street"})
+    page = client.get(link)
+    assert "Set up your account" in page.text and "olu@police.example.com" in page.text
+    assert "new password" not in page.text.lower()
+    done = client.post(link, data={"password": "patrol the high street", "confirm":
+                                   "patrol the high street"}, follow_redirects=True)
+    assert "Your account is set up" in done.text
+    assert client.get(link).status_code == 404  # the link works once
     signed_in = client.post("/auth/sign-in", data={"email": "olu@police.example.com",
                                                    "password": "patrol the high street"},
                             follow_redirects=True)
     assert "Hello, Olu Officer" in signed_in.text
     assert db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "account_created", AuditEvent.target_id == officer.id))
+    assert db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "account_set_up", AuditEvent.target_id == officer.id))
 
 
 def test_an_officer_needs_an_agency(client, login_as):

@@ -317,8 +317,8 @@ def test_changing_details_and_findings_of_a_submitted_visit(client, login_as, ca
     page = client.get(f"/visits/{visit.id}/details").text
     assert 'value="Pat Owner"' in page
     moved = client.post(f"/visits/{visit.id}/details", data={
-        **start_form(visit_type="complaint"), "lock_version": lock_from(page),
-        "reason": "It was a complaint visit"})
+        **start_form(visit_type="follow_up"), "lock_version": lock_from(page),
+        "reason": "It was a follow-up check"})
     assert moved.headers["Location"].endswith(f"/visits/{visit.id}")
     page = client.get(f"/visits/{visit.id}/checklist/1").text
     client.post(f"/visits/{visit.id}/checklist/1", data={
@@ -330,11 +330,11 @@ def test_changing_details_and_findings_of_a_submitted_visit(client, login_as, ca
     assert findings[item.id].answer == "yes" and other.id not in findings
     changes = [c.changes for c in db.session.scalars(select(VisitChange).order_by(
         VisitChange.id))]
-    assert changes[0]["visit_type"] == {"from": "engagement", "to": "complaint"}
+    assert changes[0]["visit_type"] == {"from": "engagement", "to": "follow_up"}
     assert changes[1][f"item {item.number}"] == {"from": "no", "to": "yes"}
     assert changes[1][f"item {other.number}"] == {"from": "yes", "to": None}
     history = client.get(f"/visits/{visit.id}").text
-    assert "It was a complaint visit" in history and "Corrected the checks" in history
+    assert "It was a follow-up check" in history and "Corrected the checks" in history
 
 
 def test_the_history_reads_as_people_write_and_stores_the_raw_values(client, login_as, cast,

@@ -1,0 +1,30 @@
+"""Home-page to-do lists: what each person should do next, computed in a fixed number of
+queries. One entry point: `for_user(user)`."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from sqlalchemy import select
+
+from compliance.extensions import db
+from compliance.models import ReminderSent, Role, User
+from compliance.todo.items import ToDo, groups
+
+bp = Blueprint("todo", __name__, url_prefix="/to-do")
+
+
+def for_user(user: User) -> list[ToDo]:
+    """The user's to-do items, each marked with the reminder emailed about it, if any."""
+    from compliance.todo import admins, managers, officers, staff
+
+    build = {Role.STAFF: staff.items, Role.MANAGER: managers.items,
+             Role.OFFICER: officers.items, Role.ADMIN: admins.items}[user.role]
+    items = build(user)
+    sent = dict(db.session.execute(select(ReminderSent.cause_key, ReminderSent.sent_at)
+                                   .where(ReminderSent.user_id == user.id)).all())
+    return [item.with_reminder(sent) for item in items]
+
+
+__all__ = ["ToDo", "bp", "for_user", "groups"]
+
+from compliance.todo import routes  # noqa: E402,F401

@@ -1,0 +1,227 @@
+"""A shop manager's to-dos, per premises: register weeks to sign off, follow-ups to answer,
+staff to train, the self-assessment and the premises certificate (a fixed number of queries)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import and_, func, select
+
+from compliance.certificates.status import PREMISES, status_of, suspension_reasons
+from compliance.extensions import db
+from compliance.models import (
+    Assessment,
+    Certificate,
+    FollowUp,
+    Premises,
+    Refusal,
+    RefusalSignOff,
+    ReminderSent,
+    User,
+    Visit,
+)
+from compliance.models.base import utcnow
+from compliance.refusals.services import WEEKS_SHOWN, monday_of, to_uk, uk_today
+from compliance.todo.items import DONE, DUE, INFO, OVERDUE, TODO, ToDo, day
+from compliance.training.matrix import training_matrix
+
+
+def register_cause(premises_id: int, week: date) -> str:
+    return f"register-week:{premises_id}:{week.isoformat()}"
+
+
+def follow_up_cause(follow_up: FollowUp) -> str:
+    """Once while open, once more if the officer returns it."""
+    return f"follow-up-due:{follow_up.id}:{follow_up.status}"
+
+
+def chase_cause(user_id: int, on: date) -> str:
+    return f"chase-training:{user_id}:{on.isoformat()}"
+
+
+def chased_at(user_ids: list[int]) -> dict[int, datetime]:
+    """When a manager last emailed each of these people to finish their training."""
+    return dict(db.session.execute(
+        select(ReminderSent.user_id, func.max(ReminderSent.sent_at))
+        .where(ReminderSent.user_id.in_(user_ids),
+               ReminderSent.cause_key.like("chase-training:%"))
+        .group_by(ReminderSent.user_id)).all())
+
+
+def unsigned_weeks(premises: list[Premises], today: date | None = None) -> dict[int, list[date]]:
+    """Finished weeks not yet signed off, per premises, oldest first (two queries)."""
+    current = monday_of(today or uk_today())
+    window = current - timedelta(weeks=WEEKS_SHOWN - 1)
+    ids = [p.id for p in premises]
+    signed = set(db.session.execute(select(RefusalSignOff.premises_id, RefusalSignOff.week_start)
+                                    .where(RefusalSignOff.premises_id.in_(ids),
+                                           RefusalSignOff.week_start >= window)).all())
+    first = dict(db.session.execute(select(Refusal.premises_id, func.min(Refusal.occurred_at))
+                                    .where(Refusal.premises_id.in_(ids))
+                                    .group_by(Refusal.premises_id)).all())
+    result = {}
+    for p in premises:
+        began = min(d for d in (first.get(p.id), p.created_at) if d is not None)
+        week = max(monday_of(to_uk(began).date()), window)
+        weeks = []
+        while week < current:
+            if (p.id, week) not in signed:
+                weeks.append(week)
+            week += timedelta(weeks=1)
+        result[p.id] = weeks
+    return result
+
+
+def open_follow_ups(premises_ids: list[int]) -> list[FollowUp]:
+    """Follow-ups waiting for the shop's answer, from submitted visits, soonest due first."""
+    return list(db.session.scalars(
+        select(FollowUp).join(Visit, FollowUp.visit_id == Visit.id)
+        .where(FollowUp.premises_id.in_(premises_ids), Visit.status == "submitted",
+               FollowUp.status.in_(("open", "returned")))
+        .order_by(FollowUp.due_on, FollowUp.id)))
+
+
+def items(user: User) -> list[ToDo]:
+    if not user.retailer_id:
+        return []
+    premises = list(db.session.scalars(select(Premises).where(
+        Premises.retailer_id == user.retailer_id).order_by(Premises.name)))
+    ids = [p.id for p in premises]
+    weeks = unsigned_weeks(premises)
+    follow_ups = open_follow_ups(ids)
+    matrix = training_matrix(user.retailer_id)
+    latest = _latest_assessments(ids)
+    drafts = dict(db.session.execute(select(Assessment.premises_id, Assessment.id).where(
+        Assessment.premises_id.in_(ids), Assessment.status == "draft")).all())
+    certs = _verified_certificates(ids)
+    chased = chased_at([r.user.id for r in matrix])
+    reasons = suspension_reasons(certs.values())
+    today = utcnow().date()
+    result: list[ToDo] = []
+    for p in premises:
+        result += _register(p, weeks[p.id])
+        result += [_follow_up(f, p, today) for f in follow_ups if f.premises_id == p.id]
+        result += [replace(t, chased_at=chased.get(t.chase_user_id)) for t in _staff(
+            p, [r for r in matrix if r.user.premises_id == p.id and r.user.active
+                and r.user.role.value == "staff"])]
+        result.append(_assessment(p, latest.get(p.id), drafts.get(p.id)))
+        result.append(_certificate(p, certs.get(p.id), reasons))
+    return result
+
+
+def _register(p: Premises, weeks: list[date]) -> list[ToDo]:
+    if not weeks:
+        return [ToDo("register-weeks", _("Refusals register signed off"),
+                     _("Every finished week is signed off. Sign off this week after Sunday."),
+                     url_for("refusals.index", premises_id=p.id), DONE, p.name)]
+    last_week = monday_of(uk_today()) - timedelta(weeks=1)
+    severity = OVERDUE if weeks[0] < last_week else DUE
+    listed = ", ".join(day(w) for w in weeks)
+    return [ToDo("register-weeks", ngettext(
+        "Sign off %(num)s week of the refusals register",
+        "Sign off %(num)s weeks of the refusals register", len(weeks)),
+        _("Weeks beginning %(weeks)s.", weeks=listed),
+        url_for("refusals.sign_off_several", premises_id=p.id), severity, p.name,
+        weeks[0] + timedelta(days=13), cause_key=register_cause(p.id, weeks[-1]))]
+
+
+def _follow_up(f: FollowUp, p: Premises, today: date) -> ToDo:
+    returned = f.status == "returned"
+    title = (_("Answer the returned follow-up: %(action)s", action=f.action) if returned
+             else _("Answer the follow-up: %(action)s", action=f.action))
+    return ToDo("follow-up", title, _("Due %(day)s.", day=day(f.due_on)),
+                url_for("followups.follow_up", follow_up_id=f.id),
+                OVERDUE if f.due_on < today else DUE, p.name, f.due_on,
+                cause_key=follow_up_cause(f))
+
+
+def _staff(p: Premises, rows) -> list[ToDo]:
+    result = []
+    for row in rows:
+        if not row.current:
+            expired = row.completion is not None
+            result.append(ToDo(
+                "untrained", _("%(name)s is not trained", name=row.user.name),
+                _("Their training expired on %(day)s.", day=day(row.completion.expires_at))
+                if expired else _("%(read)s of %(n)s modules read; quiz not passed.",
+                                  read=row.modules_read, n=row.modules_required),
+                url_for("training.matrix"), OVERDUE if expired else TODO, p.name,
+                chase_user_id=row.user.id))
+        elif row.expiring_soon:
+            expires = row.completion.expires_at
+            result.append(ToDo(
+                "expiring", _("%(name)s's training expires on %(day)s", name=row.user.name,
+                              day=day(expires)),
+                _("Ask them to renew it before then."), url_for("training.matrix"), DUE,
+                p.name, expires.date(), cause_key=f"training-expiring:{row.completion.id}",
+                chase_user_id=row.user.id))
+    return result
+
+
+def _latest_assessments(ids: list[int]) -> dict[int, Assessment]:
+    newest = (select(Assessment.premises_id, func.max(Assessment.submitted_at).label("at"))
+              .where(Assessment.status == "submitted", Assessment.premises_id.in_(ids))
+              .group_by(Assessment.premises_id).subquery())
+    return {a.premises_id: a for a in db.session.scalars(select(Assessment).join(
+        newest, and_(Assessment.premises_id == newest.c.premises_id,
+                     Assessment.submitted_at == newest.c.at)))}
+
+
+def _assessment(p: Premises, latest: Assessment | None, draft_id: int | None) -> ToDo:
+    group = p.name
+    if draft_id is not None:
+        return ToDo("assessment", _("Finish your self-assessment"),
+                    _("A self-assessment is started but not submitted."),
+                    url_for("assessments.resume", premises_id=p.id, assessment_id=draft_id),
+                    DUE, group)
+    if latest is None:
+        return ToDo("assessment", _("Do your first self-assessment"),
+                    _("Check the premises against the checklist; it takes about 20 minutes."),
+                    url_for("assessments.start", premises_id=p.id), TODO, group)
+    rating = (latest.rating or "").capitalize()
+    done = _("Last done %(day)s, rated %(rating)s (%(score)s%%).",
+             day=day(latest.submitted_at), rating=rating, score=latest.score_percent)
+    now = utcnow()
+    if latest.next_due_at is not None and latest.next_due_at <= now:
+        return ToDo("assessment", _("Do your self-assessment again"), done,
+                    url_for("assessments.start", premises_id=p.id), OVERDUE, group,
+                    latest.next_due_at.date())
+    if latest.rating != "green":
+        return ToDo("assessment", _("Work through the self-assessment action plan"), done,
+                    url_for("assessments.index", premises_id=p.id), DUE, group)
+    due = latest.next_due_at
+    return ToDo("assessment", _("Self-assessment up to date"),
+                done + (" " + _("Next due %(day)s.", day=day(due)) if due else ""),
+                url_for("assessments.index", premises_id=p.id), DONE, group,
+                due.date() if due else None)
+
+
+def _verified_certificates(ids: list[int]) -> dict[int, Certificate]:
+    certs = db.session.scalars(select(Certificate).where(
+        Certificate.premises_id.in_(ids), Certificate.kind == PREMISES,
+        Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+        .order_by(Certificate.issued_at))
+    return {c.premises_id: c for c in certs}  # the newest wins
+
+
+def _certificate(p: Premises, cert: Certificate | None, reasons) -> ToDo:
+    link = url_for("certificates.premises_certificate", premises_id=p.id)
+    if cert is None:
+        return ToDo("certificate", _("No verified premises certificate"),
+                    _("When the self-assessment is green and your staff are trained, ask for "
+                      "an officer's verification visit."), link, INFO, p.name)
+    status = status_of(cert, reasons)
+    if status == "suspended":
+        return ToDo("certificate", _("Premises certificate %(code)s is suspended", code=cert.code),
+                    " ".join(reasons.get(p.id, [])), link, OVERDUE, p.name)
+    if status == "expired":
+        return ToDo("certificate", _("Premises certificate %(code)s has expired", code=cert.code),
+                    _("Ask for a verification visit to get a new one."), link, OVERDUE, p.name)
+    warn = utcnow() + timedelta(days=int(current_app.config["CERTIFICATE_REMINDER_DAYS"]))
+    return ToDo("certificate", _("Premises certificate %(code)s is valid", code=cert.code),
+                _("Valid until %(day)s.", day=day(cert.expires_at)), link,
+                DUE if cert.expires_at <= warn else DONE, p.name, cert.expires_at.date())

@@ -1,0 +1,32 @@
+"""An officer's visits board and the list of visits (managers go to their follow-ups)."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from compliance.auth.permissions import role_required
+from compliance.models import Role
+from compliance.priorities.services import priority_list
+from compliance.visits import bp, queries
+from compliance.web import page_arg
+
+OFFICERS = (Role.OFFICER, Role.ADMIN)
+
+
+@bp.route("/")
+@role_required(Role.OFFICER, Role.ADMIN, Role.MANAGER)
+def dashboard():
+    if current_user.role == Role.MANAGER:
+        return redirect(url_for("followups.shop"))
+    return render_template("visits/dashboard.html", board=queries.dashboard(current_user),
+                           priorities=priority_list(current_user)[:5])
+
+
+@bp.route("/list")
+@role_required(*OFFICERS)
+def visit_list():
+    search = request.args.get("q", "")[:100]
+    pagination = queries.visit_list(current_user, search, page_arg(),
+                                    current_app.config["PAGE_SIZE"])
+    return render_template("visits/list.html", pagination=pagination, search=search)

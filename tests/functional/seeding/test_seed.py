@@ -1,0 +1,108 @@
+"""The data generator at a tiny scale, on the test database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from bench.pages import key_pages
+from compliance.demo import DEMO_PASSWORD
+from compliance.extensions import db
+from compliance.models import (
+    Agency,
+    AttemptAnswer,
+    Certificate,
+    Premises,
+    Refusal,
+    Retailer,
+    User,
+    Visit,
+)
+from compliance.seeding import LEARNER_EMAIL, AlreadySeeded, plan_for, seed
+from compliance.seeding.certificates import seeded_pdf
+from tests.settle import settle
+
+SCALE = 0.001
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_cli_seeds_counts_in_proportion_to_the_national_figures(runner):
+    result = runner.invoke(args=["bench", "seed", "--scale", str(SCALE), "--no-migrate"])
+    assert result.exit_code == 0, result.output
+    assert f"Seeded scale {SCALE}" in result.output
+    plan = plan_for(SCALE)
+    assert (plan.premises, plan.visits, plan.users) == (50, 500, 100)
+    # The demo data adds a handful of rows of its own on top of each figure.
+    assert plan.premises <= count(Premises) <= plan.premises + 10
+    assert plan.retailers <= count(Retailer) <= plan.retailers + 10
+    assert plan.users - 5 <= count(User) <= plan.users + 10
+    assert plan.visits <= count(Visit) <= plan.visits + 20
+    assert plan.quiz_answers - 15 <= count(AttemptAnswer) <= plan.quiz_answers + 60
+    assert plan.refusals <= count(Refusal) <= plan.refusals + 40
+    assert plan.certificates <= count(Certificate) <= plan.certificates + 10
+    assert count(Agency) == 2 + plan.police_forces + plan.trading_standards
+    # The demo officer's agency and the demo business hold the worst case.
+    demo = db.session.scalar(select(Retailer.id).where(Retailer.name == "Demo Hardware Ltd"))
+    assert db.session.scalar(select(func.count(Premises.id)).where(
+        Premises.retailer_id == demo)) == plan.demo_premises
+    officer = db.session.scalar(select(User).where(User.email == "officer@example.com"))
+    agency_visits = db.session.scalar(select(func.count(Visit.id)).where(
+        Visit.agency_id == officer.agency_id))
+    assert agency_visits > plan.visits * plan.demo_agency_share / 2
+    # Seeded people share the demo password's one hash (hashed once, by the demo loader).
+    admin_hash = db.session.scalar(select(User.password_hash).where(
+        User.email == "admin@example.com"))
+    assert db.session.scalar(select(func.count(func.distinct(User.password_hash))).where(
+        User.email.like("%@seed.example"))) == 1
+    assert db.session.scalar(select(User.password_hash).where(
+        User.email == LEARNER_EMAIL)) == admin_hash
+    again = runner.invoke(args=["bench", "seed", "--scale", str(SCALE), "--no-migrate"])
+    assert again.exit_code != 0 and "already seeded" in again.output
+    with pytest.raises(AlreadySeeded):
+        seed(SCALE)
+    seeded_certificates_share_one_valid_pdf_with_its_hash()
+
+
+def seeded_certificates_share_one_valid_pdf_with_its_hash() -> None:
+    pdf = seeded_pdf()
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    offsets = [int(o) for o in re.findall(rb"(\d{10}) 00000 n", pdf)]
+    for number, offset in enumerate(offsets, start=1):  # the cross-reference table is right
+        assert pdf[offset:].startswith(b"%d 0 obj" % number)
+    seeded = db.session.scalars(select(Certificate).where(
+        Certificate.holder_name != "Jo Staff", Certificate.sha256 == hashlib.sha256(
+            pdf).hexdigest())).all()
+    assert len(seeded) >= plan_for(SCALE).certificates - 10
+    assert len({c.code for c in seeded}) == len(seeded)
+    text = PdfReader(io.BytesIO(seeded[0].pdf)).pages[0].extract_text()
+    assert "Seeded test certificate" in text
+
+
+def test_demo_accounts_sign_in_and_every_key_page_answers(client):
+    seed(SCALE)
+    settle()  # the demo certificates' PDFs, as the seed command renders them
+    pages = key_pages()
+    users = {page.user for page in pages if page.user}
+    assert {"officer@example.com", "manager@example.com", "staff@example.com",
+            LEARNER_EMAIL} <= users
+    for email in sorted(users):
+        response = client.post("/auth/sign-in", data={"email": email,
+                                                      "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        for page in pages:
+            if page.user == email:
+                got = client.get(page.path)
+                assert got.status_code == 200, (page.name, got.status_code)
+        client.post("/auth/sign-out")
+        client.delete_cookie("session", domain="localhost")
+    for page in pages:
+        if page.user is None:
+            assert client.get(page.path).status_code == 200, page.name

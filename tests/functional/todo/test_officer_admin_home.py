@@ -1,0 +1,71 @@
+"""Officers' and admins' home pages."""
+
+from datetime import date, timedelta
+
+from compliance import audit
+from compliance.audit import Actor
+from compliance.extensions import db
+from compliance.models import Role
+from compliance.models.base import utcnow
+from tests.factories import PremisesFactory, TrainingModuleFactory, UserFactory
+from tests.functional.todo.helpers import todo_titles
+from tests.visit_factories import FollowUpFactory, OfficerFactory, OperationFactory, VisitFactory
+
+
+def test_officer_drafts_follow_ups_priorities_and_operation(client, login_as):
+    officer = login_as(OfficerFactory())
+    draft = VisitFactory(officer=officer, status="draft", premises=PremisesFactory(name="Blade Co"))
+    answered = FollowUpFactory(visit=VisitFactory(officer=officer), status="answered",
+                               responded_at=utcnow())
+    FollowUpFactory(visit=VisitFactory(), status="answered")  # another agency's visit
+    never = PremisesFactory(name="Never Visited Knives")
+    operation = OperationFactory(name="Operation Sceptre")
+    page = todo_titles(client.get("/"))
+    assert "Finish the visit to Blade Co" in page and f"/visits/{draft.id}" in page
+    assert page.count("Review the answer from") == 1
+    assert f"/visits/follow-ups/{answered.id}" in page
+    assert "Priorities in your area" in page and never.name in page
+    assert "Operation running: Operation Sceptre" in page
+    assert f"/visits/operations/{operation.id}/report" in page
+    draft.status = "submitted"
+    answered.status = "closed"
+    db.session.flush()
+    page = todo_titles(client.get("/"))
+    assert "Finish the visit to" not in page and "Review the answer from" not in page
+
+
+def test_officer_with_nothing_waiting_is_told_what_next(client, login_as):
+    login_as(OfficerFactory())
+    page = todo_titles(client.get("/"))
+    assert "Nothing waiting for you" in page and "/visits/priorities" in page
+
+
+def test_admin_accounts_waiting_audit_events_and_content_reviews(client, login_as):
+    admin = login_as(UserFactory(role=Role.ADMIN, last_sign_in_at=utcnow()))
+    waiting = OfficerFactory(name="Nia New")
+    audit.record(Actor(admin, "192.0.2.1"), "account_locked", "Account locked after 5 failed "
+                 "sign-ins", target=waiting)
+    module = TrainingModuleFactory(title="The law on knife sales", last_reviewed=date(2025, 1, 1))
+    page = todo_titles(client.get("/"))
+    assert "Nia New has not set up their account" in page
+    assert "Account locked" in page and "Account locked after 5 failed sign-ins" in page
+    assert "Review “The law on knife sales”" in page
+    waiting.last_sign_in_at = utcnow()
+    module.last_reviewed = utcnow().date() - timedelta(days=1)
+    db.session.flush()
+    page = todo_titles(client.get("/"))
+    assert "Nia New has not set up" not in page and "The law on knife sales" not in page
+
+
+def test_admin_with_nothing_waiting(client, login_as):
+    login_as(UserFactory(role=Role.ADMIN, last_sign_in_at=utcnow()))
+    assert "Nothing needs your attention" in todo_titles(client.get("/"))
+
+
+def test_admin_sees_locked_accounts(client, login_as):
+    login_as(UserFactory(role=Role.ADMIN, last_sign_in_at=utcnow()))
+    locked = UserFactory(role=Role.STAFF, name="Lou Locked", last_sign_in_at=utcnow(),
+                         locked_until=utcnow() + timedelta(minutes=10))
+    page = todo_titles(client.get("/"))
+    assert "Lou Locked's account is locked" in page
+    assert f"/admin/users/{locked.id}/status" in page
