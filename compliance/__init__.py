@@ -170,6 +170,8 @@ def register_blueprints(app: Flask) -> None:
     from compliance.followups import bp as followups_bp
     from compliance.jobs.routes import bp as jobs_bp
     from compliance.main import bp as main_bp
+    from compliance.offline import bp as offline_bp
+    from compliance.offline import root_bp as offline_root_bp
     from compliance.operations import bp as operations_bp
     from compliance.priorities import bp as priorities_bp
     from compliance.quiz import bp as quiz_bp
@@ -185,5 +187,6 @@ def register_blueprints(app: Flask) -> None:
                certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp, shops_bp,
                evidence_bp,
                followups_bp, operations_bp, priorities_bp,
-               assessments_bp, refusals_bp, verification_bp, todo_bp, jobs_bp):
+               assessments_bp, refusals_bp, verification_bp, todo_bp, jobs_bp,
+               offline_bp, offline_root_bp):
         app.register_blueprint(bp)

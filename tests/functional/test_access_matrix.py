@@ -130,6 +130,14 @@ ROUTES = {
     "/premises/{premises}/refusals/weeks/sign-off": (302, 403, 200, 403, 403, 403),
     "/premises/{premises}/refusals/register.csv": (302, 403, 200, 403, 200, 200),
     "/premises/{premises}/refusals/register.pdf": (302, 403, 200, 403, 200, 200),
+    # The offline app: officers only (admins and managers record no visits); the manifest and
+    # the service worker hold nobody's data.
+    "/offline/visit": (302, 403, 403, 403, 200, 403),
+    "/offline/sign-out": (302, 403, 403, 403, 200, 403),
+    "/offline/api/bundle": (302, 403, 403, 403, 200, 403),
+    "/offline/api/token": (302, 403, 403, 403, 200, 403),
+    "/offline/manifest.webmanifest": (200, 200, 200, 200, 200, 200),
+    "/sw.js": (200, 200, 200, 200, 200, 200),
 }
 
 # State-changing POSTs: never allowed to the wrong people (200/302 = allowed).
@@ -183,6 +191,8 @@ POSTS = {
     "/premises/{premises}/refusals/weeks/{week}/sign-off": (302, 403, 302, 403, 403, 403),
     # No week ticked: the manager gets the page again with an error.
     "/premises/{premises}/refusals/weeks/sign-off": (302, 403, 200, 403, 403, 403),
+    # An empty body is no visit section: the officer is told so (422), nobody else gets in.
+    "/offline/api/sync": (302, 403, 403, 403, 422, 403),
 }
 
 

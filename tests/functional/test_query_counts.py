@@ -38,6 +38,8 @@ def _grow(kind: str, n: int) -> None:
     ("audit", "/admin/audit", Role.ADMIN),
     ("agencies", "/admin/agencies", Role.ADMIN),
     ("jobs", "/admin/jobs/", Role.ADMIN),
+    ("businesses", "/offline/api/bundle", Role.OFFICER),  # never-visited shops: all listed
+    ("businesses", "/offline/visit", Role.OFFICER),
 ])
 def test_list_pages_use_constant_queries(client, login_as, count_queries, kind, url, who):
     login_as(UserFactory(role=who, agency=AgencyFactory() if who == Role.OFFICER else None))
