@@ -14,17 +14,21 @@ from compliance.main import bp
 from compliance.main.services import home_summary
 from compliance.models import Membership, Retailer, Role
 from compliance.todo.items import OPEN
-from compliance.web import current_actor
+from compliance.todo.managers import premises_page as todo_premises_page
+from compliance.web import current_actor, page_arg
 
 
 @bp.route("/")
 def index():
     if not current_user.is_authenticated:
         return render_template("main/start.html")
-    items = todo.for_user(current_user)
+    page = page_arg()
+    items = todo.for_user(current_user, page)
+    premises = (todo_premises_page(current_user, page)
+                if current_user.role == Role.MANAGER and current_user.retailer_id else None)
     return render_template(
         "main/home.html", summary=home_summary(current_user), todo_groups=todo.groups(items),
-        open_count=sum(i.severity in OPEN for i in items),
+        open_count=sum(i.severity in OPEN for i in items), premises_page=premises,
         chase_form=ConfirmForm() if current_user.role == Role.MANAGER else None)
 
 

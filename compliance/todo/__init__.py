@@ -13,13 +13,13 @@ from compliance.todo.items import ToDo, groups
 bp = Blueprint("todo", __name__, url_prefix="/to-do")
 
 
-def for_user(user: User) -> list[ToDo]:
+def for_user(user: User, page: int = 1) -> list[ToDo]:
     """The user's to-do items, each marked with the reminder emailed about it, if any."""
     from compliance.todo import admins, managers, officers, staff
 
     build = {Role.STAFF: staff.items, Role.MANAGER: managers.items,
              Role.OFFICER: officers.items, Role.ADMIN: admins.items}[user.role]
-    items = build(user)
+    items = managers.items(user, page) if user.role == Role.MANAGER else build(user)
     sent = dict(db.session.execute(select(ReminderSent.cause_key, ReminderSent.sent_at)
                                    .where(ReminderSent.user_id == user.id)).all())
     return [item.with_reminder(sent) for item in items]

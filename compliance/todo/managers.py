@@ -27,7 +27,7 @@ from compliance.models import (
 from compliance.models.base import utcnow
 from compliance.refusals.services import WEEKS_SHOWN, monday_of, to_uk, uk_today
 from compliance.todo.items import DONE, DUE, INFO, OVERDUE, TODO, ToDo, day
-from compliance.training.matrix import training_matrix
+from compliance.training.matrix import premises_matrix
 
 
 def register_cause(premises_id: int, week: date) -> str:
@@ -85,15 +85,23 @@ def open_follow_ups(premises_ids: list[int]) -> list[FollowUp]:
         .order_by(FollowUp.due_on, FollowUp.id)))
 
 
-def items(user: User) -> list[ToDo]:
+def premises_page(user: User, page: int = 1):
+    """The page of the business's premises whose to-dos the home page shows: a business with
+    hundreds of shops gets them a page at a time, so the page's size and cost stay bounded."""
+    return db.paginate(select(Premises).where(Premises.retailer_id == user.retailer_id)
+                       .order_by(Premises.name, Premises.id), page=page,
+                       per_page=int(current_app.config["HOME_PREMISES_PER_PAGE"]),
+                       error_out=False, count=True)
+
+
+def items(user: User, page: int = 1) -> list[ToDo]:
     if not user.retailer_id:
         return []
-    premises = list(db.session.scalars(select(Premises).where(
-        Premises.retailer_id == user.retailer_id).order_by(Premises.name)))
+    premises = list(premises_page(user, page).items)
     ids = [p.id for p in premises]
     weeks = unsigned_weeks(premises)
     follow_ups = open_follow_ups(ids)
-    matrix = training_matrix(user.retailer_id)
+    matrix = premises_matrix(user.retailer_id, ids)
     latest = _latest_assessments(ids)
     drafts = dict(db.session.execute(select(Assessment.premises_id, Assessment.id).where(
         Assessment.premises_id.in_(ids), Assessment.status == "draft")).all())

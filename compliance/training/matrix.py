@@ -74,6 +74,14 @@ def training_matrix(retailer_id: int) -> list[MatrixRow]:
     return _rows(retailer_id, people)
 
 
+def premises_matrix(retailer_id: int, premises_ids: list[int]) -> list[MatrixRow]:
+    """The rows of the people working at these premises (a home page's page of premises)."""
+    people = list(db.session.scalars(
+        _people(retailer_id).where(User.premises_id.in_(premises_ids))
+        .options(selectinload(User.premises)).order_by(User.active.desc(), User.name, User.id)))
+    return _rows(retailer_id, people)
+
+
 def _rows(retailer_id: int, people: list[User]) -> list[MatrixRow]:
     ids = [u.id for u in people]
     modules = list(db.session.scalars(select(TrainingModule).where(TrainingModule.is_current)))

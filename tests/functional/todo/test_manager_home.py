@@ -143,3 +143,21 @@ def test_premises_certificate_status_is_shown(client, login_as, shop):
     cert.expires_at = utcnow() - timedelta(days=1)
     db.session.flush()
     assert f"Premises certificate {cert.code} has expired" in todo_titles(client.get("/"))
+
+
+def test_a_large_business_gets_its_premises_to_dos_a_page_at_a_time(app, client, login_as,
+                                                                     monkeypatch):
+    monkeypatch.setitem(app.config, "HOME_PREMISES_PER_PAGE", 3)
+    retailer = RetailerFactory()
+    shops = [PremisesFactory(retailer=retailer, name=f"Shop {n:02d}") for n in range(1, 8)]
+    for shop_ in shops:
+        UserFactory(role=Role.STAFF, retailer=retailer, premises=shop_,
+                    name=f"Staff at {shop_.name}")
+    login_as(UserFactory(role=Role.MANAGER, retailer=retailer))
+    first = client.get("/").get_data(as_text=True)
+    assert "To-dos for premises 1 to 3 of 7" in first
+    assert all(f"Staff at Shop 0{n} is not trained" in first for n in (1, 2, 3))
+    assert "Shop 04" not in first and 'href="/?page=2"' in first
+    last = client.get("/?page=3").get_data(as_text=True)
+    assert "To-dos for premises 7 to 7 of 7" in last and "Staff at Shop 07 is not trained" in last
+    assert "Shop 01" not in last
