@@ -57,6 +57,8 @@ class Config:
     PUBLIC_BASE_URL = None
 
     PAGE_SIZE = 25
+    # The visit form offers the operations running within this many days of the visit.
+    VISIT_FORM_OPERATION_DAYS = 120
     HOME_PREMISES_PER_PAGE = 10  # a manager's home page shows to-dos for this many premises
     # A guidance module is due for a fresh check against the domain reference this many days
     # after its last review (the law is moving: Crime and Policing Act 2026 commencement).

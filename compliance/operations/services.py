@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from compliance import audit
 from compliance.audit import Actor
@@ -57,6 +57,18 @@ def parse_areas(text: str | None) -> list[str]:
 def list_operations() -> list[Operation]:
     return list(db.session.scalars(select(Operation).order_by(Operation.starts_on.desc(),
                                                               Operation.id.desc())))
+
+
+def operations_for_visit_form(around: date, keep_id: int | None = None, *,
+                               days: int = 120) -> list[Operation]:
+    """The operations a visit on `around` could belong to: those running within `days` days
+    of it, and the one the visit already has. Years of operations (and their areas) would
+    otherwise make the visit form's select hundreds of options long."""
+    near = and_(Operation.ends_on >= around - timedelta(days=days),
+                Operation.starts_on <= around + timedelta(days=days))
+    wanted = or_(near, Operation.id == keep_id) if keep_id else near
+    return list(db.session.scalars(select(Operation).where(wanted).order_by(
+        Operation.starts_on.desc(), Operation.id.desc())))
 
 
 def get_operation(operation_id: int) -> Operation | None:

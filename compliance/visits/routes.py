@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import uuid4
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -58,8 +58,11 @@ def _labels() -> dict:
     return template_labels()
 
 
-def _operation_choices(form) -> None:
-    ops = operations.list_operations()
+def _operation_choices(form, visit=None) -> None:
+    around = uk_time(visit.visited_at).date() if visit is not None else uk_today()
+    ops = operations.operations_for_visit_form(
+        around, visit.operation_id if visit is not None else None,
+        days=int(current_app.config["VISIT_FORM_OPERATION_DAYS"]))
     form.operation.choices = [("", _("Not part of an operation"))] + \
         operations.operation_area_choices(ops)
     if request.method == "GET" and form.operation.data is None:
@@ -142,7 +145,7 @@ def _save_section(visit, form, save: Callable[[services.Edit], bool], next_url: 
 def details(visit_id: int):
     visit = visit_or_404(visit_id, edit=True)
     form = VisitDetailsForm(data=_details_data(visit) if request.method == "GET" else None)
-    _operation_choices(form)
+    _operation_choices(form, visit)
     return _save_section(
         visit, form, lambda edit: editing.save_details(visit, _details(form), edit,
                                                        current_actor()),

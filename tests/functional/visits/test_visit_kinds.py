@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -157,7 +157,9 @@ def test_the_database_refuses_an_unknown_kind(cast):
     (date(2026, 11, 15), "23:59", False),  # the minute before it started
     (date(2026, 11, 23), "00:00", False),  # the minute after it ended
 ])
-def test_operation_date_edges(client, login_as, cast, day, hhmm, inside):
+def test_operation_date_edges(app, monkeypatch, client, login_as, cast, day, hhmm, inside):
+    # Fixed dates (GMT) that stay on the form whenever the test runs.
+    monkeypatch.setitem(app.config, "VISIT_FORM_OPERATION_DAYS", 100_000)
     operation = OperationFactory(name="Operation Edge", starts_on=date(2026, 11, 16),
                                  ends_on=date(2026, 11, 22))
     login_as(cast["officer"])
@@ -195,3 +197,34 @@ def test_an_operation_cannot_shrink_to_leave_its_visits_outside(client, login_as
     moved = client.post(f"/visits/operations/{operation.id}/edit",
                         data={**form, "ends_on": ["23", "11", "2026"]})
     assert moved.status_code == 302
+
+
+def test_the_visit_form_offers_current_and_recent_operations_only(client, login_as, cast):
+    """Years of operations would make the select hundreds of options long (issue 15)."""
+    today = date.today()
+    running = OperationFactory(name="Operation Running")
+    recent = OperationFactory(name="Operation Recent", starts_on=today - timedelta(days=60),
+                              ends_on=today - timedelta(days=53))
+    old = OperationFactory(name="Operation Long Ago", starts_on=today - timedelta(days=400),
+                           ends_on=today - timedelta(days=393))
+    login_as(cast["officer"])
+    shop = cast["shop"]
+    page = client.get(f"/visits/new?premises={shop.id}").text
+    assert "Operation Running" in page and "Operation Recent" in page
+    assert "Operation Long Ago" not in page
+    refused = client.post(f"/visits/new?premises={shop.id}", data={
+        **start_form(today=today - timedelta(days=396), operation=str(old.id)),
+        "idempotency_key": key_from(page)})
+    assert refused.status_code == 200 and db.session.scalar(select(Visit)) is None
+    # A visit already in an old operation keeps it on its details page.
+    visit = start_visit(client, shop, operation=str(running.id))
+    visit.operation_id = old.id
+    db.session.flush()
+    details = client.get(f"/visits/{visit.id}/details").text
+    assert "Operation Long Ago" in details and recent.name in details
+    # Correcting an old visit offers the operations of its own time.
+    visit.operation_id = None
+    visit.visited_at = from_uk(today - timedelta(days=396), time(10, 0))
+    db.session.flush()
+    details = client.get(f"/visits/{visit.id}/details").text
+    assert "Operation Long Ago" in details
