@@ -1,36 +1,19 @@
 """Email through a real SMTP server on 127.0.0.1 (aiosmtpd), and the log backend."""
 
 import logging
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from compliance.mail import Attachment, Email, LogMailer, SMTPMailer
+from tests.smtp import smtp_server as real_smtp_server
 
 pytestmark = pytest.mark.no_db
 
 
-class Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with real_smtp_server() as server:
+        yield server
 
 
 def test_smtp_mailer_sends_text_and_attachments(app, smtp_server):

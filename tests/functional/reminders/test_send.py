@@ -1,11 +1,8 @@
 """`flask reminders send` against a real SMTP server (aiosmtpd on 127.0.0.1)."""
 
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,39 +12,25 @@ from compliance.models.base import utcnow
 from tests.conftest import PUBLIC_BASE_URL
 from tests.factories import PremisesFactory, UserFactory
 from tests.functional.todo.helpers import completion_for, todo_titles
+from tests.smtp import smtp_server
 from tests.visit_factories import FollowUpFactory, OfficerFactory, VisitFactory
-
-
-class Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
 
 
 @pytest.fixture
 def smtp_inbox(app):
     """A real SMTP server on a free port, and the app sending mail to it."""
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings = {"MAIL_BACKEND": "smtp", "MAIL_SMTP_HOST": "127.0.0.1",
-                "MAIL_SMTP_PORT": port, "MAIL_SMTP_STARTTLS": False,
-                "MAIL_SMTP_USERNAME": None, "MAIL_SENDER": "reminders@example.com"}
-    original = {k: app.config.get(k) for k in settings}
-    app.config.update(settings)
-    app.extensions.pop("mailer", None)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-        app.config.update(original)
+    with smtp_server() as (controller, inbox):
+        settings = {"MAIL_BACKEND": "smtp", "MAIL_SMTP_HOST": "127.0.0.1",
+                    "MAIL_SMTP_PORT": controller.port, "MAIL_SMTP_STARTTLS": False,
+                    "MAIL_SMTP_USERNAME": None, "MAIL_SENDER": "reminders@example.com"}
+        original = {k: app.config.get(k) for k in settings}
+        app.config.update(settings)
         app.extensions.pop("mailer", None)
+        try:
+            yield inbox
+        finally:
+            app.config.update(original)
+            app.extensions.pop("mailer", None)
 
 
 @pytest.fixture
