@@ -12,7 +12,7 @@ from compliance.extensions import db
 from compliance.models import AuditEvent, Refusal, RefusalSignOff, Role
 from compliance.models.base import utcnow
 from compliance.refusals import routes as refusal_routes
-from compliance.refusals.services import monday_of, to_uk, uk_today
+from compliance.refusals.clock import monday_of, to_uk, uk_today
 from tests.factories import AgencyFactory, PremisesFactory, RefusalFactory, UserFactory
 
 
