@@ -166,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     from compliance.certificates import verify_bp
     from compliance.credentials import bp as credentials_bp
     from compliance.evidence import bp as evidence_bp
+    from compliance.exports import bp as exports_bp
     from compliance.filecheck import bp as filecheck_bp
     from compliance.followups import bp as followups_bp
     from compliance.jobs.routes import bp as jobs_bp
@@ -185,7 +186,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, quiz_bp, questions_bp,
                certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp, shops_bp,
-               evidence_bp,
+               evidence_bp, exports_bp,
                followups_bp, operations_bp, priorities_bp,
                assessments_bp, refusals_bp, verification_bp, todo_bp, jobs_bp,
                offline_bp, offline_root_bp):

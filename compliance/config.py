@@ -86,6 +86,9 @@ class Config:
     CHECK_PDF_RATE_LIMIT = "30 per minute;300 per hour"
     CHECK_PDF_MAX_BYTES = 2 * 1024 * 1024
 
+    # Prepared exports (the refusals register PDF): built by a job, kept this long.
+    EXPORT_KEEP_DAYS = 7
+
     # Evidence files (photos, PDFs) for follow-ups and checklist findings: stored once by
     # SHA-256 in this folder (default: the instance folder's evidence/), each at most this big.
     EVIDENCE_STORAGE_DIR = None

@@ -12,6 +12,7 @@ from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
 from compliance.models.certificates import Certificate, VerificationRequest
 from compliance.models.evidence import EvidenceFile, EvidenceLink
+from compliance.models.exports import Export
 from compliance.models.jobs import JobOutbox
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.reminders import Membership, ReminderSent
@@ -35,6 +36,6 @@ __all__ = [
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "JobOutbox",
     "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
-    "EvidenceFile", "EvidenceLink",
+    "EvidenceFile", "EvidenceLink", "Export",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",
 ]

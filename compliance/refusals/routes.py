@@ -4,7 +4,6 @@ Each view loads the premises, checks access to it, calls one service, commits, r
 """
 
 from datetime import date, timedelta
-from io import BytesIO
 
 from flask import (
     Response,
@@ -14,13 +13,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from compliance import exports
 from compliance.auth.permissions import (
     can_correct_refusal,
     can_read_premises_records,
@@ -243,11 +242,12 @@ def download_csv(premises_id: int):
                              f'attachment; filename="refusals-register-{premises.id}.csv"'})
 
 
-@bp.route(f"{BASE}/register.pdf")
+@bp.post(f"{BASE}/register.pdf")
 @role_required(*READERS)
-def download_pdf(premises_id: int):
+def prepare_pdf(premises_id: int):
+    """The PDF is built by a job (compliance/exports): its page says when it is ready."""
     premises = premises_or_404(premises_id, can_read_premises_records)
-    data = export.register_data(premises, premises.retailer.name, *_download_data(premises),
-                                generated_at=utcnow())
-    return send_file(BytesIO(pdf.render_register_pdf(data)), mimetype="application/pdf",
-                     as_attachment=True, download_name=f"refusals-register-{premises.id}.pdf")
+    prepared = exports.prepare(pdf.REGISTER_PDF.name, {"premises_id": premises.id},
+                               current_actor())
+    db.session.commit()
+    return redirect(url_for("exports.show", export_id=prepared.id))
