@@ -86,7 +86,10 @@ class Config:
     CHECK_PDF_RATE_LIMIT = "30 per minute;300 per hour"
     CHECK_PDF_MAX_BYTES = 2 * 1024 * 1024
 
-    # Prepared exports (the refusals register PDF): built by a job, kept this long.
+    # Prepared exports (the refusals register PDF, operation CSVs): built by a job into this
+    # folder (default: the instance folder's exports/; shared by every machine, like the
+    # evidence folder) and kept this long.
+    EXPORT_STORAGE_DIR = None
     EXPORT_KEEP_DAYS = 7
 
     # Evidence files (photos, PDFs) for follow-ups and checklist findings: stored once by

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,8 @@ class Subject:
 
 @dataclass(frozen=True)
 class Built:
-    content: bytes
+    """What a build wrote: the name to download it under and its type."""
+
     filename: str
     content_type: str
 
@@ -29,8 +30,9 @@ class ExportKind:
     # In a request, for the signed-in user: the subject, or abort (404, or 403 when they may
     # not see it). Checked when asked for, and again at every look and download.
     subject: Callable[[dict[str, Any]], Subject]
-    # In the job (no request, no signed-in user): the file.
-    build: Callable[[dict[str, Any]], Built]
+    # In the job (no request, no signed-in user): write the file to `out`, a chunk at a time
+    # for anything large.
+    build: Callable[[dict[str, Any], BinaryIO], Built]
 
 
 _KINDS: dict[str, ExportKind] = {}

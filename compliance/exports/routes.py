@@ -5,9 +5,7 @@ kind's own access check runs again on every look."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import abort, redirect, render_template, send_file, url_for
+from flask import abort, current_app, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from compliance.exports import bp, services
@@ -40,8 +38,12 @@ def download(export_id: int):
     export, job, _kind, _subject = _load(export_id)
     if services.state(export, job) != "ready":
         return redirect(url_for("exports.show", export_id=export.id))
-    return send_file(BytesIO(services.content_of(export)), mimetype=export.content_type,
-                     as_attachment=True, download_name=export.filename, etag=export.sha256)
+    path = services.path_of(export)
+    if path is None or not path.is_file():
+        current_app.logger.error("Export %s: its file %s is missing", export.id, path)
+        abort(404)
+    return send_file(path, mimetype=export.content_type, as_attachment=True,
+                     download_name=export.filename, etag=export.sha256, conditional=True)
 
 
 @bp.post("/<int:export_id>/again")

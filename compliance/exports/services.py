@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import secrets
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -23,6 +27,15 @@ SAME_REQUEST = timedelta(minutes=5)
 
 def keep_days() -> int:
     return int(current_app.config["EXPORT_KEEP_DAYS"])
+
+
+def folder() -> Path:
+    configured = current_app.config.get("EXPORT_STORAGE_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "exports"
+
+
+def path_of(export: Export) -> Path | None:
+    return folder() / export.stored_name if export.stored_name else None
 
 
 def prepare(kind: str, params: dict[str, Any], actor: Actor) -> Export:
@@ -62,22 +75,52 @@ def state(export: Export, job: JobOutbox | None) -> str:
     return "preparing"
 
 
-def content_of(export: Export) -> bytes:
-    return db.session.scalar(select(Export.content).where(Export.id == export.id)) or b""
+class _Hashing:
+    """The file being written, counting and hashing what goes in."""
+
+    def __init__(self, raw) -> None:
+        self.raw, self.sha, self.size = raw, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.sha.update(data)
+        self.size += len(data)
+        return self.raw.write(data)
 
 
 @jobs.job(BUILD_JOB)
 def build(export_id: int) -> None:
     """Build and keep the file (idempotent: a built export is left as it is), and forget
-    exports older than EXPORT_KEEP_DAYS while here."""
+    exports older than EXPORT_KEEP_DAYS while here. The file is written under a temporary
+    name and renamed when complete, so a download never sees half a file."""
     export = db.session.get(Export, export_id)
     if export is None or export.ready_at is not None:
         return
-    built = kind_named(export.kind).build(export.params)
-    export.content, export.size = built.content, len(built.content)
-    export.sha256 = hashlib.sha256(built.content).hexdigest()
+    target = folder()
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target, prefix=".building-", delete=False) as raw:
+        try:
+            out = _Hashing(raw)
+            built = kind_named(export.kind).build(export.params, out)
+        except BaseException:
+            os.unlink(raw.name)
+            raise
+    name = f"{export.id}-{secrets.token_hex(8)}"
+    os.replace(raw.name, target / name)
+    export.stored_name, export.size, export.sha256 = name, out.size, out.sha.hexdigest()
     export.filename, export.content_type = built.filename, built.content_type
     export.ready_at = utcnow()
-    db.session.execute(delete(Export).where(
-        Export.requested_at < utcnow() - timedelta(days=keep_days())))
+    purge()
     db.session.flush()
+
+
+def purge() -> int:
+    """Forget exports older than EXPORT_KEEP_DAYS, files and rows."""
+    old = list(db.session.scalars(select(Export).where(
+        Export.requested_at < utcnow() - timedelta(days=keep_days()))))
+    for export in old:
+        path = path_of(export)
+        if path is not None:
+            path.unlink(missing_ok=True)
+    if old:
+        db.session.execute(delete(Export).where(Export.id.in_([e.id for e in old])))
+    return len(old)

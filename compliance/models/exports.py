@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance.models.base import Base, UTCDateTime, utcnow
@@ -27,7 +27,9 @@ class Export(Base):
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job_outbox.id", ondelete="SET NULL"))
     filename: Mapped[str | None] = mapped_column(String(200))
     content_type: Mapped[str | None] = mapped_column(String(60))
-    size: Mapped[int | None]
+    size: Mapped[int | None] = mapped_column(BigInteger)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The file under EXPORT_STORAGE_DIR (written a chunk at a time, so a 100 MB CSV never
+    # sits in memory or in a database row).
+    stored_name: Mapped[str | None] = mapped_column(String(100))
     ready_at: Mapped[datetime | None]

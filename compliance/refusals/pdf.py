@@ -8,7 +8,7 @@ fetcher that only opens files inside the app's static folder: no network, no fil
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template, url_for
@@ -55,14 +55,14 @@ def _subject(params: dict[str, Any]) -> Subject:
     return Subject(premises.name, url_for("refusals.index", premises_id=premises.id))
 
 
-def _build(params: dict[str, Any]) -> Built:
+def _build(params: dict[str, Any], out: BinaryIO) -> Built:
     premises = db.session.get(Premises, params["premises_id"],
                               options=[joinedload(Premises.retailer)])
     data = export.register_data(premises, premises.retailer.name,
                                 services.all_entries(premises.id),
                                 signoff.sign_offs(premises.id), generated_at=utcnow())
-    return Built(render_register_pdf(data), f"refusals-register-{premises.id}.pdf",
-                 "application/pdf")
+    out.write(render_register_pdf(data))
+    return Built(f"refusals-register-{premises.id}.pdf", "application/pdf")
 
 
 REGISTER_PDF = register(ExportKind("refusals.register_pdf", _l("Refusals register (PDF)"),

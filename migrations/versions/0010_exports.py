@@ -1,4 +1,4 @@
-"""prepared exports: files such as the refusals register PDF are built by a background job
+"""prepared exports: the refusals register PDF and operation CSVs are built by a background job
 
 Revision ID: 0010_exports
 Revises: 0009_pages
@@ -26,9 +26,9 @@ def upgrade():
         sa.Column('job_id', sa.Integer(), nullable=True),
         sa.Column('filename', sa.String(length=200), nullable=True),
         sa.Column('content_type', sa.String(length=60), nullable=True),
-        sa.Column('size', sa.Integer(), nullable=True),
+        sa.Column('size', sa.BigInteger(), nullable=True),
         sa.Column('sha256', sa.String(length=64), nullable=True),
-        sa.Column('content', sa.LargeBinary(), nullable=True),
+        sa.Column('stored_name', sa.String(length=100), nullable=True),
         sa.Column('ready_at', sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['job_id'], ['job_outbox.id'],
                                 name=op.f('fk_exports_job_id_job_outbox'), ondelete='SET NULL'),

@@ -97,6 +97,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
     settings = live_settings(f"sqlite:///{db_file}")
     settings["EVIDENCE_STORAGE_DIR"] = str(tmp_path_factory.mktemp("e2e-evidence"))
+    settings["EXPORT_STORAGE_DIR"] = str(tmp_path_factory.mktemp("e2e-exports"))
 
     setup_app = create_app(settings)
     with setup_app.app_context():

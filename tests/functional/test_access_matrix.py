@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from compliance.exports import services as export_services
 from compliance.models import (
     AttemptAnswer,
     Certificate,
@@ -229,10 +230,13 @@ def _ids(people):
     dead = JobOutbox(name="mail.send", attempts=5, dead_at=utcnow(), last_error="refused",
                      payload={"email": {"to": "x@example.com", "subject": "s", "body": "b"}})
     db.session.add(dead)
+    exports_folder = export_services.folder()
+    exports_folder.mkdir(parents=True, exist_ok=True)
+    (exports_folder / "matrix-register.pdf").write_bytes(b"%PDF-1.7 test")
     export = Export(kind="refusals.register_pdf", params={"premises_id": staff.premises_id},
                     requested_by_id=people["officer"].id, filename="register.pdf",
-                    content_type="application/pdf", content=b"%PDF-1.7 test", size=13,
-                    ready_at=utcnow())
+                    content_type="application/pdf", stored_name="matrix-register.pdf",
+                    size=13, ready_at=utcnow())
     db.session.add(export)
     db.session.flush()
     return {"job": dead.id, "export": export.id, **visit_ids(people), **assessment_ids(people),
@@ -253,6 +257,7 @@ def test_get_access(client, login_as, people, url, who, expected):
     if who != ANON:
         login_as(people[who])
     response = client.get(url.format(**_ids(people)))
+    response.close()  # a file download is streamed from disk
     assert response.status_code == expected, f"{who} GET {url}"
     if expected == 302 and who == ANON:
         assert "/auth/sign-in" in response.headers["Location"]

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from compliance import exports
+from compliance.exports import services as export_services
 from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Export, Role
@@ -62,6 +63,7 @@ def test_an_officer_prepares_the_register_pdf_and_downloads_it(client, login_as,
     assert f"refusals-register-{shop['premises'].id}.pdf" in \
         download.headers["Content-Disposition"]
     text = pdf_text(download.data)
+    download.close()
     assert "Corner Hardware" in text and "Machete in a gift box" in text
 
 
@@ -120,15 +122,20 @@ def test_staff_cannot_ask_for_the_register_pdf(client, login_as, shop):
 
 def test_old_exports_are_forgotten_when_another_is_built(client, login_as, shop):
     officer = login_as(shop["officer"])
+    old_file = export_services.folder() / "old-register.pdf"
+    old_file.parent.mkdir(parents=True, exist_ok=True)
+    old_file.write_bytes(b"%PDF-1.7 old")
     old = Export(kind="refusals.register_pdf", params={"premises_id": shop["premises"].id},
-                 requested_by_id=officer.id, requested_at=utcnow() - timedelta(days=8))
+                 requested_by_id=officer.id, requested_at=utcnow() - timedelta(days=8),
+                 stored_name=old_file.name, ready_at=utcnow() - timedelta(days=8))
     db.session.add(old)
     db.session.flush()
     old_id = old.id
-    prepare(client, shop["premises"])
+    fresh_id = prepare(client, shop["premises"])
     db.session.expire_all()
-    assert db.session.get(Export, old_id) is None
+    assert db.session.get(Export, old_id) is None and not old_file.exists()
     assert db.session.scalar(select(func.count(Export.id))) == 1
+    assert export_services.path_of(db.session.get(Export, fresh_id)).is_file()
 
 
 def test_unknown_kinds_fail_in_the_request(shop):

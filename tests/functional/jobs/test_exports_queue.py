@@ -44,6 +44,7 @@ def test_the_page_says_preparing_until_a_worker_has_built_it(client, register, r
     assert 'id="export-ready"' in client.get(f"/exports/{export_id}").text
     download = client.get(f"/exports/{export_id}/download")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+    download.close()
 
 
 def test_a_build_that_keeps_failing_is_reported_and_can_be_asked_for_again(
@@ -71,4 +72,6 @@ def test_a_build_that_keeps_failing_is_reported_and_can_be_asked_for_again(
                 .rsplit("/", 1)[1])
     assert fresh != export_id
     queue.work(burst=True)
-    assert client.get(f"/exports/{fresh}/download").data == b"%PDF-1.7 mended"
+    mended = client.get(f"/exports/{fresh}/download")
+    assert mended.data == b"%PDF-1.7 mended"
+    mended.close()
