@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from compliance import exports
-from compliance.exports import services as export_services
 from compliance.audit import Actor
+from compliance.exports import services as export_services
 from compliance.extensions import db
 from compliance.models import Export, Role
 from compliance.models.base import utcnow
