@@ -16,8 +16,9 @@ Then, for that operation:
   without tracemalloc; the ratio is app time / bare time.
 
     createdb -h 127.0.0.1 -U postgres -T bench_national bench_csv
-    .venv/bin/python -m bench.bench_csv --database-url postgresql://postgres@127.0.0.1:5432/bench_csv --prepare
-    .venv/bin/python -m bench.bench_csv --database-url postgresql://postgres@127.0.0.1:5432/bench_csv --runs 2
+    URL=postgresql://postgres@127.0.0.1:5432/bench_csv
+    .venv/bin/python -m bench.bench_csv --database-url $URL --prepare
+    .venv/bin/python -m bench.bench_csv --database-url $URL --runs 2
 """
 
 from __future__ import annotations
@@ -104,11 +105,14 @@ def app_stream(app, op: int) -> Iterator[str]:
 
 
 def bare_stream(url: str, op: int) -> Iterator[str]:
+    from compliance.operations.export import CSV_COLUMNS
+
     with psycopg.connect(url) as conn, conn.cursor(name="bench_csv") as cursor:
         cursor.itersize = CHUNK
         cursor.execute(BARE_SQL, (op,))
         out = io.StringIO()
         writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)  # the same header line as the app's
         waiting = 0
         for row in cursor:
             writer.writerow(row)
