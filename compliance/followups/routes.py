@@ -120,5 +120,7 @@ def shop():
     follow_ups, waiting = followups.retailer_follow_ups_page(
         retailer.id, page_arg("follow_ups_page"), per_page)
     return render_template("followups/shop.html", retailer=retailer,
-                           visits=queries.shop_visits(retailer.id, page_arg(), per_page),
+                           visits=queries.shop_visits(
+                               retailer.id, page_arg(), per_page,
+                               cap=current_app.config["VISIT_LIST_COUNT_CAP"]),
                            follow_ups=follow_ups, waiting=waiting)

@@ -25,6 +25,12 @@ INDEXES = (
     # The visit list, newest first: an admin's (all submitted) and an agency's.
     Index("ix_visits_status_visited", Visit.status, Visit.visited_at, Visit.id),
     Index("ix_visits_agency_status_visited", Visit.agency_id, Visit.status, Visit.visited_at),
+    # A business's visits (the manager's visits page), newest first: one range, any size.
+    Index("ix_visits_retailer_status_visited", Visit.retailer_id, Visit.status,
+          Visit.visited_at, Visit.id),
+    # The visit list's "your own visits" part (drafts, and any outside your agency).
+    Index("ix_visits_officer_status_visited", Visit.officer_id, Visit.status,
+          Visit.visited_at),
     # An operation report and its CSV.
     Index("ix_visits_operation_status_area", Visit.operation_id, Visit.status, Visit.area),
     Index("ix_test_purchases_premises_sold", TestPurchase.premises_id, TestPurchase.sold,

@@ -81,12 +81,13 @@ def build_visits(plan: Plan, rng: random.Random, w: BulkWriter, world: World) ->
                        [] if draft else rng.sample(("posters", "leaflets", "training_sign_up"),
                                                     rng.randint(0, 2)),
                        ADVICE if outcome in ("advice_given", "non_compliant") else None,
-                       outcome, at, at, None if draft else at + timedelta(hours=1), 1))
+                       outcome, at, at, None if draft else at + timedelta(hours=1), 1,
+                       shop.retailer_id))
     w.write(Visit.__table__, (
         "id", "premises_id", "officer_id", "agency_id", "operation_id", "idempotency_key",
         "status", "visited_at", "officers_present", "visit_type", "area", "person_spoken_to",
         "person_role", "materials", "advice_given", "outcome", "created_at", "updated_at",
-        "submitted_at", "lock_version"), visits)
+        "submitted_at", "lock_version", "retailer_id"), visits)
     _findings(rng, w, visits)
     _purchases(rng, w, world, visits)
     _follow_ups(rng, w, world, visits)
