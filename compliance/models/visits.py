@@ -78,14 +78,14 @@ class Visit(Base):
 
 
 @event.listens_for(Visit, "before_insert")
-def _copy_retailer(_mapper, _connection, visit: Visit) -> None:
-    """Every way a visit is made (services, sync, factories) gets its premises' business,
-    as a subquery inside the INSERT itself: no extra query."""
-    if visit.retailer_id is None:
+def _copy_retailer(_mapper, _connection, row: Visit | FollowUp) -> None:
+    """Every way a visit or follow-up is made (services, sync, factories) gets its premises'
+    business, as a subquery inside the INSERT itself: no extra query."""
+    if row.retailer_id is None:
         from compliance.models.retailers import Premises
 
-        visit.retailer_id = select(Premises.retailer_id).where(
-            Premises.id == visit.premises_id).scalar_subquery()
+        row.retailer_id = select(Premises.retailer_id).where(
+            Premises.id == row.premises_id).scalar_subquery()
 
 
 class VisitFinding(Base):
@@ -152,6 +152,8 @@ class FollowUp(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
     premises_id: Mapped[int] = mapped_column(ForeignKey("premises.id"), index=True)
+    # The premises' business, copied on insert as for Visit: the business's follow-ups page.
+    retailer_id: Mapped[int | None] = mapped_column(ForeignKey("retailers.id"))
     action: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(index=True)
     evidence_wanted: Mapped[str | None] = mapped_column(Text)
@@ -179,3 +181,6 @@ class FollowUp(Base):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_on < utcnow().date()
+
+
+event.listen(FollowUp, "before_insert", _copy_retailer)

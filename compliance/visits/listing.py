@@ -29,7 +29,9 @@ FEW_PREMISES = 200
 
 def scope_parts(user: User) -> list:
     """Disjoint conditions on Visit whose union is what `user`'s lists include
-    (queries.visible_clause), each one a range of an index ordered by visit date."""
+    (queries.visible_clause). The first is a range of an index in list order; the next, if
+    any, is an officer's own visits outside it (drafts, or another agency's), a few read
+    whole from a covering index."""
     if user.role == Role.ADMIN:
         return [Visit.status == "submitted"]
     if user.role != Role.OFFICER:
@@ -64,8 +66,10 @@ def _few_matching_premises(like: str) -> list[int] | None:
 
 
 def _newest(condition, filters: ListFilters, search: tuple[str, list[int] | None] | None,
-            limit: int) -> Select:
-    """One part of the scope: ids and dates of its newest `limit` visits that pass the filters."""
+            limit: int | None) -> Select:
+    """One part of the scope: ids and dates of its newest `limit` visits that pass the filters
+    (all of them when `limit` is None: ordering a small part by date tempts the planner to
+    walk every visit by date looking for it)."""
     stmt = select(Visit.id, Visit.visited_at).where(condition)
     if search is not None:
         like, few = search
@@ -79,12 +83,16 @@ def _newest(condition, filters: ListFilters, search: tuple[str, list[int] | None
             in_district(Premises.postcode, filters.district))))
     if filters.agency_id:
         stmt = stmt.where(Visit.agency_id == filters.agency_id)
+    if limit is None:
+        return stmt
     return stmt.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)
 
 
 def _merged(parts: list, filters, search, limit: int):
-    """The parts' newest `limit` each, as one subquery of (id, visited_at)."""
-    subqueries = [_newest(part, filters, search, limit).subquery() for part in parts]
+    """The first part's newest `limit` and the small parts whole, as one subquery of
+    (id, visited_at)."""
+    subqueries = [_newest(part, filters, search, limit if i == 0 else None).subquery()
+                  for i, part in enumerate(parts)]
     selects = [select(s.c.id, s.c.visited_at) for s in subqueries]
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("visible")
 
