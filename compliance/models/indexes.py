@@ -32,10 +32,10 @@ INDEXES = (
     # A business's visits (the manager's visits page), newest first: one range, any size.
     Index("ix_visits_retailer_status_visited", Visit.retailer_id, Visit.status,
           Visit.visited_at, Visit.id),
-    # The visit list's "your own visits" part (drafts, and any outside your agency): covering,
-    # so the officer's few hundred visits are read from the index alone.
-    Index("ix_visits_officer_status_agency", Visit.officer_id, Visit.status, Visit.agency_id,
-          Visit.visited_at, Visit.id),
+    # The visit list's "your own visits" parts (drafts, and any outside your agency), in list
+    # order and covering (agency and shop included), so they are read from the index alone.
+    Index("ix_visits_officer_status_visited", Visit.officer_id, Visit.status,
+          Visit.visited_at, Visit.id, postgresql_include=["agency_id", "premises_id"]),
     # An operation report and its CSV.
     Index("ix_visits_operation_status_area", Visit.operation_id, Visit.status, Visit.area),
     Index("ix_test_purchases_premises_sold", TestPurchase.premises_id, TestPurchase.sold,

@@ -1,9 +1,9 @@
 """The visit list and its search: each page's work bounded by the page, not by the data.
 
-An officer sees their agency's submitted visits and their own drafts. Written as one `OR`,
+An officer sees their agency's submitted visits and their own visits. Written as one `OR`,
 PostgreSQL cannot walk an index in list order, so it gathers all 50,000 of an agency's visits
 and sorts them. Here the scope is disjoint parts (`scope_parts`), each read newest first from
-its own index and cut at the end of the page, then merged (UNION ALL). The count stops at
+its own covering index and cut at the end of the page, then merged (UNION ALL). The count stops at
 VISIT_LIST_COUNT_CAP ("more than 1,000 visits"), so it too costs the same at any scale.
 
 Search (shop name, postcode or business name) narrows the premises first: when few premises
@@ -29,20 +29,22 @@ FEW_PREMISES = 200
 
 def scope_parts(user: User) -> list:
     """Disjoint conditions on Visit whose union is what `user`'s lists include
-    (queries.visible_clause). The first is a range of an index in list order; the next, if
-    any, is an officer's own visits outside it (drafts, or another agency's), a few read
-    whole from a covering index."""
+    (queries.visible_clause), each a range of an index in list order (visit date, id):
+    the agency's submitted visits, the officer's drafts, and the officer's own submitted
+    visits outside the agency (recorded before a move; usually none). A visit is a draft
+    or submitted (services.start_visit, submit_visit)."""
     if user.role == Role.ADMIN:
         return [Visit.status == "submitted"]
     if user.role != Role.OFFICER:
         return []
+    own = Visit.officer_id == user.id
     if not user.agency_id:
-        return [Visit.officer_id == user.id]
+        return [own & (Visit.status == "submitted"), own & (Visit.status == "draft")]
     agency = user.agency_id
     return [(Visit.status == "submitted") & (Visit.agency_id == agency),
-            (Visit.officer_id == user.id) & or_(Visit.status != "submitted",
-                                                Visit.agency_id.is_(None),
-                                                Visit.agency_id != agency)]
+            own & (Visit.status == "draft"),
+            own & (Visit.status == "submitted")
+            & or_(Visit.agency_id.is_(None), Visit.agency_id != agency)]
 
 
 def _like(search: str) -> str:
@@ -66,10 +68,8 @@ def _few_matching_premises(like: str) -> list[int] | None:
 
 
 def _newest(condition, filters: ListFilters, search: tuple[str, list[int] | None] | None,
-            limit: int | None) -> Select:
-    """One part of the scope: ids and dates of its newest `limit` visits that pass the filters
-    (all of them when `limit` is None: ordering a small part by date tempts the planner to
-    walk every visit by date looking for it)."""
+            limit: int) -> Select:
+    """One part of the scope: ids and dates of its newest `limit` visits that pass the filters."""
     stmt = select(Visit.id, Visit.visited_at).where(condition)
     if search is not None:
         like, few = search
@@ -83,16 +83,12 @@ def _newest(condition, filters: ListFilters, search: tuple[str, list[int] | None
             in_district(Premises.postcode, filters.district))))
     if filters.agency_id:
         stmt = stmt.where(Visit.agency_id == filters.agency_id)
-    if limit is None:
-        return stmt
     return stmt.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)
 
 
 def _merged(parts: list, filters, search, limit: int):
-    """The first part's newest `limit` and the small parts whole, as one subquery of
-    (id, visited_at)."""
-    subqueries = [_newest(part, filters, search, limit if i == 0 else None).subquery()
-                  for i, part in enumerate(parts)]
+    """The parts' newest `limit` each, as one subquery of (id, visited_at)."""
+    subqueries = [_newest(part, filters, search, limit).subquery() for part in parts]
     selects = [select(s.c.id, s.c.visited_at) for s in subqueries]
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("visible")
 

@@ -31,8 +31,9 @@ def upgrade():
                    f'FROM premises WHERE premises.id = {table}.premises_id)')
     op.create_index('ix_visits_retailer_status_visited', 'visits',
                     ['retailer_id', 'status', 'visited_at', 'id'])
-    op.create_index('ix_visits_officer_status_agency', 'visits',
-                    ['officer_id', 'status', 'agency_id', 'visited_at', 'id'])
+    op.create_index('ix_visits_officer_status_visited', 'visits',
+                    ['officer_id', 'status', 'visited_at', 'id'],
+                    postgresql_include=['agency_id', 'premises_id'])
     op.drop_index('ix_visits_agency_status_visited', table_name='visits')
     op.create_index('ix_visits_agency_status_visited', 'visits',
                     ['agency_id', 'status', 'visited_at', 'id'],
@@ -46,7 +47,7 @@ def downgrade():
     op.drop_index('ix_visits_agency_status_visited', table_name='visits')
     op.create_index('ix_visits_agency_status_visited', 'visits',
                     ['agency_id', 'status', 'visited_at'])
-    op.drop_index('ix_visits_officer_status_agency', table_name='visits')
+    op.drop_index('ix_visits_officer_status_visited', table_name='visits')
     op.drop_index('ix_visits_retailer_status_visited', table_name='visits')
     for table in ('follow_ups', 'visits'):
         with op.batch_alter_table(table) as batch:
