@@ -16,7 +16,7 @@ from compliance.models import FollowUp, Visit
 from compliance.models.base import utcnow
 from compliance.visits import listing
 from tests.factories import PremisesFactory, RetailerFactory
-from tests.visit_factories import FollowUpFactory, OfficerFactory, OperationFactory, VisitFactory
+from tests.visit_factories import FollowUpFactory, OperationFactory, VisitFactory
 
 
 def _visit_links(page: str) -> list[int]:
