@@ -56,6 +56,9 @@ SEED = [
               CASE WHEN i % 2 = 0 THEN 'North' ELSE 'South' END, '["posters"]',
               'Advice ' || i, 'advice_given', now(), now(), now(), 1
        FROM generate_series(1, 150000) i""",
+    # What 0010_lists fills in, and a mapper event on every later insert.
+    """UPDATE visits SET retailer_id = premises.retailer_id FROM premises
+       WHERE premises.id = visits.premises_id""",
     """INSERT INTO test_purchases (visit_id, premises_id, volunteer_age, item_attempted,
                                    id_asked, sold, letter_sent)
        SELECT id, premises_id, 16, 'Kitchen knife', true, id % 5 = 0, false
@@ -64,9 +67,9 @@ SEED = [
        SELECT v.id, c.id, CASE WHEN (v.id + c.id) % 4 = 0 THEN 'no' ELSE 'yes' END
        FROM visits v CROSS JOIN (SELECT id FROM checklist_items LIMIT 3) c
        WHERE v.id % 2 = 0""",
-    """INSERT INTO follow_ups (visit_id, premises_id, action, due_on, status, created_by_id,
-                               created_at)
-       SELECT id, premises_id, 'Put up a sign', current_date - (id % 60) + 20,
+    """INSERT INTO follow_ups (visit_id, premises_id, retailer_id, action, due_on, status,
+                               created_by_id, created_at)
+       SELECT id, premises_id, retailer_id, 'Put up a sign', current_date - (id % 60) + 20,
               CASE WHEN id % 3 = 0 THEN 'closed' ELSE 'open' END, :officer, now()
        FROM visits WHERE id % 12 = 0""",
     """INSERT INTO refusals (premises_id, occurred_at, product, reason, refused_by_name,
@@ -169,6 +172,11 @@ HOT_PAGES = [
     ("officer", "/visits/priorities?district=D12"),
     ("admin", "/visits/priorities?district=D12"),
     ("admin", "/visits/priorities?district=D12&agency={agency}"),
+    ("officer", "/visits/list"),
+    ("officer", "/visits/list?page=3"),
+    ("admin", "/visits/list"),
+    ("officer", "/visits/list?q=Branch"),
+    ("officer", "/visits/list?q=Branch&page=2"),
     ("officer", "/visits/list?q=Branch 1234"),
     ("officer", "/visits/list?q=d7 1"),
     ("officer", "/visits/list?district=D7"),
