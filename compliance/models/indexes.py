@@ -24,7 +24,7 @@ INDEXES = (
           Visit.status),
     # The visit list, newest first: an admin's (all submitted) and an agency's.
     Index("ix_visits_status_visited", Visit.status, Visit.visited_at, Visit.id),
-    # With id (0010_lists): the list's full order, so an agency's page and its bounded count
+    # With id (0011_lists): the list's full order, so an agency's page and its bounded count
     # are index-only ranges that stop, not sorts of the agency's 50,000 visits; premises_id
     # included so that search checks each visit's shop without reading the visit.
     Index("ix_visits_agency_status_visited", Visit.agency_id, Visit.status, Visit.visited_at,

@@ -56,7 +56,7 @@ SEED = [
               CASE WHEN i % 2 = 0 THEN 'North' ELSE 'South' END, '["posters"]',
               'Advice ' || i, 'advice_given', now(), now(), now(), 1
        FROM generate_series(1, 150000) i""",
-    # What 0010_lists fills in, and a mapper event on every later insert.
+    # What 0011_lists fills in, and a mapper event on every later insert.
     """UPDATE visits SET retailer_id = premises.retailer_id FROM premises
        WHERE premises.id = visits.premises_id""",
     """INSERT INTO test_purchases (visit_id, premises_id, volunteer_age, item_attempted,

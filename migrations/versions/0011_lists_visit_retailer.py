@@ -1,7 +1,7 @@
 """visits.retailer_id, follow_ups.retailer_id and indexes for flat visit lists (issue 15)
 
-Revision ID: 0010_lists
-Revises: 0009_pages
+Revision ID: 0011_lists
+Revises: 0010_exports
 Create Date: 2026-11-30 03:00:00
 
 A business's visits page walks ix_visits_retailer_status_visited newest first and stops after
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010_lists'
-down_revision = '0009_pages'
+revision = '0011_lists'
+down_revision = '0010_exports'
 branch_labels = None
 depends_on = None
 
