@@ -15,8 +15,8 @@ from compliance.models.evidence import EvidenceFile, EvidenceLink
 from compliance.models.jobs import JobOutbox
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.reminders import Membership, ReminderSent
-from compliance.models.tallies import OperationPremises, OperationTally
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
+from compliance.models.tallies import OperationPremises, OperationTally
 from compliance.models.tokens import Invitation, PasswordReset
 from compliance.models.training import ModuleRead, Source, TrainingModule
 from compliance.models.users import Agency, AgencyKind, Role, User

@@ -7,9 +7,8 @@ Create Date: 2026-11-30 03:10:00
 The data step fills the tallies from the visits already there (compliance.tallies.rebuild,
 set-based), so an upgraded site's reports are right at once.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0010_tally'
 down_revision = '0009_pages'
