@@ -57,8 +57,10 @@ def _statement(operation_id: int, area: str | None, include_notes: bool):
 
 def _rows(connection: Connection, words: _Words, operation_id: int, area: str | None,
           include_notes: bool) -> Iterator[list]:
-    result = connection.execution_options(yield_per=CHUNK).execute(
-        _statement(operation_id, area, include_notes))
+    # Options on the statement, not the connection: Connection.execution_options changes the
+    # connection itself, and a server-side cursor must not outlive this query.
+    result = connection.execute(_statement(operation_id, area, include_notes)
+                                .execution_options(yield_per=CHUNK))
     visit_types, outcomes, materials = words
     for (visit_id, visited_at, premises, postcode, business, officer, agency, visit_type,
          visit_area, outcome, given, advice, purchase, asked, follow_up_count,
