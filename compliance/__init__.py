@@ -138,6 +138,9 @@ def register_extensions(app: Flask) -> None:
     from compliance.auth import session_loader  # noqa: F401  (registers the user loader)
 
     jobs.init_app(app)  # after db: its teardown dispatches committed jobs
+    from compliance import tallies
+
+    tallies.init_app(app)  # the operation report's running totals, kept at every flush
 
 
 def register_templates(app: Flask) -> None:

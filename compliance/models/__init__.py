@@ -17,6 +17,7 @@ from compliance.models.jobs import JobOutbox
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.reminders import Membership, ReminderSent
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
+from compliance.models.tallies import OperationPremises, OperationTally
 from compliance.models.tokens import Invitation, PasswordReset
 from compliance.models.training import ModuleRead, Source, TrainingModule
 from compliance.models.users import Agency, AgencyKind, Role, User
@@ -31,7 +32,8 @@ from compliance.models.visits import (
 
 __all__ = [
     "Assessment", "AssessmentAnswer", "Certificate", "ChecklistItem", "FollowUp", "Operation",
-    "Membership", "Refusal", "RefusalSignOff", "ReminderSent", "TestPurchase", "Visit",
+    "Membership", "OperationPremises", "OperationTally", "Refusal", "RefusalSignOff",
+    "ReminderSent", "TestPurchase", "Visit",
     "VisitChange", "VisitFinding",
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "JobOutbox",
     "Jurisdiction",

@@ -15,6 +15,7 @@ from compliance.models.retailers import Premises, Retailer
 from compliance.models.visits import FollowUp, TestPurchase, Visit
 
 TRIGRAM = {"postgresql_using": "gin"}
+ADVICE_GIVEN = "status = 'submitted' AND advice_given IS NOT NULL AND advice_given <> ''"
 
 INDEXES = (
     # The priority list: each premises' latest submitted visit and whose agency visited it.
@@ -38,6 +39,9 @@ INDEXES = (
           Visit.visited_at, Visit.id, postgresql_include=["agency_id", "premises_id"]),
     # An operation report and its CSV.
     Index("ix_visits_operation_status_area", Visit.operation_id, Visit.status, Visit.area),
+    # The report's advice list, a page at a time in visit order (only visits with advice).
+    Index("ix_visits_operation_advice", Visit.operation_id, Visit.visited_at, Visit.id,
+          postgresql_where=text(ADVICE_GIVEN), sqlite_where=text(ADVICE_GIVEN)),
     Index("ix_test_purchases_premises_sold", TestPurchase.premises_id, TestPurchase.sold,
           TestPurchase.resolved_at),
     # Unresolved failed test purchases are few: a per-premises probe of this is nearly free.
