@@ -3,7 +3,7 @@ operation report reads a handful of rows instead of aggregating thousands of vis
 
 Entry points: `init_app(app)` keeps them from every session flush (upkeep.py); `rebuild`
 works them out again from the visits (`flask --app compliance operations retally`, the seeder
-and migration 0010_tally); `read` is what the report uses. The keys are in figures.py.
+and migration 0012_tally); `read` is what the report uses. The keys are in figures.py.
 """
 
 from __future__ import annotations

@@ -103,7 +103,6 @@ ROUTES = {
     "/visits/operations/new": (302, 403, 403, 403, 403, 200),
     "/visits/operations/{operation}/edit": (302, 403, 403, 403, 403, 200),
     "/visits/operations/{operation}/report": (302, 403, 403, 403, 200, 200),
-    "/visits/operations/{operation}/report.csv": (302, 403, 403, 403, 200, 200),
     "/training/": (302, 200, 200, 200, 200, 200),
     "/training/modules/{module}": (302, 200, 200, 200, 200, 200),
     "/training/quiz": (302, 302, 200, 200, 403, 403),  # staff: resumes the open attempt
@@ -157,6 +156,7 @@ POSTS = {
     "/admin/users/new": (302, 403, 403, 403, 403, 200),
     "/admin/jobs/{job}/retry": (302, 403, 403, 403, 403, 302),
     "/premises/{premises}/refusals/register.pdf": (302, 403, 302, 403, 302, 302),
+    "/visits/operations/{operation}/report.csv": (302, 403, 403, 403, 302, 302),
     "/exports/{export}/again": (302, 404, 404, 404, 302, 404),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),

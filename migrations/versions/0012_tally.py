@@ -1,7 +1,7 @@
 """operation report tallies, kept as visits change; an index for the report's advice pages
 
-Revision ID: 0010_tally
-Revises: 0009_pages
+Revision ID: 0012_tally
+Revises: 0011_lists
 Create Date: 2026-11-30 03:10:00
 
 The data step fills the tallies from the visits already there (compliance.tallies.rebuild,
@@ -10,8 +10,8 @@ set-based), so an upgraded site's reports are right at once.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_tally'
-down_revision = '0009_pages'
+revision = '0012_tally'
+down_revision = '0011_lists'
 branch_labels = None
 depends_on = None
 
