@@ -97,13 +97,16 @@ def reset_database(url: str) -> None:
 
 
 class IsolatedClient(FlaskClient):
-    """Each request gets its own app context, as in production.
+    """Each request gets its own app context, as in production, and its body is read whole.
 
     Tests hold an app context open for factories; Flask would otherwise reuse it for every
     request, sharing `g` (and Flask-Login's cached user) between requests.
     """
 
     def open(self, *args, **kwargs):
+        # Bodies are read and closed as a server would, so a file sent from disk (an export's
+        # download) is never left open for the garbage collector to warn about.
+        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)
