@@ -138,6 +138,9 @@ def register_extensions(app: Flask) -> None:
     from compliance.auth import session_loader  # noqa: F401  (registers the user loader)
 
     jobs.init_app(app)  # after db: its teardown dispatches committed jobs
+    from compliance.priorities import maintenance
+
+    maintenance.install()  # the priority table follows every flush (session hooks)
 
 
 def register_templates(app: Flask) -> None:

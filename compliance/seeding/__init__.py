@@ -91,6 +91,11 @@ def seed(scale: float, rng_seed: int = 2026, progress=None) -> SeedReport:
     writer.finish()
     _learner_with_open_quiz(world, password_hash)
     step("learner")
+    from compliance.priorities.table import rebuild
+
+    db.session.flush()
+    rebuild(db.session.connection())  # COPY bypassed the session hooks that keep it
+    step("priority table")
     report.counts = writer.counts
     return report
 
