@@ -13,7 +13,7 @@ from compliance.models.base import Base
 from compliance.models.certificates import Certificate, VerificationRequest
 from compliance.models.evidence import EvidenceFile, EvidenceLink
 from compliance.models.jobs import JobOutbox
-from compliance.models.priorities import PremisesAgency, PremisesPriority
+from compliance.models.priorities import PremisesPriority
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.reminders import Membership, ReminderSent
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
@@ -35,7 +35,7 @@ __all__ = [
     "VisitChange", "VisitFinding",
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "JobOutbox",
     "Jurisdiction",
-    "ModuleRead", "PasswordReset", "Premises", "PremisesAgency", "PremisesPriority", "Question",
+    "ModuleRead", "PasswordReset", "Premises", "PremisesPriority", "Question",
     "QuizAttempt", "Retailer", "Role",
     "EvidenceFile", "EvidenceLink",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",

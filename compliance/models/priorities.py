@@ -1,5 +1,5 @@
 """The maintained priority table: each premises' facts, so the priority list reads a narrow
-table through indexes instead of working over visits (issue 15).
+table through an index instead of working over visits (issue 15).
 
 Rows hold facts, never verdicts that depend on the clock ("overdue", "expired"): the list
 compares them with `now` when it is read, so nothing goes stale overnight. The rows are kept
@@ -15,14 +15,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance.models.base import Base
 
+ALL_PREMISES = 0  # the scope of every premises: admins' list, and the never-visited
+
 
 class PremisesPriority(Base):
-    """One row per premises: what each reason on the priority list needs."""
+    """A premises' facts, once in the scope of every premises (scope_id 0) and once more in
+    the scope of each agency whose officers have submitted a visit there (scope_id: the
+    agency's id). An agency's list is then one index range of this table, facts included,
+    rather than a look-up per premises (measured at national scale: 14 ms against 80 ms)."""
 
     __tablename__ = "premises_priority"
 
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     premises_id: Mapped[int] = mapped_column(
-        ForeignKey("premises.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+        ForeignKey("premises.id", ondelete="CASCADE"), primary_key=True, autoincrement=False,
+        index=True)
     name: Mapped[str] = mapped_column(String(200))  # the list's tie-break order
     last_visit_at: Mapped[datetime | None]  # latest submitted visit; None: never visited
     unresolved_failure: Mapped[bool]  # a failed test purchase on a submitted visit, unresolved
@@ -40,17 +47,6 @@ class PremisesPriority(Base):
     __table_args__ = (
         # Never-visited premises are on every agency's list: found without reading the rest.
         Index("ix_premises_priority_never_visited", "premises_id",
-              postgresql_where=text("last_visit_at IS NULL"),
-              sqlite_where=text("last_visit_at IS NULL")),
+              postgresql_where=text("scope_id = 0 AND last_visit_at IS NULL"),
+              sqlite_where=text("scope_id = 0 AND last_visit_at IS NULL")),
     )
-
-
-class PremisesAgency(Base):
-    """An agency whose officers have submitted a visit to the premises (its list's scope)."""
-
-    __tablename__ = "premises_agencies"
-
-    agency_id: Mapped[int] = mapped_column(
-        ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
-    premises_id: Mapped[int] = mapped_column(
-        ForeignKey("premises.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -70,7 +70,6 @@ class Pending:
     premises: set[int] = field(default_factory=set)
     users: set[int] = field(default_factory=set)
     retailers: set[int] = field(default_factory=set)
-    visits: bool = False  # the agencies' scope may have changed too
 
     def add(self, kind: str, values) -> None:
         getattr(self, kind).update(v for v in values if v is not None)
@@ -106,7 +105,6 @@ def _collect(session: Session, _flush_context) -> None:
             keys = _keys(obj, watch, changed_only)
             if keys is not None:
                 pending.add(watch.kind, keys)
-                pending.visits = pending.visits or isinstance(obj, Visit)
 
 
 def _after_flush(session: Session, _flush_context) -> None:
@@ -118,7 +116,7 @@ def _apply(session: Session, pending: Pending | None) -> None:
         return
     connection = session.connection()
     ids = pending.premises | table.premises_of(connection, pending.users, pending.retailers)
-    table.refresh(connection, ids, visits=pending.visits)
+    table.refresh(connection, ids)
 
 
 def _bulk(execute_state):
@@ -134,7 +132,6 @@ def _bulk(execute_state):
     session = execute_state.session
     pending = Pending()
     pending.add(watch.kind, session.scalars(query if where is None else query.where(where)))
-    pending.visits = mapper.class_ is Visit
     result = execute_state.invoke_statement()
     _apply(session, pending)
     return result

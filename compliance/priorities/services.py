@@ -5,10 +5,10 @@ Agency scope: an officer's list covers the premises their agency's officers have
 looks after stays off the list; a new or officer-added shop is on every agency's list until
 someone visits it. Admins see every premises.
 
-The list reads the maintained priority table (models/priorities.py: one narrow row of facts
-per premises, kept in step by priorities/maintenance.py) and the agencies' scope table, never
-visits: the score is worked out from the stored facts and `now` in the one ranked query, so
-a page costs three queries however many shops and visits there are.
+The list reads the maintained priority table (models/priorities.py: a narrow row of facts
+per premises in each scope, kept in step by priorities/maintenance.py), never visits: the
+score is worked out from the stored facts and `now` in the one ranked query, so a page costs
+two queries however many shops and visits there are.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import and_, case, func, or_, select, true, union_all
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from compliance.areas import ListFilters, in_district
@@ -26,7 +26,6 @@ from compliance.extensions import db
 from compliance.models import (
     FollowUp,
     Premises,
-    PremisesAgency,
     PremisesPriority,
     Role,
     TrainingCompletion,
@@ -34,6 +33,7 @@ from compliance.models import (
     Visit,
 )
 from compliance.models.base import utcnow
+from compliance.models.priorities import ALL_PREMISES
 from compliance.paging import Page, offset
 
 REFUSAL_DAYS = 60
@@ -76,26 +76,28 @@ class PriorityRow:
         return any(r.key == key for r in self.reasons)
 
 
-def _agency(agency_id: int):
-    return select(PremisesAgency.premises_id).where(PremisesAgency.agency_id == agency_id)
-
-
 def _scope(user: User, filters: ListFilters):
-    """Which premises a user's list covers (see the module docstring): their agency's rows
-    of the scope table (or, for an officer of no agency, their own visits) and the
-    never-visited premises (a partial index), as one set of ids."""
+    """Which rows of the priority table a user's list reads (see the module docstring): an
+    agency's own scope and the never-visited premises (a partial index); for admins every
+    premises, or an agency's scope when they filter by agency."""
     clauses = []
-    if user.role != Role.ADMIN:
-        ours = _agency(user.agency_id) if user.agency_id else select(Visit.premises_id).where(
-            Visit.officer_id == user.id, Visit.status == "submitted")
-        never = select(P.premises_id).where(P.last_visit_at.is_(None))
-        clauses.append(P.premises_id.in_(union_all(ours, never)))
-    if filters.agency_id:
-        clauses.append(P.premises_id.in_(_agency(filters.agency_id)))
+    if user.role == Role.ADMIN:
+        clauses.append(P.scope_id == (filters.agency_id or ALL_PREMISES))
+    elif user.agency_id:
+        clauses.append(or_(P.scope_id == user.agency_id,
+                           and_(P.scope_id == ALL_PREMISES, P.last_visit_at.is_(None))))
+    else:  # an officer of no agency: the premises they visited themselves
+        mine = select(Visit.premises_id).where(Visit.officer_id == user.id,
+                                               Visit.status == "submitted")
+        clauses.append(and_(P.scope_id == ALL_PREMISES,
+                            or_(P.last_visit_at.is_(None), P.premises_id.in_(mine))))
+    if filters.agency_id and user.role != Role.ADMIN:
+        clauses.append(P.premises_id.in_(select(P.premises_id).where(
+            P.scope_id == filters.agency_id)))
     if filters.district:
         clauses.append(P.premises_id.in_(
             select(Premises.id).where(in_district(Premises.postcode, filters.district))))
-    return and_(true(), *clauses)
+    return and_(*clauses)
 
 
 def _conditions(now: datetime) -> dict[str, object]:

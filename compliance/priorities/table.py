@@ -1,25 +1,24 @@
 """Filling the priority table: one set-based statement works out premises' facts.
 
-`refresh(connection, ids)` recomputes the rows of some premises (the maintenance hook calls it
-in the transaction that changed them); `rebuild(connection)` recomputes every row (the seeder,
-the migration and `flask --app compliance priorities rebuild`). Both run the same statement,
-so a maintained row always equals a rebuilt one. Each fact is an indexed look-up for one
-premises (indexes: migrations/versions/0009_pages.py).
+`refresh(connection, ids)` recomputes some premises' rows in every scope (the maintenance
+hook calls it in the transaction that changed them); `rebuild(connection)` recomputes every
+row (the seeder, the migration and `flask --app compliance priorities rebuild`). Both run the
+same statement, so a maintained row always equals a rebuilt one. Each fact is an indexed
+look-up for one premises (indexes: migrations/versions/0009_pages.py), worked out once per
+premises and then copied to each scope it is in (models/priorities.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, true
+from sqlalchemy import Connection, and_, delete, func, insert, literal, select, true, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from compliance.models import (
     Assessment,
     FollowUp,
     Premises,
-    PremisesAgency,
-    PremisesPriority,
     Refusal,
     Retailer,
     Role,
@@ -29,6 +28,8 @@ from compliance.models import (
     VerificationRequest,
     Visit,
 )
+from compliance.models.priorities import ALL_PREMISES
+from compliance.models.priorities import PremisesPriority as P
 
 CHUNK = 500  # premises per statement: well inside every driver's parameter limit
 COLUMNS = ["premises_id", "name", "last_visit_at", "unresolved_failure", "rating",
@@ -60,67 +61,62 @@ def facts(where):
                  .where(VerificationRequest.premises_id == here,
                         VerificationRequest.resolved_at.is_(None))
                  .order_by(VerificationRequest.id).limit(1))
-    return (select(Premises.id, Premises.name, last_visit.scalar_subquery(), failed,
-                   latest.add_columns(Assessment.rating).scalar_subquery(),
-                   latest.add_columns(Assessment.next_due_at).scalar_subquery(),
-                   training.scalar_subquery(), Retailer.claimed, Premises.created_at,
-                   last_refusal.scalar_subquery(), follow_up_due.scalar_subquery(),
-                   requested.scalar_subquery())
+    values = (Premises.id, Premises.name, last_visit.scalar_subquery(), failed,
+              latest.add_columns(Assessment.rating).scalar_subquery(),
+              latest.add_columns(Assessment.next_due_at).scalar_subquery(),
+              training.scalar_subquery(), Retailer.claimed, Premises.created_at,
+              last_refusal.scalar_subquery(), follow_up_due.scalar_subquery(),
+              requested.scalar_subquery())
+    return (select(*(value.label(name) for value, name in zip(values, COLUMNS, strict=True)))
             .join(Retailer, Premises.retailer_id == Retailer.id)
             .where(where))
 
 
-def _upsert(connection: Connection, where) -> None:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(PremisesPriority).from_select(COLUMNS, facts(where))
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=["premises_id"],
-        set_={c: getattr(statement.excluded, c) for c in COLUMNS[1:]}))
+def _scoped(where):
+    """The facts once per scope each premises is in: every premises', and its agencies'."""
+    found = facts(where).cte("facts").prefix_with("MATERIALIZED", dialect="postgresql")
+    everyone = select(literal(ALL_PREMISES).label("scope_id"), found.c.premises_id)
+    agencies = (select(Visit.agency_id, Visit.premises_id).distinct()
+                .where(Visit.status == "submitted", Visit.agency_id.is_not(None),
+                       Visit.premises_id.in_(select(found.c.premises_id))))
+    scopes = union_all(everyone, agencies).subquery("scopes")
+    return (select(scopes.c.scope_id, *found.c)
+            .join_from(scopes, found, scopes.c.premises_id == found.c.premises_id)
+            .where(true()))  # SQLite needs a WHERE before an upsert's ON CONFLICT
 
 
-def _agencies(premises_ids):
-    return (select(Visit.premises_id, Visit.agency_id).distinct()
-            .where(Visit.status == "submitted", Visit.agency_id.is_not(None), premises_ids))
-
-
-def refresh(connection: Connection, premises_ids: Iterable[int], visits: bool = True) -> None:
-    """Recompute these premises' rows (and, after visits changed, their agencies)."""
+def refresh(connection: Connection, premises_ids: Iterable[int]) -> None:
+    """Recompute these premises' rows in every scope, in one statement a chunk."""
     ordered = sorted(set(premises_ids))
     postgres = connection.dialect.name == "postgresql"
+    dialect = postgresql if postgres else sqlite
     for start in range(0, len(ordered), CHUNK):
         ids = ordered[start:start + CHUNK]
         if postgres:
             # Lock the rows first, so a concurrent change to the same premises waits and
             # then recomputes with this one's committed facts (never a stale last write).
-            connection.execute(select(PremisesPriority.premises_id)
-                               .where(PremisesPriority.premises_id.in_(ids))
-                               .order_by(PremisesPriority.premises_id).with_for_update())
-        _upsert(connection, Premises.id.in_(ids))
-        if visits:
-            _refresh_agencies(connection, ids, postgres)
-
-
-def _refresh_agencies(connection: Connection, ids: list[int], postgres: bool) -> None:
-    dialect = postgresql if postgres else sqlite
-    connection.execute(dialect.insert(PremisesAgency)
-                       .from_select(["premises_id", "agency_id"],
-                                    _agencies(Visit.premises_id.in_(ids)))
-                       .on_conflict_do_nothing())
-    # A visit moved, deleted or back to draft: the agency stays only if another visit holds.
-    still = (select(Visit.id).where(Visit.premises_id == PremisesAgency.premises_id,
-                                    Visit.agency_id == PremisesAgency.agency_id,
-                                    Visit.status == "submitted").exists())
-    connection.execute(delete(PremisesAgency).where(PremisesAgency.premises_id.in_(ids), ~still))
+            connection.execute(select(P.scope_id).where(P.premises_id.in_(ids))
+                               .order_by(P.premises_id, P.scope_id).with_for_update())
+        statement = dialect.insert(P).from_select(["scope_id", *COLUMNS],
+                                                  _scoped(Premises.id.in_(ids)))
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=["scope_id", "premises_id"],
+            set_={c: getattr(statement.excluded, c) for c in COLUMNS[1:]}))
+        # An agency leaves a premises' scope when its last submitted visit there went
+        # (moved, deleted or back to draft).
+        still = (select(Visit.id).where(Visit.premises_id == P.premises_id,
+                                        Visit.agency_id == P.scope_id,
+                                        Visit.status == "submitted").exists())
+        connection.execute(delete(P).where(P.premises_id.in_(ids),
+                                           P.scope_id != ALL_PREMISES, ~still))
 
 
 def rebuild(connection: Connection) -> int:
     """Recompute every row from scratch (set-based); returns the number of premises."""
-    connection.execute(delete(PremisesPriority))
-    connection.execute(insert(PremisesPriority).from_select(COLUMNS, facts(true())))
-    connection.execute(delete(PremisesAgency))
-    connection.execute(insert(PremisesAgency).from_select(["premises_id", "agency_id"],
-                                                          _agencies(true())))
-    return connection.scalar(select(func.count()).select_from(PremisesPriority)) or 0
+    connection.execute(delete(P))
+    connection.execute(insert(P).from_select(["scope_id", *COLUMNS], _scoped(true())))
+    return connection.scalar(select(func.count()).select_from(P)
+                             .where(P.scope_id == ALL_PREMISES)) or 0
 
 
 def premises_of(connection: Connection, users: set[int], retailers: set[int]) -> set[int]:

@@ -1,4 +1,4 @@
-"""the maintained priority table and the agencies' scope, filled from the data already there
+"""the maintained priority table (each premises' facts, per scope), filled from the data there
 
 Revision ID: 0010_prio
 Revises: 0009_pages
@@ -23,6 +23,7 @@ depends_on = None
 def upgrade():
     op.create_table(
         'premises_priority',
+        sa.Column('scope_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('premises_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('name', sa.String(length=200), nullable=False),
         sa.Column('last_visit_at', UTCDateTime(), nullable=True),
@@ -38,35 +39,21 @@ def upgrade():
         sa.ForeignKeyConstraint(['premises_id'], ['premises.id'],
                                 name=op.f('fk_premises_priority_premises_id_premises'),
                                 ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('premises_id', name=op.f('pk_premises_priority')),
+        sa.PrimaryKeyConstraint('scope_id', 'premises_id', name=op.f('pk_premises_priority')),
     )
-    op.create_index('ix_premises_priority_never_visited', 'premises_priority', ['premises_id'],
-                    postgresql_where=sa.text('last_visit_at IS NULL'),
-                    sqlite_where=sa.text('last_visit_at IS NULL'))
-    op.create_table(
-        'premises_agencies',
-        sa.Column('agency_id', sa.Integer(), nullable=False),
-        sa.Column('premises_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'],
-                                name=op.f('fk_premises_agencies_agency_id_agencies'),
-                                ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['premises_id'], ['premises.id'],
-                                name=op.f('fk_premises_agencies_premises_id_premises'),
-                                ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('agency_id', 'premises_id', name=op.f('pk_premises_agencies')),
-    )
-    op.create_index(op.f('ix_premises_agencies_premises_id'), 'premises_agencies',
+    op.create_index(op.f('ix_premises_priority_premises_id'), 'premises_priority',
                     ['premises_id'])
+    op.create_index('ix_premises_priority_never_visited', 'premises_priority', ['premises_id'],
+                    postgresql_where=sa.text('scope_id = 0 AND last_visit_at IS NULL'),
+                    sqlite_where=sa.text('scope_id = 0 AND last_visit_at IS NULL'))
     from compliance.priorities.table import rebuild
 
     rebuild(op.get_bind())
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ANALYZE premises_priority')
-        op.execute('ANALYZE premises_agencies')
 
 
 def downgrade():
-    op.drop_index(op.f('ix_premises_agencies_premises_id'), table_name='premises_agencies')
-    op.drop_table('premises_agencies')
     op.drop_index('ix_premises_priority_never_visited', table_name='premises_priority')
+    op.drop_index(op.f('ix_premises_priority_premises_id'), table_name='premises_priority')
     op.drop_table('premises_priority')
