@@ -8,11 +8,10 @@ The data step runs the same set-based statement as `flask --app compliance prior
 rebuild`, so an upgraded site's priority list is right at once (about a minute at national
 scale). From then on the session hooks in compliance/priorities/maintenance.py keep it.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from compliance.models.base import UTCDateTime
-
 
 revision = '0010_prio'
 down_revision = '0009_pages'
