@@ -51,6 +51,7 @@ def load_demo() -> None:
 
 
 def seed(scale: float, rng_seed: int = 2026, progress=None) -> SeedReport:
+    from compliance.priorities.table import rebuild
     from compliance.seeding.certificates import build_certificates
     from compliance.seeding.people import build_people
     from compliance.seeding.records import build_assessments, build_quiz, build_refusals
@@ -91,8 +92,6 @@ def seed(scale: float, rng_seed: int = 2026, progress=None) -> SeedReport:
     writer.finish()
     _learner_with_open_quiz(world, password_hash)
     step("learner")
-    from compliance.priorities.table import rebuild
-
     db.session.flush()
     rebuild(db.session.connection())  # COPY bypassed the session hooks that keep it
     step("priority table")

@@ -5,7 +5,7 @@ Revises: 0009_pages
 Create Date: 2026-11-30 03:00:00
 
 The data step runs the same set-based statement as `flask --app compliance priorities
-rebuild`, so an upgraded site's priority list is right at once (about a minute at national
+rebuild`, so an upgraded site's priority list is right at once (about 15 s at national
 scale). From then on the session hooks in compliance/priorities/maintenance.py keep it.
 """
 import sqlalchemy as sa
