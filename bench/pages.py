@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from compliance.extensions import db
-from compliance.models import Certificate, Operation, Premises, QuizAttempt, User, Visit
+from compliance.models import Certificate, Export, Operation, Premises, QuizAttempt, User, Visit
 from compliance.seeding import LEARNER_EMAIL
 
 OFFICER = "officer@example.com"
@@ -25,6 +25,28 @@ class Page:
     name: str
     path: str
     user: str | None  # None: anonymous
+
+
+def prepared_csv(operation_id: int, email: str) -> int:
+    """The officer's CSV of the operation, built once by the export job and reused by later
+    runs while its file is there."""
+    from compliance.exports import services as exports
+    from compliance.operations.prepared import REPORT_CSV
+
+    officer = db.session.scalar(select(User).where(User.email == email))
+    params = {"operation_id": operation_id, "area": None, "notes": False}
+    for export in db.session.scalars(select(Export).where(
+            Export.requested_by_id == officer.id, Export.kind == REPORT_CSV.name,
+            Export.ready_at.is_not(None)).order_by(Export.id.desc())):
+        path = exports.path_of(export)
+        if export.params == params and path is not None and path.is_file():
+            return export.id
+    export = Export(kind=REPORT_CSV.name, params=params, requested_by_id=officer.id)
+    db.session.add(export)
+    db.session.flush()
+    exports.build(export.id)
+    db.session.commit()
+    return export.id
 
 
 def key_pages() -> list[Page]:
@@ -47,7 +69,8 @@ def key_pages() -> list[Page]:
         Page("officer dashboard", "/visits/", OFFICER),
         Page("priority list", "/visits/priorities", OFFICER),
         Page("operation report", f"/visits/operations/{operation}/report", OFFICER),
-        Page("operation CSV", f"/visits/operations/{operation}/report.csv", OFFICER),
+        # A job writes the CSV (operations/prepared.py); the page is its download.
+        Page("operation CSV", f"/exports/{prepared_csv(operation, OFFICER)}/download", OFFICER),
         Page("visit form", f"/visits/new?premises={high_street}", OFFICER),
         Page("visit list", "/visits/list", OFFICER),
         Page("visit search", "/visits/list?q=branch", OFFICER),

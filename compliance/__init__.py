@@ -138,6 +138,9 @@ def register_extensions(app: Flask) -> None:
     from compliance.auth import session_loader  # noqa: F401  (registers the user loader)
 
     jobs.init_app(app)  # after db: its teardown dispatches committed jobs
+    from compliance import tallies
+
+    tallies.init_app(app)  # the operation report's running totals, kept at every flush
     from compliance.priorities import maintenance
 
     maintenance.install()  # the priority table follows every flush (session hooks)
@@ -169,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     from compliance.certificates import verify_bp
     from compliance.credentials import bp as credentials_bp
     from compliance.evidence import bp as evidence_bp
+    from compliance.exports import bp as exports_bp
     from compliance.filecheck import bp as filecheck_bp
     from compliance.followups import bp as followups_bp
     from compliance.jobs.routes import bp as jobs_bp
@@ -188,7 +192,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, business_bp, admin_bp, training_bp, quiz_bp, questions_bp,
                certificates_bp, verify_bp, filecheck_bp, credentials_bp, visits_bp, shops_bp,
-               evidence_bp,
+               evidence_bp, exports_bp,
                followups_bp, operations_bp, priorities_bp,
                assessments_bp, refusals_bp, verification_bp, todo_bp, jobs_bp,
                offline_bp, offline_root_bp):

@@ -57,8 +57,13 @@ class Config:
     PUBLIC_BASE_URL = None
 
     PAGE_SIZE = 25
+    # Visit lists count this far and no further ("more than 1,000 visits"): an exact total of
+    # an agency's 50,000 visits would cost as much as reading them all on every page.
+    VISIT_LIST_COUNT_CAP = 1000
     # The visit form offers the operations running within this many days of the visit.
     VISIT_FORM_OPERATION_DAYS = 120
+    # ...and at most this many of them, the nearest to the visit's date (running ones first).
+    VISIT_FORM_OPERATIONS = 8
     HOME_PREMISES_PER_PAGE = 10  # a manager's home page shows to-dos for this many premises
     # A guidance module is due for a fresh check against the domain reference this many days
     # after its last review (the law is moving: Crime and Policing Act 2026 commencement).
@@ -85,6 +90,12 @@ class Config:
     # The public "check a PDF you were sent" page: same limit, and the largest upload it reads.
     CHECK_PDF_RATE_LIMIT = "30 per minute;300 per hour"
     CHECK_PDF_MAX_BYTES = 2 * 1024 * 1024
+
+    # Prepared exports (the refusals register PDF, operation CSVs): built by a job into this
+    # folder (default: the instance folder's exports/; shared by every machine, like the
+    # evidence folder) and kept this long.
+    EXPORT_STORAGE_DIR = None
+    EXPORT_KEEP_DAYS = 7
 
     # Evidence files (photos, PDFs) for follow-ups and checklist findings: stored once by
     # SHA-256 in this folder (default: the instance folder's evidence/), each at most this big.

@@ -8,16 +8,25 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
+from sqlalchemy import Select, func, select
+
 
 @dataclass(frozen=True)
 class Page:
+    """A page of rows. With `capped`, the count stopped at `total` (there are more), so the
+    pager offers previous and next only; `following` then says whether a next page exists."""
+
     items: Sequence[Any]
     page: int
     per_page: int
     total: int
+    capped: bool = False
+    following: bool = False
 
     @property
     def pages(self) -> int:
+        if self.capped:
+            return self.page + 1 if self.following else self.page
         return max(ceil(self.total / self.per_page), 1) if self.per_page else 1
 
     @property
@@ -26,7 +35,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.following if self.capped else self.page < self.pages
 
     @property
     def prev_num(self) -> int | None:
@@ -48,6 +57,17 @@ class Page:
 
 def offset(page: int, per_page: int) -> int:
     return (page - 1) * per_page
+
+
+def bounded_count(session, rows: Select, cap: int) -> tuple[int, bool]:
+    """How many rows `rows` has, counting no further than `cap`: (count, more than cap).
+
+    An exact total of an agency's 50,000 visits costs as much as reading them all; a count
+    that stops at the cap costs the same at any scale. `rows` should be ordered the way its
+    index is, so that PostgreSQL walks the index and stops instead of gathering every row.
+    """
+    n = session.scalar(select(func.count()).select_from(rows.limit(cap + 1).subquery())) or 0
+    return min(n, cap), n > cap
 
 
 def without_jit(session) -> None:

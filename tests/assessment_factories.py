@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compliance.models import Assessment
 from compliance.models.base import utcnow
-from compliance.refusals.services import monday_of, uk_today
+from compliance.refusals.clock import monday_of, uk_today
 from tests.factories import ChecklistItemFactory, RefusalFactory
 
 

@@ -123,7 +123,8 @@ def database_url(tmp_path_factory) -> str:
 def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
     # Evidence files go to a temporary folder, never the checkout's instance folder.
     app = create_app({**settings_for(database_url),
-                      "EVIDENCE_STORAGE_DIR": str(tmp_path_factory.mktemp("evidence"))})
+                      "EVIDENCE_STORAGE_DIR": str(tmp_path_factory.mktemp("evidence")),
+                      "EXPORT_STORAGE_DIR": str(tmp_path_factory.mktemp("exports"))})
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()

@@ -21,13 +21,20 @@ class Inbox(Message):
         self.messages.append(message)
 
 
-@contextmanager
-def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
-    inbox = Inbox()
+def free_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (yet)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def smtp_server(port: int | None = None,
+                inbox: Inbox | None = None) -> Iterator[tuple[Controller, Inbox]]:
+    """Serve SMTP on `port` (a free one by default) into `inbox` (a new one by default):
+    pass both to bring back a server a test had down, keeping what it already received."""
+    inbox = inbox if inbox is not None else Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     try:
         yield controller, inbox

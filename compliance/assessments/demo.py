@@ -25,7 +25,7 @@ from compliance.models import (
     User,
 )
 from compliance.models.base import utcnow
-from compliance.refusals.services import from_uk, monday_of, uk_today, week_bounds
+from compliance.refusals.clock import from_uk, monday_of, uk_today, week_bounds
 
 HIGH_STREET, RETAIL_PARK = "Demo Hardware High Street", "Demo Hardware Retail Park"
 GREEN = {"own-test-purchasing": "partly", "voluntary-scheme-and-nbcc-training": "partly"}

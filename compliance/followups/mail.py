@@ -40,33 +40,33 @@ def managers_of(premises: Premises) -> list[User]:
 
 def send_raised(mail: FollowUpMail, premises: Premises, follow_ups: Iterable[FollowUp]) -> None:
     """Tell the managers what the officer has asked the shop to do, and by when."""
-    follow_ups = list(follow_ups)
-    if not follow_ups:
-        return
-    for manager in managers_of(premises):
-        for item in follow_ups:
-            evidence = (f"Evidence the officer wants to see: {item.evidence_wanted}\n\n"
-                        if item.evidence_wanted else "")
-            mail.mailer.send(Email(
-                to=manager.email,
-                subject=f"Action needed at {premises.name} by {due_date(item.due_on)}",
-                body=(f"Hello {manager.name},\n\nAfter an officer's visit to {premises.name}, "
-                      f"your business has been asked to do this by {due_date(item.due_on)}:"
-                      f"\n\n{item.action}\n\n{evidence}Tell the officer what you have done "
-                      f"on the follow-up page. {SIGN_IN}\n\n{mail.link_for(item.id)}\n")))
+    for item in follow_ups:
+        evidence = (f"Evidence the officer wants to see: {item.evidence_wanted}\n\n"
+                    if item.evidence_wanted else "")
+        _tell_managers(mail, premises, item,
+                       f"Action needed at {premises.name} by {due_date(item.due_on)}",
+                       f"After an officer's visit to {premises.name}, your business has been "
+                       f"asked to do this by {due_date(item.due_on)}:\n\n{item.action}\n\n"
+                       f"{evidence}Tell the officer what you have done on the follow-up page.")
 
 
 def send_returned(mail: FollowUpMail, premises: Premises, item: FollowUp) -> None:
     """Tell the managers the officer wants more, with the officer's note to the shop."""
     note = f"The officer's note:\n\n{item.officer_note}\n\n" if item.officer_note else ""
+    _tell_managers(mail, premises, item, f"Follow-up returned: {premises.name}",
+                   f"The officer has read your answer to this follow-up for {premises.name} "
+                   f"and returned it to you:\n\n{item.action}\n\n{note}It is due by "
+                   f"{due_date(item.due_on)}. Answer it again on the follow-up page.")
+
+
+def _tell_managers(mail: FollowUpMail, premises: Premises, item: FollowUp, subject: str,
+                   message: str) -> None:
+    """One email per active manager: greeting, message, how to sign in, the page's link."""
     for manager in managers_of(premises):
         mail.mailer.send(Email(
-            to=manager.email,
-            subject=f"Follow-up returned: {premises.name}",
-            body=(f"Hello {manager.name},\n\nThe officer has read your answer to this "
-                  f"follow-up for {premises.name} and returned it to you:\n\n{item.action}"
-                  f"\n\n{note}It is due by {due_date(item.due_on)}. Answer it again on the "
-                  f"follow-up page. {SIGN_IN}\n\n{mail.link_for(item.id)}\n")))
+            to=manager.email, subject=subject,
+            body=(f"Hello {manager.name},\n\n{message} {SIGN_IN}\n\n"
+                  f"{mail.link_for(item.id)}\n")))
 
 
 def send_answered(mail: FollowUpMail, premises: Premises, item: FollowUp,

@@ -117,8 +117,9 @@ def shop():
     if retailer is None:
         abort(404)
     per_page = current_app.config["PAGE_SIZE"]
+    cap = current_app.config["VISIT_LIST_COUNT_CAP"]
     follow_ups, waiting = followups.retailer_follow_ups_page(
-        retailer.id, page_arg("follow_ups_page"), per_page)
+        retailer.id, page_arg("follow_ups_page"), per_page, cap=cap)
     return render_template("followups/shop.html", retailer=retailer,
-                           visits=queries.shop_visits(retailer.id, page_arg(), per_page),
+                           visits=queries.shop_visits(retailer.id, page_arg(), per_page, cap=cap),
                            follow_ups=follow_ups, waiting=waiting)

@@ -118,21 +118,44 @@ def _premises(follow_up: FollowUp) -> Premises:
     return db.session.get_one(Premises, follow_up.premises_id)
 
 
-def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int):
-    """A page of a business's follow-ups (open ones first, by due date) and how many wait
-    for the shop's answer: three queries however many there are."""
-    from compliance.paging import Page, offset
+NOT_CLOSED = ("open", "answered", "returned")
 
-    scope = (select(FollowUp).join(FollowUp.premises).join(Visit, FollowUp.visit_id == Visit.id)
-             .where(Premises.retailer_id == retailer_id, Visit.status == "submitted"))
-    total = db.session.scalar(scope.with_only_columns(func.count(FollowUp.id)))
-    waiting = db.session.scalar(scope.with_only_columns(func.count(FollowUp.id)).where(
-        FollowUp.status.in_(("open", "returned"))))
-    items = list(db.session.scalars(
-        scope.options(joinedload(FollowUp.premises))
-        .order_by((FollowUp.status == "closed"), FollowUp.due_on, FollowUp.id)
-        .limit(per_page).offset(offset(page, per_page))))
-    return Page(items, page, per_page, total or 0), waiting or 0
+
+def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int, cap: int = 1000):
+    """A page of a business's follow-ups (those not closed first, then the closed ones, each
+    by due date) and how many wait for the shop's answer: three queries.
+
+    Each half is a range of ix_follow_ups_retailer_status_due read in page order and cut at
+    the end of the page, and the total stops at `cap`, so a chain with years of closed
+    follow-ups costs what a new shop does."""
+    from sqlalchemy import literal, union_all
+
+    from compliance.paging import Page, bounded_count, offset
+
+    def part(rank: int, statuses: tuple[str, ...], limit: int):
+        return (select(FollowUp.id, FollowUp.due_on, literal(rank).label("rank"))
+                .join(Visit, FollowUp.visit_id == Visit.id)
+                .where(FollowUp.retailer_id == retailer_id, FollowUp.status.in_(statuses),
+                       Visit.status == "submitted")
+                .order_by(FollowUp.due_on, FollowUp.id).limit(limit).subquery())
+
+    def merged(limit: int):
+        halves = [part(0, NOT_CLOSED, limit), part(1, ("closed",), limit)]
+        return union_all(*(select(h.c.id, h.c.due_on, h.c.rank) for h in halves)).subquery()
+
+    total, capped = bounded_count(db.session, select(merged(cap + 1).c.id), cap)
+    waiting = db.session.scalar(
+        select(func.count(FollowUp.id)).join(Visit, FollowUp.visit_id == Visit.id)
+        .where(FollowUp.retailer_id == retailer_id, FollowUp.status.in_(("open", "returned")),
+               Visit.status == "submitted"))
+    rows = merged(offset(page, per_page) + per_page + 1)
+    found = list(db.session.scalars(
+        select(FollowUp).join(rows, FollowUp.id == rows.c.id)
+        .options(joinedload(FollowUp.premises))
+        .order_by(rows.c.rank, rows.c.due_on, rows.c.id)
+        .limit(per_page + 1).offset(offset(page, per_page))))
+    return (Page(found[:per_page], page, per_page, total, capped, len(found) > per_page),
+            waiting or 0)
 
 
 def follow_ups_for_visits(visit_scope, limit: int = 20) -> list[FollowUp]:

@@ -12,11 +12,13 @@ from compliance.models.audit import AuditEvent
 from compliance.models.base import Base
 from compliance.models.certificates import Certificate, VerificationRequest
 from compliance.models.evidence import EvidenceFile, EvidenceLink
+from compliance.models.exports import Export
 from compliance.models.jobs import JobOutbox
 from compliance.models.priorities import PremisesPriority
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.reminders import Membership, ReminderSent
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
+from compliance.models.tallies import OperationPremises, OperationTally
 from compliance.models.tokens import Invitation, PasswordReset
 from compliance.models.training import ModuleRead, Source, TrainingModule
 from compliance.models.users import Agency, AgencyKind, Role, User
@@ -31,12 +33,13 @@ from compliance.models.visits import (
 
 __all__ = [
     "Assessment", "AssessmentAnswer", "Certificate", "ChecklistItem", "FollowUp", "Operation",
-    "Membership", "Refusal", "RefusalSignOff", "ReminderSent", "TestPurchase", "Visit",
+    "Membership", "OperationPremises", "OperationTally", "Refusal", "RefusalSignOff",
+    "ReminderSent", "TestPurchase", "Visit",
     "VisitChange", "VisitFinding",
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "JobOutbox",
     "Jurisdiction",
     "ModuleRead", "PasswordReset", "Premises", "PremisesPriority", "Question",
     "QuizAttempt", "Retailer", "Role",
-    "EvidenceFile", "EvidenceLink",
+    "EvidenceFile", "EvidenceLink", "Export",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",
 ]

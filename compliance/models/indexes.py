@@ -15,6 +15,7 @@ from compliance.models.retailers import Premises, Retailer
 from compliance.models.visits import FollowUp, TestPurchase, Visit
 
 TRIGRAM = {"postgresql_using": "gin"}
+ADVICE_GIVEN = "status = 'submitted' AND advice_given IS NOT NULL AND advice_given <> ''"
 
 INDEXES = (
     # The priority list: each premises' latest submitted visit and whose agency visited it.
@@ -24,9 +25,23 @@ INDEXES = (
           Visit.status),
     # The visit list, newest first: an admin's (all submitted) and an agency's.
     Index("ix_visits_status_visited", Visit.status, Visit.visited_at, Visit.id),
-    Index("ix_visits_agency_status_visited", Visit.agency_id, Visit.status, Visit.visited_at),
+    # With id (0011_lists): the list's full order, so an agency's page and its bounded count
+    # are index-only ranges that stop, not sorts of the agency's 50,000 visits; premises_id
+    # included so that search checks each visit's shop without reading the visit.
+    Index("ix_visits_agency_status_visited", Visit.agency_id, Visit.status, Visit.visited_at,
+          Visit.id, postgresql_include=["premises_id"]),
+    # A business's visits (the manager's visits page), newest first: one range, any size.
+    Index("ix_visits_retailer_status_visited", Visit.retailer_id, Visit.status,
+          Visit.visited_at, Visit.id),
+    # The visit list's "your own visits" parts (drafts, and any outside your agency), in list
+    # order and covering (agency and shop included), so they are read from the index alone.
+    Index("ix_visits_officer_status_visited", Visit.officer_id, Visit.status,
+          Visit.visited_at, Visit.id, postgresql_include=["agency_id", "premises_id"]),
     # An operation report and its CSV.
     Index("ix_visits_operation_status_area", Visit.operation_id, Visit.status, Visit.area),
+    # The report's advice list, a page at a time in visit order (only visits with advice).
+    Index("ix_visits_operation_advice", Visit.operation_id, Visit.visited_at, Visit.id,
+          postgresql_where=text(ADVICE_GIVEN), sqlite_where=text(ADVICE_GIVEN)),
     Index("ix_test_purchases_premises_sold", TestPurchase.premises_id, TestPurchase.sold,
           TestPurchase.resolved_at),
     # Unresolved failed test purchases are few: a per-premises probe of this is nearly free.
@@ -41,6 +56,9 @@ INDEXES = (
     Index("ix_refusals_premises_occurred", Refusal.premises_id, Refusal.occurred_at),
     # Which entries a correction replaces (the register's pages and its weekly counts).
     Index("ix_refusals_corrects", Refusal.corrects_id),
+    # A business's follow-ups (the manager's visits page): open ones, then closed by due date.
+    Index("ix_follow_ups_retailer_status_due", FollowUp.retailer_id, FollowUp.status,
+          FollowUp.due_on, FollowUp.id),
     Index("ix_follow_ups_premises_status_due", FollowUp.premises_id, FollowUp.status,
           FollowUp.due_on),
     # Postcode district filters: LIKE 'SW1A %' is a prefix range on this index.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.models.base import Base, TimestampMixin, UTCDateTime, str200, utcnow
@@ -40,6 +40,9 @@ class Visit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     premises_id: Mapped[int] = mapped_column(ForeignKey("premises.id"), index=True)
+    # The premises' business, copied on insert (premises never change business) so that a
+    # business's visits, newest first, are one index range however many premises it has.
+    retailer_id: Mapped[int | None] = mapped_column(ForeignKey("retailers.id"))
     officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     operation_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id"), index=True)
@@ -72,6 +75,17 @@ class Visit(Base):
     follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="visit", lazy="raise")
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+@event.listens_for(Visit, "before_insert")
+def _copy_retailer(_mapper, _connection, row: Visit | FollowUp) -> None:
+    """Every way a visit or follow-up is made (services, sync, factories) gets its premises'
+    business, as a subquery inside the INSERT itself: no extra query."""
+    if row.retailer_id is None:
+        from compliance.models.retailers import Premises
+
+        row.retailer_id = select(Premises.retailer_id).where(
+            Premises.id == row.premises_id).scalar_subquery()
 
 
 class VisitFinding(Base):
@@ -138,6 +152,8 @@ class FollowUp(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
     premises_id: Mapped[int] = mapped_column(ForeignKey("premises.id"), index=True)
+    # The premises' business, copied on insert as for Visit: the business's follow-ups page.
+    retailer_id: Mapped[int | None] = mapped_column(ForeignKey("retailers.id"))
     action: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(index=True)
     evidence_wanted: Mapped[str | None] = mapped_column(Text)
@@ -165,3 +181,6 @@ class FollowUp(Base):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_on < utcnow().date()
+
+
+event.listen(FollowUp, "before_insert", _copy_retailer)

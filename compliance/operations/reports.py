@@ -1,9 +1,10 @@
 """The operation report: what an operation (or one of its areas) found.
 
-Every figure is an aggregate worked out by the database (counts by outcome and material,
-test-purchase failures, the checks most often unmet, results by area); the one list of rows,
-the advice given, comes a page at a time. So the page costs the same few queries and the
-same size whatever the operation's size. The CSV is operations/export.py.
+Every figure (counts by outcome and material, test-purchase failures, the checks most often
+unmet, results by area) is read from the operation's tallies, which are kept as visits are
+submitted and changed (compliance/tallies); the one list of rows, the advice given, comes a
+page at a time through an index. So the page costs the same few queries and the same time
+whatever the operation's size. The CSV is operations/export.py.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, case, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from compliance import audit
+from compliance import audit, tallies
 from compliance.audit import Actor
 from compliance.extensions import db
-from compliance.models import ChecklistItem, Operation, TestPurchase, Visit, VisitFinding
-from compliance.paging import Page, without_jit
-from compliance.visits.labels import MATERIALS, OUTCOMES, UNMET
+from compliance.models import ChecklistItem, Operation, Visit
+from compliance.paging import Page, offset, without_jit
+from compliance.visits.labels import MATERIALS, OUTCOMES
 
 TOP_ITEMS = 10
 ADVICE_PER_PAGE = 20
@@ -83,79 +84,56 @@ def report_scope(operation_id: int, area: str | None):
     return stmt.where(Visit.area == area) if area else stmt
 
 
-def _count_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _has_material(key: str):
-    # materials is a JSON list of fixed keys; its text holds each key in double quotes on
-    # SQLite and PostgreSQL alike, so one portable LIKE counts it.
-    return cast(Visit.materials, Text).like(f'%"{key}"%')
-
-
 def operation_report(operation: Operation, area: str | None = None,
                      advice_page: int = 1) -> OperationReport:
-    """The report in six queries, whatever the number of visits."""
+    """The report from the operation's tallies (compliance/tallies): one query for every
+    figure, one for the unmet checks' wording, one for the page of advice, whatever the
+    number of visits."""
     without_jit(db.session)
-    ids = report_scope(operation.id, area).with_only_columns(Visit.id)
-    totals = db.session.execute(report_scope(operation.id, area).with_only_columns(
-        func.count(Visit.id), func.count(func.distinct(Visit.premises_id)),
-        *[_count_if(Visit.outcome == key) for key in OUTCOMES],
-        *[_count_if(_has_material(key)) for key in MATERIALS])).one()
-    purchases, failed = db.session.execute(select(
-        func.count(TestPurchase.id), _count_if(TestPurchase.sold.is_(True)))
-        .where(TestPurchase.visit_id.in_(ids))).one()
-    outcomes = totals[2:2 + len(OUTCOMES)]
-    materials = totals[2 + len(OUTCOMES):]
+    found = tallies.read(db.session.connection(), operation.id,
+                         [area] if area else list(operation.areas))
+    figures = found.get(area or tallies.WHOLE, {})
     return OperationReport(
-        operation=operation, area=area, visit_count=totals[0], premises_visited=totals[1],
-        outcomes=[Count(str(text), n) for text, n in zip(OUTCOMES.values(), outcomes,
-                                                          strict=True)],
-        test_purchases=purchases, failed=failed, unmet=_unmet_items(operation, area),
-        materials=[Count(str(text), n) for text, n in zip(MATERIALS.values(), materials,
-                                                           strict=True)],
-        advice=_advice(operation, area, advice_page),
-        by_area=[] if area or not operation.areas else _by_area(operation))
+        operation=operation, area=area, visit_count=figures.get(tallies.VISITS, 0),
+        premises_visited=figures.get(tallies.PREMISES, 0),
+        outcomes=[Count(str(text), figures.get(tallies.outcome_key(key), 0))
+                  for key, text in OUTCOMES.items()],
+        test_purchases=figures.get(tallies.PURCHASES, 0), failed=figures.get(tallies.SOLD, 0),
+        unmet=_unmet_items(figures),
+        materials=[Count(str(text), figures.get(tallies.material_key(key), 0))
+                   for key, text in MATERIALS.items()],
+        advice=_advice(operation, area, advice_page, figures.get(tallies.ADVICE, 0)),
+        by_area=[] if area else [
+            AreaFigures(a, found.get(a, {}).get(tallies.VISITS, 0),
+                        found.get(a, {}).get(tallies.PURCHASES, 0),
+                        found.get(a, {}).get(tallies.SOLD, 0)) for a in operation.areas])
 
 
-def _advice(operation: Operation, area: str | None, page: int) -> Page:
-    """A page of the visits where advice was given, in the order they happened."""
-    pagination = db.paginate(
-        report_scope(operation.id, area).where(Visit.advice_given.is_not(None),
-                                            Visit.advice_given != "")
-        .options(joinedload(Visit.premises)).order_by(Visit.visited_at, Visit.id),
-        page=page, per_page=ADVICE_PER_PAGE, error_out=False)
-    return Page(pagination.items, page, ADVICE_PER_PAGE, pagination.total or 0)
+def _advice(operation: Operation, area: str | None, page: int, total: int) -> Page:
+    """A page of the visits where advice was given, in the order they happened (the total
+    is the operation's tally; the rows come through ix_visits_operation_advice)."""
+    stmt = (report_scope(operation.id, area)
+            .where(Visit.advice_given.is_not(None), Visit.advice_given != "")
+            .options(joinedload(Visit.premises)).order_by(Visit.visited_at, Visit.id)
+            .limit(ADVICE_PER_PAGE).offset(offset(page, ADVICE_PER_PAGE)))
+    items = list(db.session.scalars(stmt)) if total > offset(page, ADVICE_PER_PAGE) else []
+    return Page(items, page, ADVICE_PER_PAGE, total)
 
 
-def _by_area(operation: Operation) -> list[AreaFigures]:
-    """Visits, test purchases and failures per area of the operation (one grouped query)."""
-    rows = db.session.execute(
-        report_scope(operation.id, None).with_only_columns(
-            Visit.area, func.count(func.distinct(Visit.id)), func.count(TestPurchase.id),
-            _count_if(TestPurchase.sold.is_(True)))
-        .outerjoin(TestPurchase, TestPurchase.visit_id == Visit.id).group_by(Visit.area))
-    found = {area: (n, tp, sold) for area, n, tp, sold in rows}
-    return [AreaFigures(a, *found.get(a, (0, 0, 0))) for a in operation.areas]
-
-
-def _unmet_items(operation: Operation, area: str | None) -> list[UnmetItem]:
-    """Checklist items most often found not met (or partly met), by item across versions."""
-    scope = report_scope(operation.id, area).with_only_columns(Visit.id)
-    rows = db.session.execute(
-        select(ChecklistItem.key, ChecklistItem.number, ChecklistItem.officer_check,
-               ChecklistItem.version, func.count(VisitFinding.id))
-        .join(VisitFinding, VisitFinding.checklist_item_id == ChecklistItem.id)
-        .where(VisitFinding.visit_id.in_(scope), VisitFinding.answer.in_(UNMET))
-        .group_by(ChecklistItem.id, ChecklistItem.key, ChecklistItem.number,
-                  ChecklistItem.officer_check, ChecklistItem.version))
-    merged: dict[str, list] = {}
-    for key, number, check, version, count in rows:
-        entry = merged.setdefault(key, [number, check, version, 0])
-        if version > entry[2]:
-            entry[:3] = [number, check, version]
-        entry[3] += count
-    items = [UnmetItem(n, check, count) for n, check, _v, count in merged.values()]
+def _unmet_items(figures: dict[str, int]) -> list[UnmetItem]:
+    """Checklist items most often found not met (or partly met), counted by item key across
+    versions and shown with the item's latest number and wording."""
+    prefix = tallies.unmet_key("")
+    counts = {key[len(prefix):]: n for key, n in figures.items()
+              if key.startswith(prefix) and n > 0}
+    if not counts:
+        return []
+    latest: dict[str, tuple[int, str]] = {}
+    for key, number, check in db.session.execute(
+            select(ChecklistItem.key, ChecklistItem.number, ChecklistItem.officer_check)
+            .where(ChecklistItem.key.in_(sorted(counts))).order_by(ChecklistItem.version)):
+        latest[key] = (number, check)  # later versions overwrite earlier ones
+    items = [UnmetItem(*latest[key], count) for key, count in counts.items() if key in latest]
     return sorted(items, key=lambda i: (-i.count, i.number))[:TOP_ITEMS]
 
 

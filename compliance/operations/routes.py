@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -17,13 +14,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from compliance import exports
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
 from compliance.models import Operation, Role
-from compliance.operations import bp, export, reports
+from compliance.operations import bp, reports
 from compliance.operations import services as operations
 from compliance.operations.charts import bar_chart
 from compliance.operations.forms import OperationForm
+from compliance.operations.prepared import REPORT_CSV
 from compliance.web import current_actor, page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
@@ -85,23 +84,21 @@ def operation_report(operation_id: int):
     return render_template("operations/report.html", report=report, charts=charts)
 
 
-@bp.route("/operations/<int:operation_id>/report.csv")
+@bp.post("/operations/<int:operation_id>/report.csv")
 @role_required(*OFFICERS)
-def operation_report_csv(operation_id: int):
+def prepare_report_csv(operation_id: int):
+    """The CSV is written by a job (operations/prepared.py): a national week's is half a
+    million rows, minutes of work. Its page (compliance/exports) offers it when ready."""
     operation = operation_or_404(operation_id)
     area = _area(operation)
     # Officer-only notes leave the portal only for an admin who asks for them.
     notes = current_user.role == Role.ADMIN and request.args.get("notes") == "1"
     if notes:
         reports.record_notes_export(operation, area, current_actor())
-        db.session.commit()
-    slug = re.sub(r"[^a-z0-9]+", "-", (area or "").lower()).strip("-")
-    name = f"operation-{operation.id}" + (f"-{slug}" if slug else "")
-    # Streamed a chunk at a time from a server-side cursor (operations/export.py).
-    body = export.report_csv(operation.id, area, include_notes=notes)
-    return Response(body,
-                    mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    prepared = exports.prepare(REPORT_CSV.name, {"operation_id": operation.id, "area": area,
+                                                 "notes": notes}, current_actor())
+    db.session.commit()
+    return redirect(url_for("exports.show", export_id=prepared.id))
 
 
 def operation_or_404(operation_id: int) -> Operation:

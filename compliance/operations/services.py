@@ -60,15 +60,27 @@ def list_operations() -> list[Operation]:
 
 
 def operations_for_visit_form(around: date, keep_id: int | None = None, *,
-                               days: int = 120) -> list[Operation]:
+                               days: int = 120, most: int | None = None) -> list[Operation]:
     """The operations a visit on `around` could belong to: those running within `days` days
     of it, and the one the visit already has. Years of operations (and their areas) would
-    otherwise make the visit form's select hundreds of options long."""
+    otherwise make the visit form's select hundreds of options long.
+
+    With `most`, only that many: those running on `around` first, then the nearest in time
+    (and the visit's own). The country's local operations grow with it; an officer's select
+    should not, as its options are most of the form's rendering time."""
     near = and_(Operation.ends_on >= around - timedelta(days=days),
                 Operation.starts_on <= around + timedelta(days=days))
     wanted = or_(near, Operation.id == keep_id) if keep_id else near
-    return list(db.session.scalars(select(Operation).where(wanted).order_by(
+    found = list(db.session.scalars(select(Operation).where(wanted).order_by(
         Operation.starts_on.desc(), Operation.id.desc())))
+    if most is None or len(found) <= most:
+        return found
+
+    def distance(op: Operation) -> int:
+        return max((op.starts_on - around).days, (around - op.ends_on).days, 0)
+
+    kept = {op.id for op in sorted(found, key=lambda op: (distance(op), -op.id))[:most]}
+    return [op for op in found if op.id in kept or op.id == keep_id]
 
 
 def get_operation(operation_id: int) -> Operation | None:

@@ -8,7 +8,8 @@ from typing import Any
 
 from compliance.csv_export import csv_text
 from compliance.models import Premises, RefusalSignOff
-from compliance.refusals.services import REASONS, Entry, monday_of, to_uk
+from compliance.refusals.clock import monday_of, to_uk
+from compliance.refusals.services import REASONS, Entry
 
 CSV_HEADER = ["Entry", "Date and time (UK)", "Product or category", "Reason", "Description",
               "Refused by", "Recorded by", "Recorded at (UK)", "Corrects entry",

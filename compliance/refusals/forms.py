@@ -17,7 +17,8 @@ from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from compliance.forms import GovDateField, choices, submit, text_field
-from compliance.refusals.services import REASONS, UK, from_uk
+from compliance.refusals.clock import UK, from_uk
+from compliance.refusals.services import REASONS
 
 DESCRIPTION_MAX = 500
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]?([0-5]\d)$")

@@ -4,7 +4,6 @@ Each view loads the premises, checks access to it, calls one service, commits, r
 """
 
 from datetime import date, timedelta
-from io import BytesIO
 
 from flask import (
     Response,
@@ -14,13 +13,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from compliance import exports
 from compliance.auth.permissions import (
     can_correct_refusal,
     can_read_premises_records,
@@ -31,7 +30,7 @@ from compliance.auth.permissions import (
 from compliance.extensions import db
 from compliance.models import Premises, Role
 from compliance.models.base import utcnow
-from compliance.refusals import bp, export, pdf, services
+from compliance.refusals import bp, clock, export, pdf, services, signoff
 from compliance.refusals.forms import SignOffForm, WeeksSignOffForm, initial_time, refusal_form
 from compliance.web import current_actor, page_arg, premises_or_404
 
@@ -42,7 +41,7 @@ READERS = (Role.MANAGER, Role.OFFICER, Role.ADMIN)
 
 @bp.app_template_filter("uk_time")
 def uk_time(value) -> str:
-    return services.to_uk(value).strftime("%-d %B %Y, %H:%M") if value else ""
+    return clock.to_uk(value).strftime("%-d %B %Y, %H:%M") if value else ""
 
 
 def _can_see_register(user, premises: Premises) -> bool:
@@ -67,7 +66,7 @@ def index(premises_id: int):
     pagination, entries = services.register_page(
         premises.id, page_arg(), current_app.config["PAGE_SIZE"],
         only_user_id=None if everything else current_user.id)
-    weeks = services.weeks(premises) if everything else []
+    weeks = signoff.weeks(premises) if everything else []
     correctable = {e.refusal.id for e in entries if not e.corrected
                    and can_correct_refusal(current_user, e.refusal, premises)}
     return render_template("refusals/index.html", premises=premises, entries=entries,
@@ -86,7 +85,7 @@ def _initial(refusal=None) -> dict:
 
 
 def _day(moment) -> str:
-    local = services.to_uk(moment)
+    local = clock.to_uk(moment)
     return f"{local.day} {local:%B %Y}"
 
 
@@ -174,17 +173,17 @@ def sign_off(premises_id: int, week: str):
     form = SignOffForm()
     if form.validate_on_submit():
         try:
-            services.sign_off_week(premises, start, form.note.data, current_actor())
-        except services.InvalidWeek:
+            signoff.sign_off_week(premises, start, form.note.data, current_actor())
+        except signoff.InvalidWeek:
             abort(404)
-        except services.AlreadySignedOff:
+        except signoff.AlreadySignedOff:
             flash(_("That week has already been signed off"))
         else:
             db.session.commit()
             flash(_("Week of %(day)s signed off", day=start.strftime("%-d %B %Y")), "success")
         return redirect(url_for(".index", premises_id=premises.id))
-    signed = services.sign_offs(premises.id, since=start).get(start)
-    entries = services.week_entries(premises.id, [start])[start]
+    signed = signoff.sign_offs(premises.id, since=start).get(start)
+    entries = signoff.week_entries(premises.id, [start])[start]
     return render_template("refusals/sign_off.html", premises=premises, form=form,
                            start=start, end=start + timedelta(days=6), entries=entries,
                            count=len(entries), signed=signed, reasons=services.REASONS)
@@ -195,20 +194,20 @@ def sign_off(premises_id: int, week: str):
 def sign_off_several(premises_id: int):
     """Review every week not signed off, and sign off the ones ticked (each one its own row)."""
     premises = premises_or_404(premises_id, is_premises_manager)
-    unsigned = [w for w in services.weeks(premises) if w.sign_off is None]
+    unsigned = [w for w in signoff.weeks(premises) if w.sign_off is None]
     form = WeeksSignOffForm()
     form.weeks.choices = [(w.start.isoformat(), _week_label(w)) for w in reversed(unsigned)]
     if form.validate_on_submit():
         try:
-            signed, already = services.sign_off_weeks(premises, form.weeks.data, form.note.data,
+            signed, already = signoff.sign_off_weeks(premises, form.weeks.data, form.note.data,
                                                       current_actor())
-        except services.InvalidWeek:
+        except signoff.InvalidWeek:
             form.weeks.errors.append(_("Select the weeks you are signing off"))
         else:
             db.session.commit()
             _flash_signed(signed, already)
             return redirect(url_for(".index", premises_id=premises.id))
-    entries = services.week_entries(premises.id, [w.start for w in unsigned])
+    entries = signoff.week_entries(premises.id, [w.start for w in unsigned])
     return render_template("refusals/sign_off_several.html", premises=premises, form=form,
                            weeks=list(reversed(unsigned)), entries=entries,
                            reasons=services.REASONS)
@@ -231,7 +230,7 @@ def _flash_signed(signed, already) -> None:
 
 def _download_data(premises: Premises):
     entries = services.all_entries(premises.id)
-    return entries, services.sign_offs(premises.id)
+    return entries, signoff.sign_offs(premises.id)
 
 
 @bp.route(f"{BASE}/register.csv")
@@ -243,11 +242,12 @@ def download_csv(premises_id: int):
                              f'attachment; filename="refusals-register-{premises.id}.csv"'})
 
 
-@bp.route(f"{BASE}/register.pdf")
+@bp.post(f"{BASE}/register.pdf")
 @role_required(*READERS)
-def download_pdf(premises_id: int):
+def prepare_pdf(premises_id: int):
+    """The PDF is built by a job (compliance/exports): its page says when it is ready."""
     premises = premises_or_404(premises_id, can_read_premises_records)
-    data = export.register_data(premises, premises.retailer.name, *_download_data(premises),
-                                generated_at=utcnow())
-    return send_file(BytesIO(pdf.render_register_pdf(data)), mimetype="application/pdf",
-                     as_attachment=True, download_name=f"refusals-register-{premises.id}.pdf")
+    prepared = exports.prepare(pdf.REGISTER_PDF.name, {"premises_id": premises.id},
+                               current_actor())
+    db.session.commit()
+    return redirect(url_for("exports.show", export_id=prepared.id))

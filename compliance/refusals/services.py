@@ -1,23 +1,21 @@
-"""The refusals register: refused sales recorded by staff, corrected only by new entries, and
-signed off weekly (Monday to Sunday, UK time) by a manager."""
+"""The refusals register: refused sales recorded by staff and corrected only by new entries.
+Weekly sign-off is refusals/signoff.py; UK time is refusals/clock.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
-from compliance.models import Premises, Refusal, RefusalSignOff, Role, User
+from compliance.models import Premises, Refusal, Role, User
 from compliance.models.base import utcnow
+from compliance.refusals.clock import UK, uk_today
 
-UK = ZoneInfo("Europe/London")
 REASONS = {
     "no_id": "No ID",
     "id_not_acceptable": "ID not acceptable",
@@ -25,7 +23,6 @@ REASONS = {
     "behaviour": "Customer's behaviour",
     "other": "Other",
 }
-WEEKS_SHOWN = 12
 DEFAULT_MAX_DAYS_BACK = 90
 # A refusal can be recorded a few minutes "early" if the till's clock and the phone's differ.
 CLOCK_SLACK = timedelta(minutes=5)
@@ -43,14 +40,6 @@ class AlreadyCorrected(Exception):
     def __init__(self, newer: Refusal) -> None:
         super().__init__(newer.id)
         self.newer = newer
-
-
-class AlreadySignedOff(Exception):
-    pass
-
-
-class InvalidWeek(Exception):
-    """Not a Monday, or a week that has not started yet."""
 
 
 class TimeInFuture(Exception):
@@ -71,30 +60,6 @@ class TimeTooLongAgo(Exception):
     def __init__(self, earliest: datetime, days: int) -> None:
         super().__init__(earliest, days)
         self.earliest, self.days = earliest, days
-
-
-def to_uk(value: datetime) -> datetime:
-    return value.astimezone(UK)
-
-
-def from_uk(local: datetime) -> datetime:
-    """A wall-clock time in the UK (as typed into the form) as an aware UTC datetime."""
-    return local.replace(tzinfo=UK).astimezone(UTC)
-
-
-def uk_today(now: datetime | None = None) -> date:
-    return to_uk(now or utcnow()).date()
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def week_bounds(start: date) -> tuple[datetime, datetime]:
-    """A Monday-to-Sunday UK week as a UTC [start, end) range."""
-    begin = datetime.combine(start, time(), UK)
-    end = datetime.combine(start + timedelta(days=7), time(), UK)
-    return begin.astimezone(UTC), end.astimezone(UTC)
 
 
 def not_superseded():
@@ -224,103 +189,3 @@ def all_entries(premises_id: int) -> list[Entry]:
     return _entries(refusals)
 
 
-def sign_offs(premises_id: int, since: date | None = None) -> dict[date, RefusalSignOff]:
-    stmt = (select(RefusalSignOff).where(RefusalSignOff.premises_id == premises_id)
-            .options(selectinload(RefusalSignOff.signed_by)))
-    if since is not None:
-        stmt = stmt.where(RefusalSignOff.week_start >= since)
-    return {s.week_start: s for s in db.session.scalars(stmt)}
-
-
-def count_in_week(premises_id: int, start: date) -> int:
-    begin, end = week_bounds(start)
-    return db.session.scalar(select(func.count(Refusal.id)).where(
-        Refusal.premises_id == premises_id, Refusal.occurred_at >= begin,
-        Refusal.occurred_at < end, not_superseded())) or 0
-
-
-@dataclass(frozen=True)
-class Week:
-    start: date
-    entries: int
-    sign_off: RefusalSignOff | None
-    current: bool
-
-    @property
-    def end(self) -> date:
-        return self.start + timedelta(days=6)
-
-
-def weeks(premises: Premises, today: date | None = None) -> list[Week]:
-    """Recent weeks, newest first, with entry counts and sign-offs (four queries): from the
-    week of the first entry or of registration, at most WEEKS_SHOWN weeks."""
-    current = monday_of(today or uk_today())
-    first = db.session.scalar(select(func.min(Refusal.occurred_at)).where(
-        Refusal.premises_id == premises.id))
-    earliest = min(d for d in (first, premises.created_at) if d is not None)
-    start = max(monday_of(to_uk(earliest).date()),
-                current - timedelta(weeks=WEEKS_SHOWN - 1))
-    counts: dict[date, int] = {}
-    for when in db.session.scalars(select(Refusal.occurred_at).where(
-            Refusal.premises_id == premises.id, Refusal.occurred_at >= week_bounds(start)[0],
-            not_superseded())):
-        week = monday_of(to_uk(when).date())
-        counts[week] = counts.get(week, 0) + 1
-    signed = sign_offs(premises.id, since=start)
-    count = (current - start).days // 7 + 1
-    return [Week(day, counts.get(day, 0), signed.get(day), day == current)
-            for day in (current - timedelta(weeks=n) for n in range(count))]
-
-
-def sign_off_week(premises: Premises, start: date, note: str | None, actor: Actor,
-                  today: date | None = None) -> RefusalSignOff:
-    """A manager's review of one past or current week, once."""
-    if start.weekday() != 0 or start > monday_of(today or uk_today()):
-        raise InvalidWeek
-    sign_off = RefusalSignOff(premises_id=premises.id, week_start=start,
-                              signed_by_id=actor.user_id, signed_at=utcnow(),
-                              entries=count_in_week(premises.id, start),
-                              note=(note or "").strip() or None)
-    try:
-        # The unique (premises, week) constraint decides: a double submit or two managers at
-        # once get AlreadySignedOff, and the rest of the transaction is kept.
-        with db.session.begin_nested():
-            db.session.add(sign_off)
-    except IntegrityError as exc:
-        raise AlreadySignedOff from exc
-    audit.record(actor, "refusals_week_signed_off",
-                 f"Signed off the refusals register of {premises.name} for the week of "
-                 f"{start.isoformat()}", target=sign_off,
-                 details={"premises_id": premises.id, "entries": sign_off.entries})
-    return sign_off
-
-
-def sign_off_weeks(premises: Premises, starts: list[date], note: str | None, actor: Actor,
-                   today: date | None = None) -> tuple[list[RefusalSignOff], list[date]]:
-    """Sign off several weeks, each as its own record: (signed now, already signed)."""
-    signed, already = [], []
-    for start in sorted(set(starts)):
-        try:
-            signed.append(sign_off_week(premises, start, note, actor, today=today))
-        except AlreadySignedOff:
-            already.append(start)
-    return signed, already
-
-
-def week_entries(premises_id: int, starts: list[date]) -> dict[date, list[Refusal]]:
-    """The entries a sign-off covers (corrected ones replaced by their corrections), oldest
-    first, for each of the given weeks: one query for the refusals, one for who recorded."""
-    result: dict[date, list[Refusal]] = {start: [] for start in starts}
-    if not starts:
-        return result
-    begin, end = week_bounds(min(starts))[0], week_bounds(max(starts))[1]
-    for refusal in db.session.scalars(
-            select(Refusal).where(Refusal.premises_id == premises_id,
-                                  Refusal.occurred_at >= begin, Refusal.occurred_at < end,
-                                  not_superseded())
-            .options(selectinload(Refusal.recorded_by))
-            .order_by(Refusal.occurred_at, Refusal.id)):
-        week = monday_of(to_uk(refusal.occurred_at).date())
-        if week in result:
-            result[week].append(refusal)
-    return result

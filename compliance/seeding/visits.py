@@ -81,12 +81,13 @@ def build_visits(plan: Plan, rng: random.Random, w: BulkWriter, world: World) ->
                        [] if draft else rng.sample(("posters", "leaflets", "training_sign_up"),
                                                     rng.randint(0, 2)),
                        ADVICE if outcome in ("advice_given", "non_compliant") else None,
-                       outcome, at, at, None if draft else at + timedelta(hours=1), 1))
+                       outcome, at, at, None if draft else at + timedelta(hours=1), 1,
+                       shop.retailer_id))  # v[20]: the business, for its lists' indexes
     w.write(Visit.__table__, (
         "id", "premises_id", "officer_id", "agency_id", "operation_id", "idempotency_key",
         "status", "visited_at", "officers_present", "visit_type", "area", "person_spoken_to",
         "person_role", "materials", "advice_given", "outcome", "created_at", "updated_at",
-        "submitted_at", "lock_version"), visits)
+        "submitted_at", "lock_version", "retailer_id"), visits)
     _findings(rng, w, visits)
     _purchases(rng, w, world, visits)
     _follow_ups(rng, w, world, visits)
@@ -140,8 +141,9 @@ def _follow_ups(rng: random.Random, w: BulkWriter, world: World, visits: list[tu
                      "A photo of the display", status,
                      "Done: photo attached." if answered else None,
                      v[7] + timedelta(days=10) if answered else None,
-                     v[7] + timedelta(days=20) if status == "closed" else None, v[2], v[7]))
+                     v[7] + timedelta(days=20) if status == "closed" else None, v[2], v[7],
+                     v[20]))
     first = w.reserve(table, len(rows))
     w.write(table, ("id", "visit_id", "premises_id", "action", "due_on", "evidence_wanted",
                     "status", "response_note", "responded_at", "closed_at", "created_by_id",
-                    "created_at"), ((first + i, *r) for i, r in enumerate(rows)))
+                    "created_at", "retailer_id"), ((first + i, *r) for i, r in enumerate(rows)))

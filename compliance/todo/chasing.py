@@ -6,7 +6,7 @@ from __future__ import annotations
 from compliance.mail import Mailer
 from compliance.models import User
 from compliance.models.base import utcnow
-from compliance.refusals.services import uk_today
+from compliance.refusals.clock import uk_today
 from compliance.reminders.sending import send_once
 from compliance.todo.managers import chase_cause
 from compliance.urls import public_url

@@ -25,7 +25,8 @@ from compliance.models import (
     Visit,
 )
 from compliance.models.base import utcnow
-from compliance.refusals.services import WEEKS_SHOWN, monday_of, to_uk, uk_today
+from compliance.refusals.clock import monday_of, to_uk, uk_today
+from compliance.refusals.signoff import WEEKS_SHOWN
 from compliance.todo.items import DONE, DUE, INFO, OVERDUE, TODO, ToDo, day
 from compliance.training.matrix import premises_matrix
 

@@ -13,7 +13,7 @@ from compliance.extensions import db
 from compliance.models import Certificate, User
 from compliance.models.base import utcnow
 from compliance.quiz.services import quiz_state
-from compliance.refusals.services import to_uk
+from compliance.refusals.clock import to_uk
 from compliance.todo.items import DONE, DUE, INFO, OVERDUE, TODO, ToDo, day
 from compliance.training.services import progress
 

@@ -9,7 +9,7 @@ from compliance.areas import agency_choices, parse_filters
 from compliance.auth.permissions import role_required
 from compliance.models import Role
 from compliance.priorities.services import priority_list
-from compliance.visits import bp, queries
+from compliance.visits import bp, listing, queries
 from compliance.web import page_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
@@ -31,7 +31,8 @@ def visit_list():
     search = request.args.get("q", "")[:100]
     filters = parse_filters(request.args.get("district"), request.args.get("agency"),
                             current_user)
-    pagination = queries.visit_list(current_user, search, page_arg(),
-                                    current_app.config["PAGE_SIZE"], filters)
+    pagination = listing.visit_list(current_user, search, page_arg(),
+                                    current_app.config["PAGE_SIZE"], filters,
+                                    cap=current_app.config["VISIT_LIST_COUNT_CAP"])
     return render_template("visits/list.html", pagination=pagination, search=search,
                            filters=filters, agencies=agency_choices(current_user))

@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, false, func, or_, select, true, union
+from sqlalchemy import case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from compliance.areas import ListFilters, in_district
 from compliance.extensions import db
 from compliance.followups import services as followups
-from compliance.models import FollowUp, Premises, Retailer, Role, TestPurchase, User, Visit
-from compliance.paging import Page, offset
+from compliance.models import FollowUp, Premises, Role, TestPurchase, User, Visit
+from compliance.paging import Page, bounded_count, offset
 from compliance.visits.labels import UNMET
 
 RECENT = 10
@@ -66,38 +65,6 @@ def dashboard(user: User) -> Dashboard:
         .order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(RECENT))
     return Dashboard(list(drafts), list(recent),
                      followups.follow_ups_for_visits(visible_visits(user)))
-
-
-def matching_premises(search: str):
-    """Ids of the premises whose name, postcode or business name contains the search.
-
-    ILIKE over three columns, each a pg_trgm GIN index on PostgreSQL (0009_pages), joined as
-    a UNION so each side uses its own index; on SQLite (the embedded demo, a few hundred
-    shops) the same predicate scans premises and retailers, never visits. The results are
-    the same on both: the index only speeds up the substring match."""
-    like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    by_shop = select(Premises.id).where(or_(Premises.name.ilike(like, escape="\\"),
-                                            Premises.postcode.ilike(like, escape="\\")))
-    by_business = select(Premises.id).join(Retailer, Premises.retailer_id == Retailer.id).where(
-        Retailer.name.ilike(like, escape="\\"))
-    return union(by_shop, by_business)
-
-
-def visit_list(user: User, search: str, page: int, per_page: int,
-               filters: ListFilters | None = None):
-    """A page of the visits a user may see, newest first (two queries)."""
-    filters = filters or ListFilters()
-    stmt = _with_premises(select(Visit)).where(visible_clause(user))
-    search = search.replace("\x00", "").strip()  # PostgreSQL refuses a NUL; no name has one
-    if search:
-        stmt = stmt.where(Visit.premises_id.in_(matching_premises(search)))
-    if filters.district:
-        stmt = stmt.where(Visit.premises_id.in_(select(Premises.id).where(
-            in_district(Premises.postcode, filters.district))))
-    if filters.agency_id:
-        stmt = stmt.where(Visit.agency_id == filters.agency_id)
-    stmt = stmt.order_by(Visit.visited_at.desc(), Visit.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def premises_visits(premises_id: int, user: User) -> list[Visit]:
@@ -185,22 +152,27 @@ class ShopVisitRow:
     test_purchase: str | None  # "sold" | "refused" | None
 
 
-def shop_visits(retailer_id: int, page: int = 1, per_page: int = 25) -> Page:
+def shop_visits(retailer_id: int, page: int = 1, per_page: int = 25, cap: int = 1000) -> Page:
     """A page of the submitted visits to a business's premises, newest first (two queries:
-    the count, and the rows with their follow-up count and test-purchase result)."""
-    scope = (select(Visit.id).join(Premises, Visit.premises_id == Premises.id)
-             .where(Premises.retailer_id == retailer_id, Visit.status == "submitted"))
-    total = db.session.scalar(select(func.count()).select_from(scope.subquery()))
+    the count, stopping at `cap`, and the rows with their follow-up count and test-purchase
+    result). Both walk ix_visits_retailer_status_visited and stop, whatever the business's
+    size: a 500-premises chain costs what a corner shop does."""
+    scope = (Visit.retailer_id == retailer_id, Visit.status == "submitted")
+    newest = (Visit.visited_at.desc(), Visit.id.desc())
+    total, capped = bounded_count(db.session, select(Visit.id).where(*scope).order_by(*newest),
+                                  cap)
     follow_ups = (select(func.count(FollowUp.id)).where(FollowUp.visit_id == Visit.id)
                   .scalar_subquery())
-    purchases = select(TestPurchase.id).where(TestPurchase.visit_id == Visit.id)
-    sold = purchases.where(TestPurchase.sold.is_(True)).exists()
-    rows = db.session.execute(
+    # 1 if a test purchase sold, 0 if all were refused, NULL if none: an aggregate per row
+    # through the visit_id index (EXISTS here became a hashed scan of every test purchase).
+    purchase = (select(func.max(case((TestPurchase.sold.is_(True), 1), else_=0)))
+                .where(TestPurchase.visit_id == Visit.id).scalar_subquery())
+    rows = list(db.session.execute(
         select(Visit.id, Premises.name, Visit.visited_at, Visit.visit_type, Visit.outcome,
                Visit.advice_given, follow_ups,
-               case((sold, "sold"), (purchases.exists(), "refused"), else_=None))
+               case((purchase == 1, "sold"), (purchase == 0, "refused"), else_=None))
         .join(Premises, Visit.premises_id == Premises.id)
-        .where(Premises.retailer_id == retailer_id, Visit.status == "submitted")
-        .order_by(Visit.visited_at.desc(), Visit.id.desc())
-        .limit(per_page).offset(offset(page, per_page)))
-    return Page([ShopVisitRow(*row) for row in rows], page, per_page, total or 0)
+        .where(*scope).order_by(*newest)
+        .limit(per_page + 1).offset(offset(page, per_page))))
+    return Page([ShopVisitRow(*row) for row in rows[:per_page]], page, per_page, total, capped,
+                len(rows) > per_page)

@@ -62,7 +62,8 @@ def _operation_choices(form, visit=None) -> None:
     around = uk_time(visit.visited_at).date() if visit is not None else uk_today()
     ops = operations.operations_for_visit_form(
         around, visit.operation_id if visit is not None else None,
-        days=int(current_app.config["VISIT_FORM_OPERATION_DAYS"]))
+        days=int(current_app.config["VISIT_FORM_OPERATION_DAYS"]),
+        most=int(current_app.config["VISIT_FORM_OPERATIONS"]))
     form.operation.choices = [("", _("Not part of an operation"))] + \
         operations.operation_area_choices(ops)
     if request.method == "GET" and form.operation.data is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,6 @@ def live_settings(database_uri: str) -> dict:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on 127.0.0.1 with a random port, over a migrated SQLite file of demo data."""
     from flask_migrate import upgrade
-    from werkzeug.serving import make_server
 
     from compliance import create_app
     from compliance.demo_data import (
@@ -97,6 +97,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
     settings = live_settings(f"sqlite:///{db_file}")
     settings["EVIDENCE_STORAGE_DIR"] = str(tmp_path_factory.mktemp("e2e-evidence"))
+    settings["EXPORT_STORAGE_DIR"] = str(tmp_path_factory.mktemp("e2e-exports"))
 
     setup_app = create_app(settings)
     with setup_app.app_context():
@@ -113,14 +114,25 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     # A fresh instance, served with no app context pushed, so requests never share `g`.
     app = create_app(settings)
+    LIVE.update(app=app, db_file=db_file)  # added: see the live_app and live_db_file fixtures
+    with serve(app) as base:
+        yield base
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve `app` on a free loopback port in a thread; yields its address. Printed and
+    emailed links point where the server really listens; the pool is disposed afterwards."""
+    from werkzeug.serving import make_server
+
+    from compliance.extensions import db
+
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    # Printed and emailed links point where this server really listens.
     app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
-    LIVE.update(app=app, db_file=db_file)  # added: see the live_app and live_db_file fixtures
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield app.config["PUBLIC_BASE_URL"]
     finally:
         server.shutdown()
         server.server_close()

@@ -22,7 +22,7 @@ def _seed(app) -> None:
     from compliance.auth.passwords import hash_password
     from compliance.extensions import db
     from compliance.models import Jurisdiction, Premises, Retailer, Role, User
-    from compliance.refusals.services import UK, monday_of, uk_today
+    from compliance.refusals.clock import UK, monday_of, uk_today
 
     with app.app_context():
         if db.session.scalar(select(User.id).where(User.email == MANAGER)):

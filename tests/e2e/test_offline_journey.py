@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,7 +22,7 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests import conftest as root_conftest
-from tests.e2e.conftest import LIVE, VIEWPORT, check_a11y, live_settings, sign_in
+from tests.e2e.conftest import LIVE, VIEWPORT, check_a11y, live_settings, serve, sign_in
 
 OFFICER = "officer@example.com"
 WAITING = re.compile(r"1 visit saved on this phone, not sent yet")
@@ -54,7 +53,6 @@ def offline_server(request) -> Iterator[str]:
         yield request.getfixturevalue("live_server")
         return
     from flask_migrate import upgrade
-    from werkzeug.serving import make_server
 
     from compliance import create_app
     from compliance.demo_data import load_demo_data, load_demo_training, load_demo_visits
@@ -69,17 +67,8 @@ def offline_server(request) -> Iterator[str]:
         load_demo_visits()
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

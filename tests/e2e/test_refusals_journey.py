@@ -18,6 +18,8 @@ import io
 import re
 import time
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import check_a11y, sign_in
 
 PHONE = {"width": 360, "height": 800}
@@ -144,9 +146,15 @@ def test_officer_reads_and_downloads_the_register(browser, live_server):
         assert page.locator("h1").inner_text() == "Refusals register"
         assert page.get_by_role("link", name="Record a refusal").count() == 0
         assert page.locator(".app-refusal-list__item").count() >= 7
+        # The PDF is prepared by a job (in-process in the demo): its page offers the file.
+        page.get_by_role("button", name="Prepare the register as PDF").click()
+        expect(page.locator("h1")).to_have_text("Your file is ready")
+        check_a11y(page)
         with page.expect_download() as download:
-            page.get_by_role("link", name="Download the register as PDF").click()
+            page.get_by_role("link", name="Download the file").click()
         with open(download.value.path(), "rb") as pdf:
             assert pdf.read(5) == b"%PDF-"
+        page.get_by_role("link", name=f"Back to {HIGH_STREET}").click()
+        assert page.locator("h1").inner_text() == "Refusals register"
     finally:
         context.close()

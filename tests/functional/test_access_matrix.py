@@ -8,9 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from compliance.exports import services as export_services
 from compliance.models import (
     AttemptAnswer,
     Certificate,
+    Export,
     Invitation,
     JobOutbox,
     Membership,
@@ -101,7 +103,6 @@ ROUTES = {
     "/visits/operations/new": (302, 403, 403, 403, 403, 200),
     "/visits/operations/{operation}/edit": (302, 403, 403, 403, 403, 200),
     "/visits/operations/{operation}/report": (302, 403, 403, 403, 200, 200),
-    "/visits/operations/{operation}/report.csv": (302, 403, 403, 403, 200, 200),
     "/training/": (302, 200, 200, 200, 200, 200),
     "/training/modules/{module}": (302, 200, 200, 200, 200, 200),
     "/training/quiz": (302, 302, 200, 200, 403, 403),  # staff: resumes the open attempt
@@ -129,7 +130,9 @@ ROUTES = {
     "/premises/{premises}/refusals/weeks/{week}/sign-off": (302, 403, 200, 403, 403, 403),
     "/premises/{premises}/refusals/weeks/sign-off": (302, 403, 200, 403, 403, 403),
     "/premises/{premises}/refusals/register.csv": (302, 403, 200, 403, 200, 200),
-    "/premises/{premises}/refusals/register.pdf": (302, 403, 200, 403, 200, 200),
+    # A prepared export: only whoever asked for it (here the officer) sees or downloads it.
+    "/exports/{export}": (302, 404, 404, 404, 200, 404),
+    "/exports/{export}/download": (302, 404, 404, 404, 200, 404),
     # The offline app: officers only (admins and managers record no visits); the manifest and
     # the service worker hold nobody's data.
     "/offline/visit": (302, 403, 403, 403, 200, 403),
@@ -152,6 +155,9 @@ POSTS = {
     "/businesses/{retailer}/people/{staff}/status": (302, 403, 302, 403, 403, 302),
     "/admin/users/new": (302, 403, 403, 403, 403, 200),
     "/admin/jobs/{job}/retry": (302, 403, 403, 403, 403, 302),
+    "/premises/{premises}/refusals/register.pdf": (302, 403, 302, 403, 302, 302),
+    "/visits/operations/{operation}/report.csv": (302, 403, 403, 403, 302, 302),
+    "/exports/{export}/again": (302, 404, 404, 404, 302, 404),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),
     # A self-assessment statement is issued (the premises has a submitted self-assessment).
@@ -224,9 +230,17 @@ def _ids(people):
     dead = JobOutbox(name="mail.send", attempts=5, dead_at=utcnow(), last_error="refused",
                      payload={"email": {"to": "x@example.com", "subject": "s", "body": "b"}})
     db.session.add(dead)
+    exports_folder = export_services.folder()
+    exports_folder.mkdir(parents=True, exist_ok=True)
+    (exports_folder / "matrix-register.pdf").write_bytes(b"%PDF-1.7 test")
+    export = Export(kind="refusals.register_pdf", params={"premises_id": staff.premises_id},
+                    requested_by_id=people["officer"].id, filename="register.pdf",
+                    content_type="application/pdf", stored_name="matrix-register.pdf",
+                    size=13, ready_at=utcnow())
+    db.session.add(export)
     db.session.flush()
-    return {"job": dead.id, **visit_ids(people), **assessment_ids(people), "cert": cert.code,
-            "one": 1,
+    return {"job": dead.id, "export": export.id, **visit_ids(people), **assessment_ids(people),
+            "cert": cert.code, "one": 1,
             "module": module.slug, "question": question.key, "attempt": attempt.id,
             "retailer": staff.retailer_id, "premises": staff.premises_id, "staff": staff.id,
             "other_retailer": people["other_manager"].retailer_id,
@@ -243,6 +257,7 @@ def test_get_access(client, login_as, people, url, who, expected):
     if who != ANON:
         login_as(people[who])
     response = client.get(url.format(**_ids(people)))
+    response.close()  # a file download is streamed from disk
     assert response.status_code == expected, f"{who} GET {url}"
     if expected == 302 and who == ANON:
         assert "/auth/sign-in" in response.headers["Location"]

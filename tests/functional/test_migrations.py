@@ -33,3 +33,25 @@ def test_empty_database_upgrades_to_head_and_back(tmp_path):
         downgrade(revision="base")
         upgrade()
         db.engine.dispose()
+
+
+def test_tally_migration_fills_the_tallies_from_existing_visits(tmp_path):
+    """0012_tally's data step: an upgraded site's operation reports are right at once."""
+    from compliance import tallies
+    from tests.visit_factories import OperationFactory, PurchaseFactory, VisitFactory
+
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'upgraded.sqlite3'}"))
+    with app.app_context():
+        upgrade()
+        operation = OperationFactory(areas=["North"])
+        visit = VisitFactory(operation_id=operation.id, area="North")
+        PurchaseFactory(visit=visit, premises_id=visit.premises_id, sold=True)
+        db.session.commit()
+        downgrade(revision="0011_lists")  # the visits stay; the tallies go
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = tallies.stored(connection)
+            assert stored == tallies.fresh(connection)
+        assert stored[0][(operation.id, "North", tallies.SOLD)] == 1
+        db.session.remove()
+        db.engine.dispose()

@@ -8,7 +8,7 @@ from compliance.demo_data import load_demo_assessments, load_demo_data, load_dem
 from compliance.extensions import db
 from compliance.models import Assessment, Premises, Refusal, RefusalSignOff
 from compliance.models.base import utcnow
-from compliance.refusals.services import monday_of, uk_today
+from compliance.refusals.clock import monday_of, uk_today
 
 
 def _premises(name: str) -> Premises:

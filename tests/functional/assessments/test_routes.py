@@ -7,7 +7,7 @@ from sqlalchemy import select
 from compliance.extensions import db
 from compliance.models import Assessment, AuditEvent, RefusalSignOff, TrainingCompletion
 from compliance.models.base import utcnow
-from compliance.refusals.services import monday_of, uk_today
+from compliance.refusals.clock import monday_of, uk_today
 from tests.factories import PremisesFactory, RefusalFactory
 from tests.functional.assessments.helpers import (
     answer,

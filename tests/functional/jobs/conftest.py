@@ -1,13 +1,13 @@
-"""Real parts for job tests: Redis (db 5, emptied per test), RQ workers in burst mode, SMTP."""
+"""Real parts for job tests: Redis (db 5, emptied per test), RQ workers in burst mode, SMTP
+(tests/smtp.py's server, started when the test says the mail server is back)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 
 from compliance.jobs import queue
 from compliance.models import Role
@@ -18,12 +18,7 @@ from tests.functional.training.test_routes import (  # noqa: F401 - content is a
     open_attempt,
     read_all,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.smtp import Inbox, free_port, smtp_server
 
 
 @pytest.fixture
@@ -38,17 +33,6 @@ def redis_mode(app, monkeypatch) -> Iterator[redis.Redis]:
     app.extensions.pop("jobs_redis", None)
 
 
-class Inbox:
-    """What a real SMTP server (aiosmtpd) received."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp(app, monkeypatch):
     """Mail goes over SMTP to 127.0.0.1:<port>; nothing listens there until start() is called."""
@@ -61,16 +45,14 @@ def smtp(app, monkeypatch):
 
     class Server:
         inbox = Inbox()
-        controller: Controller | None = None
+        running = ExitStack()
 
         def start(self) -> None:
-            self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
-            self.controller.start()
+            self.running.enter_context(smtp_server(port, self.inbox))
 
     server = Server()
-    yield server
-    if server.controller is not None:
-        server.controller.stop()
+    with server.running:
+        yield server
     app.extensions.pop("mailer", None)
 
 

@@ -23,8 +23,8 @@ def test_inline_pass_with_a_dead_mail_server_answers_and_the_relay_sends_later(
     smtp.start()
     relayed = runner.invoke(args=["jobs", "relay"])
     assert relayed.exit_code == 0 and "Relayed 1 job(s)." in relayed.output
-    [(_sender, rcpts, _content)] = smtp.inbox.messages
-    assert rcpts == [learner.email]
+    [message] = smtp.inbox.messages
+    assert message["X-RcptTo"] == learner.email
     assert job_named("certificates.email_holder").finished_at is not None
 
 

@@ -12,8 +12,6 @@ from tests.functional.test_access_matrix import _ids
     ("staff", "/account"),
     ("manager", "/training/matrix.csv?retailer={retailer}"),
     ("manager", "/premises/{premises}/refusals/register.csv"),
-    ("manager", "/premises/{premises}/refusals/register.pdf"),
-    ("officer", "/visits/operations/{operation}/report.csv"),
     ("staff", "/certificates/{cert}.pdf"),
     ("manager", "/certificates/business.zip?retailer={retailer}"),
     ("officer", "/visits/{visit}"),

@@ -7,7 +7,7 @@ import pytest
 from compliance.extensions import db
 from compliance.models import RefusalSignOff, Role
 from compliance.models.base import utcnow
-from compliance.refusals.services import monday_of, uk_today
+from compliance.refusals.clock import monday_of, uk_today
 from tests.factories import AgencyFactory, PremisesFactory, RefusalFactory, UserFactory
 
 

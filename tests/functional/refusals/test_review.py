@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from compliance.extensions import db
 from compliance.models import AuditEvent, Refusal, RefusalSignOff, Role
 from compliance.models.base import utcnow
-from compliance.refusals.services import monday_of, to_uk, uk_today
+from compliance.refusals.clock import monday_of, to_uk, uk_today
 from tests.factories import PremisesFactory, RefusalFactory, UserFactory
 from tests.functional.refusals.test_routes import local, url
 

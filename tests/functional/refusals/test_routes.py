@@ -11,8 +11,7 @@ from sqlalchemy import select
 from compliance.extensions import db
 from compliance.models import AuditEvent, Refusal, RefusalSignOff, Role
 from compliance.models.base import utcnow
-from compliance.refusals import routes as refusal_routes
-from compliance.refusals.services import monday_of, to_uk, uk_today
+from compliance.refusals.clock import monday_of, to_uk, uk_today
 from tests.factories import AgencyFactory, PremisesFactory, RefusalFactory, UserFactory
 
 
@@ -224,32 +223,6 @@ def test_register_csv_for_managers_and_officers(client, login_as, shop):
     for who in ("staff", "stranger"):
         login_as(shop[who])
         assert client.get(url(premises, "register.csv")).status_code == 403
-
-
-def test_register_pdf_is_rendered_from_plain_data(client, login_as, shop, monkeypatch):
-    premises = shop["premises"]
-    RefusalFactory(premises=premises, recorded_by=shop["staff"], product="Axe")
-    seen = {}
-
-    def fake_render(data):
-        seen.update(data)
-        return b"%PDF-1.7 fake"
-
-    monkeypatch.setattr(refusal_routes.pdf, "render_register_pdf", fake_render)
-    login_as(shop["officer"])
-    response = client.get(url(premises, "register.pdf"))
-    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF-")
-    assert f"refusals-register-{premises.id}.pdf" in response.headers["Content-Disposition"]
-    assert seen["premises"] == "Corner Hardware" and seen["entries"][0]["product"] == "Axe"
-
-    def plain(value):
-        if isinstance(value, dict):
-            return all(isinstance(k, str) and plain(v) for k, v in value.items())
-        if isinstance(value, list):
-            return all(plain(v) for v in value)
-        return isinstance(value, str | int)
-
-    assert plain(seen)
 
 
 def test_officers_read_any_register_and_strangers_none(client, login_as, shop):

@@ -8,7 +8,7 @@ from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Assessment, ReminderSent, Role
 from compliance.models.base import utcnow
-from compliance.refusals import services as refusals
+from compliance.refusals import signoff
 from compliance.todo.managers import unsigned_weeks
 from tests.factories import PremisesFactory, RetailerFactory, UserFactory
 from tests.functional.todo.helpers import completion_for, todo_titles
@@ -32,7 +32,7 @@ def test_register_weeks_to_sign_off_until_signed(client, login_as, shop):
     page = todo_titles(client.get("/"))
     assert f"Sign off {len(weeks)} weeks of the refusals register" in page and "Overdue" in page
     assert f'/premises/{premises.id}/refusals/weeks/sign-off' in page
-    refusals.sign_off_weeks(premises, weeks, None, Actor(manager))
+    signoff.sign_off_weeks(premises, weeks, None, Actor(manager))
     page = todo_titles(client.get("/"))
     assert "weeks of the refusals register" not in page
     assert "Refusals register signed off" in page

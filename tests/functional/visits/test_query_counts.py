@@ -70,7 +70,6 @@ def world(cast):
     ("officer", "/visits/operations"),
     ("officer", "/visits/operations/{operation}/report"),
     ("officer", "/visits/operations/{operation}/report?area=North"),
-    ("admin", "/visits/operations/{operation}/report.csv?notes=1"),
     ("officer", "/visits/premises?q=shop"),
     ("manager", "/visits/shop"),
 ])

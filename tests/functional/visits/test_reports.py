@@ -168,22 +168,30 @@ def test_operation_report_counts_visits_purchases_and_unmet_checks(client, login
     assert client.get(f"/visits/operations/{op.id}/report?area=Nowhere").status_code == 404
 
 
-def _csv(response) -> list[dict]:
-    assert response.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+def _csv(client, url) -> list[dict]:
+    """Ask for the CSV as the report page's button does; the job (in-process here, as in the
+    demo) writes it; download it from its page."""
+    prepared = client.post(url)
+    assert prepared.status_code == 302 and prepared.headers["Location"].startswith("/exports/")
+    assert "Your file is ready" in client.get(prepared.headers["Location"]).text
+    download = client.get(prepared.headers["Location"] + "/download")
+    assert download.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(download.data.decode("utf-8-sig"))))
+    download.close()
+    return rows
 
 
 def test_csv_has_officer_notes_only_for_admins_who_ask(client, login_as, cast,
                                                       operation_visits):
     url = f"/visits/operations/{operation_visits.id}/report.csv"
     login_as(cast["officer"])
-    rows = _csv(client.get(url + "?notes=1"))
+    rows = _csv(client, url + "?notes=1")
     assert len(rows) == 3 and "Officer notes" not in rows[0]
     assert {r["Test purchase"] for r in rows} == {"sold", "refused", ""}
     assert "'=SUM(A1)" in {r["Advice given"] for r in rows}  # no spreadsheet formulas
     login_as(cast["admin"])
-    assert "Officer notes" not in _csv(client.get(url))[0]
-    with_notes = _csv(client.get(url + "?notes=1&area=North"))
+    assert "Officer notes" not in _csv(client, url)[0]
+    with_notes = _csv(client, url + "?notes=1&area=North")
     assert len(with_notes) == 2 and "NOTE-ONE" in {r["Officer notes"] for r in with_notes}
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "visit_notes_exported"))

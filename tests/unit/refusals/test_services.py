@@ -10,7 +10,7 @@ from compliance.csv_export import neutralise as safe
 from compliance.extensions import db
 from compliance.models import AuditEvent, RefusalSignOff, Role
 from compliance.models.base import utcnow
-from compliance.refusals import services
+from compliance.refusals import clock, services, signoff
 from compliance.refusals.export import register_csv
 from tests.factories import PremisesFactory, RefusalFactory, UserFactory
 
@@ -36,13 +36,13 @@ def details(refused_by, **kw) -> services.RefusalDetails:
     (date(2027, 1, 1), date(2026, 12, 28)),    # across a year
 ])
 def test_weeks_start_on_monday(day, monday):
-    assert services.monday_of(day) == monday
+    assert clock.monday_of(day) == monday
 
 
 def test_week_bounds_are_uk_midnights_in_utc():
-    assert services.week_bounds(date(2026, 7, 6)) == (
+    assert clock.week_bounds(date(2026, 7, 6)) == (
         datetime(2026, 7, 5, 23, tzinfo=UTC), datetime(2026, 7, 12, 23, tzinfo=UTC))
-    winter = services.week_bounds(date(2026, 11, 23))
+    winter = clock.week_bounds(date(2026, 11, 23))
     assert winter == (datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
 
 
@@ -94,14 +94,14 @@ def test_sign_off_once_per_past_or_current_week(shop):
                    occurred_at=datetime(2026, 11, 24, 10, tzinfo=UTC))
     RefusalFactory(premises=premises, recorded_by=staff,
                    occurred_at=datetime(2026, 11, 22, 23, 30, tzinfo=UTC))  # Sunday before
-    sign_off = services.sign_off_week(premises, monday, " ok ", Actor(manager), today)
+    sign_off = signoff.sign_off_week(premises, monday, " ok ", Actor(manager), today)
     assert (sign_off.entries, sign_off.note, sign_off.signed_by_id) == (1, "ok", manager.id)
-    with pytest.raises(services.AlreadySignedOff):
-        services.sign_off_week(premises, monday, None, Actor(manager), today)
+    with pytest.raises(signoff.AlreadySignedOff):
+        signoff.sign_off_week(premises, monday, None, Actor(manager), today)
     for start in (monday + timedelta(days=1), monday + timedelta(weeks=1)):
-        with pytest.raises(services.InvalidWeek):
-            services.sign_off_week(premises, start, None, Actor(manager), today)
-    earlier = services.sign_off_week(premises, monday - timedelta(weeks=5), None,
+        with pytest.raises(signoff.InvalidWeek):
+            signoff.sign_off_week(premises, start, None, Actor(manager), today)
+    earlier = signoff.sign_off_week(premises, monday - timedelta(weeks=5), None,
                                      Actor(manager), today)
     assert earlier.entries == 0
 
@@ -117,7 +117,7 @@ def test_weeks_list_counts_entries_and_shows_unsigned_weeks(shop, count_queries)
                                   signed_by_id=manager.id, entries=1))
     db.session.flush()
     with count_queries() as counter:
-        weeks = services.weeks(premises, today)
+        weeks = signoff.weeks(premises, today)
         names = [w.sign_off.signed_by.name for w in weeks if w.sign_off]
     assert counter["n"] == 4 and names == [manager.name]
     assert weeks[0].start == date(2026, 11, 23) and weeks[0].current and weeks[0].entries == 2
@@ -125,14 +125,14 @@ def test_weeks_list_counts_entries_and_shows_unsigned_weeks(shop, count_queries)
     assert weeks[-1].start == date(2026, 9, 28)  # the week the premises registered
     assert len(weeks) == 9 and weeks[0].end == date(2026, 11, 29)
     premises.created_at = datetime(2025, 1, 1, tzinfo=UTC)
-    assert len(services.weeks(premises, today)) == services.WEEKS_SHOWN
+    assert len(signoff.weeks(premises, today)) == signoff.WEEKS_SHOWN
 
 
 def test_csv_neutralises_spreadsheet_formulas(shop):
     premises, staff, _manager = shop
     RefusalFactory(premises=premises, recorded_by=staff, product="+SUM(A1)",
                    description="@cmd", occurred_at=datetime(2026, 11, 24, 9, tzinfo=UTC))
-    text = register_csv(services.all_entries(premises.id), services.sign_offs(premises.id))
+    text = register_csv(services.all_entries(premises.id), signoff.sign_offs(premises.id))
     assert "'+SUM(A1)" in text and "'@cmd" in text
     assert safe("-1") == "'-1" and safe("Axe") == "Axe" and safe(None) == "" and safe(-1) == -1
 
@@ -181,16 +181,16 @@ def test_several_weeks_are_signed_separately_and_never_twice(shop):
     weeks = [date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 9)]
     RefusalFactory(premises=premises, recorded_by=staff,
                    occurred_at=datetime(2026, 11, 17, 9, tzinfo=UTC))
-    signed, already = services.sign_off_weeks(premises, weeks, "ok", Actor(manager), today)
+    signed, already = signoff.sign_off_weeks(premises, weeks, "ok", Actor(manager), today)
     assert [(s.week_start, s.entries) for s in signed] == [
         (date(2026, 11, 9), 0), (date(2026, 11, 16), 1)] and already == []
-    signed, already = services.sign_off_weeks(
+    signed, already = signoff.sign_off_weeks(
         premises, [date(2026, 11, 16), date(2026, 11, 2)], None, Actor(manager), today)
     assert [s.week_start for s in signed] == [date(2026, 11, 2)]
     assert already == [date(2026, 11, 16)]
     assert len(db.session.scalars(select(RefusalSignOff)).all()) == 3
-    with pytest.raises(services.InvalidWeek):
-        services.sign_off_weeks(premises, [date(2026, 11, 30)], None, Actor(manager), today)
+    with pytest.raises(signoff.InvalidWeek):
+        signoff.sign_off_weeks(premises, [date(2026, 11, 30)], None, Actor(manager), today)
 
 
 def test_week_entries_are_the_current_versions_per_week(shop, count_queries):
@@ -206,7 +206,7 @@ def test_week_entries_are_the_current_versions_per_week(shop, count_queries):
     premises_id = premises.id
     db.session.expire_all()
     with count_queries() as counter:
-        found = services.week_entries(premises_id, [date(2026, 11, 16), date(2026, 11, 2)])
+        found = signoff.week_entries(premises_id, [date(2026, 11, 16), date(2026, 11, 2)])
         names = {w: [(r.product, r.recorded_by.name) for r in rs] for w, rs in found.items()}
     assert counter["n"] == 2
     assert names == {date(2026, 11, 16): [("Hatchet", staff.name), ("Cleaver", staff.name)],

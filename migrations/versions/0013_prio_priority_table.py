@@ -1,7 +1,7 @@
 """the maintained priority table (each premises' facts, per scope), filled from the data there
 
-Revision ID: 0010_prio
-Revises: 0009_pages
+Revision ID: 0013_prio
+Revises: 0012_tally
 Create Date: 2026-11-30 03:00:00
 
 The data step runs the same set-based statement as `flask --app compliance priorities
@@ -13,8 +13,8 @@ from alembic import op
 
 from compliance.models.base import UTCDateTime
 
-revision = '0010_prio'
-down_revision = '0009_pages'
+revision = '0013_prio'
+down_revision = '0012_tally'
 branch_labels = None
 depends_on = None
 

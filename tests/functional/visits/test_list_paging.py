@@ -1,0 +1,159 @@
+"""Visit lists whose work is bounded by the page: the capped count ("more than N visits") with
+previous/next paging, the officer's scope as disjoint parts, search narrowed either way, the
+business's visits and follow-ups by retailer_id, and the visit form's nearest operations."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from compliance.extensions import db
+from compliance.models import FollowUp, Visit
+from compliance.models.base import utcnow
+from compliance.visits import listing
+from tests.factories import PremisesFactory, RetailerFactory
+from tests.visit_factories import FollowUpFactory, OperationFactory, VisitFactory
+
+
+def _visit_links(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'href="/visits/(\d+)"', page)]
+
+
+def _next(page: str) -> str | None:
+    found = re.findall(r'href="([^"]+)" rel="next"', page)
+    return unescape(found[0]) if found else None
+
+
+def _newest_first(visits: list[Visit]) -> list[int]:
+    return [v.id for v in sorted(visits, key=lambda v: (v.visited_at, v.id), reverse=True)]
+
+
+@pytest.fixture
+def five(cast):
+    """Five submitted visits by the officer's agency, a day apart."""
+    now = utcnow()
+    return [VisitFactory(officer=cast["colleague"], premises=cast["shop"],
+                         visited_at=now - timedelta(days=n)) for n in range(5)]
+
+
+def test_visit_list_count_stops_at_the_cap_and_pages_previous_next(
+        app, monkeypatch, client, login_as, cast, five):
+    monkeypatch.setitem(app.config, "VISIT_LIST_COUNT_CAP", 3)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    login_as(cast["officer"])
+    first = client.get("/visits/list").text
+    assert "More than 3 visits, newest first" in first and "5 visits" not in first
+    assert "Page 1" in first and "Page 1 of" not in first
+    seen, url = [], "/visits/list"
+    while url:
+        page = client.get(url).text
+        seen += _visit_links(page)
+        url = _next(page)
+    assert seen == _newest_first(five)
+    last = client.get("/visits/list?page=3").text
+    assert _visit_links(last) == seen[4:] and _next(last) is None and 'rel="prev"' in last
+
+
+def test_visit_list_counts_exactly_below_the_cap(app, monkeypatch, client, login_as, cast, five):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    login_as(cast["officer"])
+    page = client.get("/visits/list").text
+    assert "5 visits" in page and "More than" not in page and "Page 1 of 3" in page
+
+
+def test_officer_scope_is_agency_submitted_and_own_visits(client, login_as, cast):
+    officer, colleague, stranger = cast["officer"], cast["colleague"], cast["stranger"]
+    shop = cast["shop"]
+    seen = [VisitFactory(officer=colleague, premises=shop),
+            VisitFactory(officer=officer, premises=shop, status="draft", submitted_at=None),
+            # their own, recorded for another agency (say before a move): still theirs
+            VisitFactory(officer=officer, premises=shop, agency_id=stranger.agency_id),
+            VisitFactory(officer=officer, premises=shop, agency_id=None)]
+    VisitFactory(officer=colleague, premises=shop, status="draft", submitted_at=None)
+    VisitFactory(officer=stranger, premises=shop)
+    login_as(officer)
+    page = client.get("/visits/list").text
+    assert sorted(_visit_links(page)) == sorted(v.id for v in seen)
+    assert "4 visits" in page
+
+
+@pytest.mark.parametrize("few", [200, 0])
+def test_search_finds_the_same_visits_whether_few_or_many_shops_match(
+        monkeypatch, client, login_as, cast, few):
+    """FEW_PREMISES=0 forces the walk through the visits newest first."""
+    monkeypatch.setattr(listing, "FEW_PREMISES", few)
+    officer = cast["officer"]
+    chain = RetailerFactory(name="Zebra Blades Ltd")
+    by_business = VisitFactory(officer=officer, premises=PremisesFactory(retailer=chain))
+    by_name = VisitFactory(officer=officer, premises=PremisesFactory(name="Zebra Corner"))
+    by_postcode = VisitFactory(officer=officer, premises=PremisesFactory(postcode="ZE1 9AA"))
+    draft = VisitFactory(officer=officer, premises=PremisesFactory(name="Zebra Draft"),
+                         status="draft", submitted_at=None)
+    VisitFactory(officer=officer, premises=PremisesFactory(name="Other Shop"))
+    VisitFactory(officer=cast["stranger"], premises=PremisesFactory(name="Zebra Elsewhere"))
+    login_as(officer)
+    page = client.get("/visits/list?q=ze").text
+    assert sorted(_visit_links(page)) == sorted(
+        v.id for v in (by_business, by_name, by_postcode, draft))
+    assert "No visits match" in client.get("/visits/list?q=100%25").text
+
+
+def test_shop_visits_and_follow_ups_count_stops_at_the_cap(
+        app, monkeypatch, client, login_as, cast):
+    monkeypatch.setitem(app.config, "VISIT_LIST_COUNT_CAP", 2)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    shops = [cast["shop"], PremisesFactory(retailer=cast["shop"].retailer)]
+    now = utcnow()
+    visits = [VisitFactory(officer=cast["officer"], premises=shops[n % 2],
+                           visited_at=now - timedelta(days=n)) for n in range(4)]
+    for n, visit in enumerate(visits):
+        FollowUpFactory(visit=visit, status="closed" if n % 2 else "open",
+                        due_on=now.date() + timedelta(days=n))
+    FollowUpFactory(visit=VisitFactory(officer=cast["officer"], premises=shops[0],
+                                       status="draft", submitted_at=None))
+    login_as(cast["manager"])
+    page = client.get("/visits/shop").text
+    assert "More than 2 visits." in page and "Page 1" in page
+    assert "Showing 1 to 2 of more than 2, those waiting for you first." in page
+    assert "2 follow-ups need your answer." in page
+    ids = [int(i) for i in re.findall(r'href="/visits/(\d+)/summary"', page)]
+    assert ids == _newest_first(visits)[:2]
+    rest = client.get("/visits/shop?page=2").text
+    ids += [int(i) for i in re.findall(r'href="/visits/(\d+)/summary"', rest)]
+    assert ids == _newest_first(visits) and 'rel="next"' not in rest.split("Visits")[-1]
+    follow_ups = re.findall(r'href="/visits/follow-ups/(\d+)"', page)
+    follow_ups += re.findall(r'href="/visits/follow-ups/(\d+)"',
+                             client.get("/visits/shop?follow_ups_page=2").text)
+    expected = sorted(db.session.scalars(select(FollowUp).where(
+        FollowUp.visit_id.in_([v.id for v in visits]))),
+        key=lambda f: (f.status == "closed", f.due_on, f.id))
+    assert [int(f) for f in follow_ups] == [f.id for f in expected]
+
+
+def test_visits_and_follow_ups_carry_their_premises_business(cast):
+    other = PremisesFactory()
+    visit = VisitFactory(premises=other)
+    follow_up = FollowUpFactory(visit=visit)
+    db.session.expire_all()
+    assert visit.retailer_id == other.retailer_id
+    assert follow_up.retailer_id == other.retailer_id
+
+
+def test_visit_form_offers_the_nearest_operations(app, monkeypatch, client, login_as, cast):
+    monkeypatch.setitem(app.config, "VISIT_FORM_OPERATIONS", 2)
+    today = utcnow().date()
+    running = OperationFactory(name="Op Running")
+    soon = OperationFactory(name="Op Soon", starts_on=today + timedelta(days=5),
+                            ends_on=today + timedelta(days=9))
+    OperationFactory(name="Op Later", starts_on=today + timedelta(days=50),
+                     ends_on=today + timedelta(days=56))
+    OperationFactory(name="Op Earlier", starts_on=today - timedelta(days=60),
+                     ends_on=today - timedelta(days=54))
+    login_as(cast["officer"])
+    page = client.get(f"/visits/new?premises={cast['shop'].id}").text
+    assert running.name in page and soon.name in page
+    assert "Op Later" not in page and "Op Earlier" not in page
