@@ -141,6 +141,9 @@ def register_extensions(app: Flask) -> None:
     from compliance import tallies
 
     tallies.init_app(app)  # the operation report's running totals, kept at every flush
+    from compliance.priorities import maintenance
+
+    maintenance.install()  # the priority table follows every flush (session hooks)
 
 
 def register_templates(app: Flask) -> None:

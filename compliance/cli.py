@@ -142,9 +142,10 @@ def certificates_expire_command() -> None:
 def register_cli(app: Flask) -> None:
     from compliance.jobs.cli import jobs_cli
     from compliance.operations.cli import operations_cli
+    from compliance.priorities.cli import priorities_cli
     from compliance.reminders.cli import reminders_cli
     from compliance.seeding.cli import bench_cli
 
     for command in (create_user_command, content_cli, questions_cli, certificates_cli,
-                    reminders_cli, bench_cli, jobs_cli, operations_cli):
+                    reminders_cli, bench_cli, jobs_cli, operations_cli, priorities_cli):
         app.cli.add_command(command)

@@ -14,6 +14,7 @@ from compliance.models.certificates import Certificate, VerificationRequest
 from compliance.models.evidence import EvidenceFile, EvidenceLink
 from compliance.models.exports import Export
 from compliance.models.jobs import JobOutbox
+from compliance.models.priorities import PremisesPriority
 from compliance.models.quizzes import AttemptAnswer, Question, QuizAttempt, TrainingCompletion
 from compliance.models.reminders import Membership, ReminderSent
 from compliance.models.retailers import Jurisdiction, Premises, Retailer
@@ -37,7 +38,8 @@ __all__ = [
     "VisitChange", "VisitFinding",
     "Agency", "AgencyKind", "AttemptAnswer", "AuditEvent", "Base", "Invitation", "JobOutbox",
     "Jurisdiction",
-    "ModuleRead", "PasswordReset", "Premises", "Question", "QuizAttempt", "Retailer", "Role",
+    "ModuleRead", "PasswordReset", "Premises", "PremisesPriority", "Question",
+    "QuizAttempt", "Retailer", "Role",
     "EvidenceFile", "EvidenceLink", "Export",
     "Source", "TrainingCompletion", "TrainingModule", "User", "VerificationRequest",
 ]

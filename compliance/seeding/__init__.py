@@ -51,6 +51,7 @@ def load_demo() -> None:
 
 
 def seed(scale: float, rng_seed: int = 2026, progress=None) -> SeedReport:
+    from compliance.priorities.table import rebuild
     from compliance.seeding.certificates import build_certificates
     from compliance.seeding.people import build_people
     from compliance.seeding.records import build_assessments, build_quiz, build_refusals
@@ -92,6 +93,9 @@ def seed(scale: float, rng_seed: int = 2026, progress=None) -> SeedReport:
     _retally()
     _learner_with_open_quiz(world, password_hash)
     step("learner")
+    db.session.flush()
+    rebuild(db.session.connection())  # COPY bypassed the session hooks that keep it
+    step("priority table")
     report.counts = writer.counts
     return report
 

@@ -18,12 +18,13 @@ from compliance import tallies
 from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Role, Visit
+from compliance.priorities import table as priority_table
 from compliance.visits import editing, services
 from tests.factories import PremisesFactory, RetailerFactory, UserFactory
 from tests.visit_factories import OfficerFactory, OperationFactory
 
 # The tables that grow fastest with the country: never read whole on a page.
-BIG = {"visits", "attempt_answers", "refusals", "certificates"}
+BIG = {"visits", "attempt_answers", "refusals", "certificates", "premises_priority"}
 
 SEED = [
     # 20 agencies (the officer's first), 4,000 businesses, 12,000 premises over 600 districts;
@@ -104,7 +105,7 @@ SEED = [
 TABLES = ["agencies", "retailers", "premises", "users", "visits", "test_purchases",
           "visit_findings", "follow_ups", "refusals", "assessments", "quiz_attempts",
           "training_completions", "checklist_items", "operations", "operation_tallies",
-          "operation_tally_premises"]
+          "operation_tally_premises", "premises_priority"]
 
 
 def _seq_scans(plan: dict) -> set[str]:
@@ -134,6 +135,7 @@ def national(app, checklist_items):
         db.session.execute(text(statement), {k: v for k, v in ids.items()
                                              if f":{k}" in statement})
     tallies.rebuild(db.session.connection())  # the rows came in around the ORM, as seeded
+    priority_table.rebuild(db.session.connection())  # likewise
     for table in TABLES:
         db.session.execute(text(f"ANALYZE {table}"))
     return {"officer": officer, "manager": manager, "admin": admin, "shop": shop,
@@ -183,6 +185,11 @@ def _plans_of(action) -> list[tuple[str, set[str]]]:
 
 
 HOT_PAGES = [
+    # An agency officer's whole list, its top five on the dashboard and on the home page.
+    ("officer", "/visits/priorities"),
+    ("officer", "/visits/priorities?page=3"),
+    ("officer", "/visits/"),
+    ("officer", "/"),
     ("officer", "/visits/priorities?district=D12"),
     ("admin", "/visits/priorities?district=D12"),
     ("admin", "/visits/priorities?district=D12&agency={agency}"),

@@ -23,6 +23,7 @@ from compliance.models import (
     User,
     Visit,
 )
+from compliance.models.priorities import ALL_PREMISES, PremisesPriority
 from compliance.seeding import LEARNER_EMAIL, AlreadySeeded, plan_for, seed
 from compliance.seeding.certificates import seeded_pdf
 from tests.settle import settle
@@ -64,6 +65,10 @@ def test_cli_seeds_counts_in_proportion_to_the_national_figures(runner):
         User.email.like("%@seed.example"))) == 1
     assert db.session.scalar(select(User.password_hash).where(
         User.email == LEARNER_EMAIL)) == admin_hash
+    # COPY bypasses the session hooks: the seeder rebuilt the priority table itself.
+    every = select(func.count()).select_from(PremisesPriority).where(
+        PremisesPriority.scope_id == ALL_PREMISES)
+    assert db.session.scalar(every) == count(Premises)
     again = runner.invoke(args=["bench", "seed", "--scale", str(SCALE), "--no-migrate"])
     assert again.exit_code != 0 and "already seeded" in again.output
     with pytest.raises(AlreadySeeded):
