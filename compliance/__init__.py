@@ -155,6 +155,9 @@ def register_templates(app: Flask) -> None:
     from compliance.navigation import register_navigation
 
     register_navigation(app)
+    from compliance import chrome
+
+    chrome.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
