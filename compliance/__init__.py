@@ -149,6 +149,9 @@ def register_templates(app: Flask) -> None:
         }),
     ])
     WTFormsHelpers(app)
+    from compliance import widgets
+
+    widgets.install()  # no context processors per form field
     from compliance.urls import public_url
 
     app.add_template_global(public_url, "public_url")  # printed addresses, never the Host header

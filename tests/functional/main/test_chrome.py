@@ -111,3 +111,27 @@ def test_each_session_gets_its_own_sign_out_token_and_it_works(app, monkeypatch)
         assert client.post("/auth/sign-out", data={"csrf_token": token}).status_code == 302
         assert client.get("/account").status_code == 302  # signed out: sent to sign in
     assert tokens[0] != tokens[1]
+
+
+@pytest.fixture
+def context_processor_calls(app, monkeypatch):
+    """How many times the app's context processors ran (once per render_template)."""
+    calls = {"n": 0}
+
+    def _count() -> dict:
+        calls["n"] += 1
+        return {}
+
+    processors = app.template_context_processors[None]
+    monkeypatch.setitem(app.template_context_processors, None, [*processors, _count])
+    return calls
+
+
+@pytest.mark.parametrize("url", ["/auth/sign-in", "/businesses/register"])
+def test_context_processors_run_once_per_form_page(client, context_processor_calls, url):
+    """The form fields (GOV.UK widgets) no longer each render through render_template."""
+    client.get(url)  # the page chrome is cached now
+    context_processor_calls["n"] = 0
+    page = client.get(url).text
+    assert 'class="govuk-input' in page and 'class="govuk-button' in page
+    assert context_processor_calls["n"] == 1
