@@ -52,11 +52,22 @@ def install_counters(counter: Counter) -> None:
     Redis.execute_command = counted  # type: ignore[method-assign]
     waited = psycopg.Connection.wait
 
-    def wait(self, *args, **kwargs):  # every exchange with the server (ping, BEGIN, ROLLBACK…)
-        counter.trips += 1
-        return waited(self, *args, **kwargs)
+    def wait(self, gen, *args, **kwargs):  # every exchange with the server (ping, BEGIN…)
+        if _exchanges(self, gen):
+            counter.trips += 1
+        return waited(self, gen, *args, **kwargs)
 
     psycopg.Connection.wait = wait  # type: ignore[method-assign]
+
+
+def _exchanges(connection: psycopg.Connection, gen) -> bool:
+    """Whether psycopg talks to the server here: switching autocommit never does, and a
+    COMMIT or ROLLBACK with no transaction open is skipped (compliance/db_reads.py)."""
+    name = getattr(gen, "__qualname__", "")
+    if name.endswith("_set_autocommit_gen"):
+        return False
+    idle = connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    return not (idle and name.endswith(("_rollback_gen", "_commit_gen")))
 
 
 def _bump(counter: Counter, name: str) -> None:

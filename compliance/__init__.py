@@ -126,9 +126,10 @@ def register_extensions(app: Flask) -> None:
         if is_sqlite:
             configure_sqlite(db.engine)
         else:
-            from compliance import db_ping
+            from compliance import db_ping, db_reads
 
             db_ping.install(app, db.engine)
+            db_reads.install(db.engine)  # a GET's plain SELECTs: no BEGIN, no ROLLBACK
     migrate.init_app(app, db, directory=str(_asset_dir("migrations")), render_as_batch=is_sqlite)
     csrf.init_app(app)
     babel.init_app(app)
