@@ -133,6 +133,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_asset_dir("migrations")), render_as_batch=is_sqlite)
     csrf.init_app(app)
     babel.init_app(app)
+    from compliance import i18n
+
+    i18n.init_app(app)  # templates' _() without Flask-Babel's look-ups on every call
     limiter.init_app(app)
     login_manager.init_app(app)
     from compliance import jobs
