@@ -6,7 +6,9 @@
 
 Each page is requested --requests times through the real app (Flask's test client, the same
 settings as the load benchmark: Redis rate-limit storage), signed in as its demo account; the
-report gives the mean time per request, the SQL statements and the Redis commands per request.
+report gives the mean time per request, the Python CPU time per request (this process's own
+work: templates, ORM, Flask; it does not count waiting for PostgreSQL, so it moves less with the
+machine's load), the SQL statements, the exchanges with PostgreSQL and the Redis commands.
 --profile N prints cProfile's N most expensive functions (cumulative) for each page.
 """
 
@@ -52,11 +54,26 @@ def install_counters(counter: Counter) -> None:
     Redis.execute_command = counted  # type: ignore[method-assign]
     waited = psycopg.Connection.wait
 
-    def wait(self, *args, **kwargs):  # every exchange with the server (ping, BEGIN, ROLLBACK…)
-        counter.trips += 1
-        return waited(self, *args, **kwargs)
+    def wait(self, gen, *args, **kwargs):  # every exchange with the server (ping, BEGIN…)
+        counter.trips += _exchanges(self, gen)
+        return waited(self, gen, *args, **kwargs)
 
     psycopg.Connection.wait = wait  # type: ignore[method-assign]
+
+
+def _exchanges(connection: psycopg.Connection, gen) -> int:
+    """The exchanges with the server in one psycopg wait: none to switch autocommit, none for a
+    COMMIT or ROLLBACK with no transaction open (psycopg skips them), two for a statement that
+    opens a transaction (psycopg sends BEGIN first, in the same wait), else one."""
+    name = getattr(gen, "__qualname__", "")
+    idle = connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    if name.endswith("_set_autocommit_gen"):
+        return 0
+    if name.endswith(("_rollback_gen", "_commit_gen")):
+        return 0 if idle else 1
+    if name.endswith("_execute_gen") and idle and not connection.autocommit:
+        return 2
+    return 1
 
 
 def _bump(counter: Counter, name: str) -> None:
@@ -96,7 +113,7 @@ def run(app, pages, requests: int, profile: int) -> list[dict]:
         assert first.status_code == 200, (page.name, first.status_code)
         counter.sql = counter.redis = counter.trips = 0
         profiler = cProfile.Profile() if profile else None
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         for _ in range(requests):
@@ -104,7 +121,9 @@ def run(app, pages, requests: int, profile: int) -> list[dict]:
         if profiler:
             profiler.disable()
         seconds = (time.perf_counter() - start) / requests
-        rows.append({"page": page.name, "ms": seconds * 1000, "sql": counter.sql / requests,
+        cpu = (time.process_time() - cpu_start) / requests
+        rows.append({"page": page.name, "ms": seconds * 1000, "cpu": cpu * 1000,
+                     "sql": counter.sql / requests,
                      "redis": counter.redis / requests, "trips": counter.trips / requests})
         print(f"{page.name}: {seconds * 1000:.1f} ms, {counter.sql / requests:.1f} SQL, "
               f"{counter.redis / requests:.1f} Redis per request", flush=True)
@@ -127,11 +146,12 @@ def main() -> None:
         app.config["SERVER_NAME"] = None
         pages = [p for p in key_pages() if any(w in p.name.lower() for w in wanted)]
         rows = run(app, pages, args.requests, args.profile)
-    print("| Page | Time per request | SQL statements | PostgreSQL round trips | Redis commands |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| Page | Time per request | Python CPU per request | SQL statements "
+          "| PostgreSQL round trips | Redis commands |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for r in rows:
-        print(f"| {r['page']} | {r['ms']:.1f} ms | {r['sql']:.1f} | {r['trips']:.1f} "
-              f"| {r['redis']:.1f} |")
+        print(f"| {r['page']} | {r['ms']:.1f} ms | {r['cpu']:.1f} ms | {r['sql']:.1f} "
+              f"| {r['trips']:.1f} | {r['redis']:.1f} |")
 
 
 if __name__ == "__main__":

@@ -126,12 +126,16 @@ def register_extensions(app: Flask) -> None:
         if is_sqlite:
             configure_sqlite(db.engine)
         else:
-            from compliance import db_ping
+            from compliance import db_ping, db_reads
 
             db_ping.install(app, db.engine)
+            db_reads.install(db.engine)  # a GET's plain SELECTs: no BEGIN, no ROLLBACK
     migrate.init_app(app, db, directory=str(_asset_dir("migrations")), render_as_batch=is_sqlite)
     csrf.init_app(app)
     babel.init_app(app)
+    from compliance import i18n
+
+    i18n.init_app(app)  # templates' _() without Flask-Babel's look-ups on every call
     limiter.init_app(app)
     login_manager.init_app(app)
     from compliance import jobs
@@ -155,12 +159,18 @@ def register_templates(app: Flask) -> None:
         }),
     ])
     WTFormsHelpers(app)
+    from compliance import widgets
+
+    widgets.install()  # no context processors per form field
     from compliance.urls import public_url
 
     app.add_template_global(public_url, "public_url")  # printed addresses, never the Host header
     from compliance.navigation import register_navigation
 
     register_navigation(app)
+    from compliance import chrome
+
+    chrome.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -211,16 +211,18 @@ def people() -> dict[str, User]:
 
 @pytest.fixture
 def count_queries(app: Flask):
-    """Count SQL statements run inside a `with count_queries() as counter:` block."""
+    """Count SQL statements run inside a `with count_queries() as counter:` block
+    (counter["n"]; counter["statements"] holds their text)."""
     from contextlib import contextmanager
 
     @contextmanager
     def _count():
-        counter = {"n": 0}
+        counter: dict = {"n": 0, "statements": []}
         engine = db.engine.engine if hasattr(db.engine, "engine") else db.engine
 
-        def _after(*_args, **_kwargs):
+        def _after(_conn, _cursor, statement, *_args, **_kwargs):
             counter["n"] += 1
+            counter["statements"].append(statement)
 
         event.listen(engine, "after_cursor_execute", _after)
         try:

@@ -38,7 +38,14 @@ def _lookup(code: str) -> queries.CertificateView | None:
     if cert.kind == status.PREMISES and cert.premises_id:  # audit a change first seen here
         status.record_changes([cert.premises_id], Actor(None, request.remote_addr),
                               reasons=reasons)
-    db.session.commit()
+    # The certificate as loaded is what the page shows (its counter, updated in SQL, is not
+    # shown): no need to select it again after the commit.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     return queries.describe(cert, reasons)
 
 

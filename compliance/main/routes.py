@@ -23,11 +23,12 @@ def index():
     if not current_user.is_authenticated:
         return render_template("main/start.html")
     page = page_arg()
-    items = todo.for_user(current_user, page)
     premises = (todo_premises_page(current_user, page)
                 if current_user.role == Role.MANAGER and current_user.retailer_id else None)
+    items = todo.for_user(current_user, page, premises)
     return render_template(
-        "main/home.html", summary=home_summary(current_user), todo_groups=todo.groups(items),
+        "main/home.html", summary=home_summary(current_user, premises and premises.total),
+        todo_groups=todo.groups(items),
         open_count=sum(i.severity in OPEN for i in items), premises_page=premises,
         chase_form=ConfirmForm() if current_user.role == Role.MANAGER else None)
 

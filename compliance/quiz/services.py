@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from compliance import audit
 from compliance.audit import Actor
@@ -144,9 +144,10 @@ def start_attempt(user: User, actor: Actor, rng: random.Random | None = None) ->
 
 
 def load_attempt(attempt_id: int, user: User) -> QuizAttempt:
-    """The attempt with its questions, in a fixed number of queries; only its owner may."""
-    attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id).options(
-        selectinload(QuizAttempt.answers).selectinload(AttemptAnswer.question)))
+    """The attempt with its questions, in one query (a page of the quiz is otherwise three
+    round trips: the attempt, its answers, their questions); only its owner may."""
+    attempt = db.session.scalars(select(QuizAttempt).where(QuizAttempt.id == attempt_id).options(
+        joinedload(QuizAttempt.answers).joinedload(AttemptAnswer.question))).unique().first()
     if attempt is None or attempt.user_id != user.id:
         raise NotYourAttempt
     return attempt

@@ -4,6 +4,7 @@ queries. One entry point: `for_user(user)`."""
 from __future__ import annotations
 
 from flask import Blueprint
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
 from compliance.extensions import db
@@ -13,13 +14,18 @@ from compliance.todo.items import ToDo, groups
 bp = Blueprint("todo", __name__, url_prefix="/to-do")
 
 
-def for_user(user: User, page: int = 1) -> list[ToDo]:
-    """The user's to-do items, each marked with the reminder emailed about it, if any."""
+def for_user(user: User, page: int = 1, premises: Pagination | None = None) -> list[ToDo]:
+    """The user's to-do items, each marked with the reminder emailed about it, if any.
+
+    A manager's are for one page of their premises: pass `premises` (from
+    `managers.premises_page`) when the caller shows that page's pager too, so it is queried
+    once, not twice."""
     from compliance.todo import admins, managers, officers, staff
 
     build = {Role.STAFF: staff.items, Role.MANAGER: managers.items,
              Role.OFFICER: officers.items, Role.ADMIN: admins.items}[user.role]
-    items = managers.items(user, page) if user.role == Role.MANAGER else build(user)
+    items = (managers.items(user, page, premises) if user.role == Role.MANAGER
+             else build(user))
     sent = dict(db.session.execute(select(ReminderSent.cause_key, ReminderSent.sent_at)
                                    .where(ReminderSent.user_id == user.id)).all())
     return [item.with_reminder(sent) for item in items]

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, func, select
 
 from compliance.certificates.status import PREMISES, status_of, suspension_reasons
@@ -86,7 +87,7 @@ def open_follow_ups(premises_ids: list[int]) -> list[FollowUp]:
         .order_by(FollowUp.due_on, FollowUp.id)))
 
 
-def premises_page(user: User, page: int = 1):
+def premises_page(user: User, page: int = 1) -> Pagination:
     """The page of the business's premises whose to-dos the home page shows: a business with
     hundreds of shops gets them a page at a time, so the page's size and cost stay bounded."""
     return db.paginate(select(Premises).where(Premises.retailer_id == user.retailer_id)
@@ -95,10 +96,11 @@ def premises_page(user: User, page: int = 1):
                        error_out=False, count=True)
 
 
-def items(user: User, page: int = 1) -> list[ToDo]:
+def items(user: User, page: int = 1, premises_on_page: Pagination | None = None) -> list[ToDo]:
+    """To-dos for the page'th page of premises (or for `premises_on_page`, already fetched)."""
     if not user.retailer_id:
         return []
-    premises = list(premises_page(user, page).items)
+    premises = list((premises_on_page or premises_page(user, page)).items)
     ids = [p.id for p in premises]
     weeks = unsigned_weeks(premises)
     follow_ups = open_follow_ups(ids)

@@ -85,8 +85,10 @@ def premises_matrix(retailer_id: int, premises_ids: list[int]) -> list[MatrixRow
 def _rows(retailer_id: int, people: list[User]) -> list[MatrixRow]:
     ids = [u.id for u in people]
     modules = list(db.session.scalars(select(TrainingModule).where(TrainingModule.is_current)))
-    first_premises = db.session.scalar(select(Premises.jurisdiction).where(
-        Premises.retailer_id == retailer_id).order_by(Premises.id).limit(1))
+    # Only people with no premises of their own need the business's first premises.
+    first_premises = None if all(u.premises for u in people) else db.session.scalar(
+        select(Premises.jurisdiction).where(Premises.retailer_id == retailer_id)
+        .order_by(Premises.id).limit(1))
     reads: dict[int, set[str]] = {}
     for user_id, slug in db.session.execute(select(ModuleRead.user_id, ModuleRead.module_slug)
                                             .where(ModuleRead.user_id.in_(ids))):

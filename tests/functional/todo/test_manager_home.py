@@ -161,3 +161,20 @@ def test_a_large_business_gets_its_premises_to_dos_a_page_at_a_time(app, client,
     last = client.get("/?page=3").get_data(as_text=True)
     assert "To-dos for premises 7 to 7 of 7" in last and "Staff at Shop 07 is not trained" in last
     assert "Shop 01" not in last
+
+
+def test_the_page_of_premises_is_queried_once(app, client, login_as, count_queries,
+                                              monkeypatch):
+    """The to-dos and the pager share one page of premises (it was selected and counted
+    twice: once for the to-dos, once for the pager)."""
+    monkeypatch.setitem(app.config, "HOME_PREMISES_PER_PAGE", 3)
+    retailer = RetailerFactory()
+    for n in range(5):
+        PremisesFactory(retailer=retailer, name=f"Shop {n}")
+    login_as(UserFactory(role=Role.MANAGER, retailer=retailer))
+    with count_queries() as counter:
+        page = client.get("/?page=2").get_data(as_text=True)
+    assert "To-dos for premises 4 to 5 of 5" in page
+    from_premises = [s for s in counter["statements"]
+                     if " ".join(s.split()).split(" WHERE ")[0].endswith("FROM premises")]
+    assert len(from_premises) == 2, "\n---\n".join(from_premises)  # the rows, the count

@@ -292,6 +292,8 @@ def test_quiz_question_page_uses_constant_queries(app, client, content, learner,
             client.get(f"/training/quiz/{attempt.id}/2")
         counts.append(counter["n"])
     assert counts[0] == counts[1]
+    queries = [s for s in counter["statements"] if "SAVEPOINT" not in s]  # the test's own
+    assert len(queries) == 2, queries  # the user; the attempt with its answers and questions
 
 
 def test_officers_read_modules_but_do_not_take_the_quiz(client, content, people, login_as):
