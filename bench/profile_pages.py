@@ -9,7 +9,8 @@ settings as the load benchmark: Redis rate-limit storage), signed in as its demo
 report gives the mean time per request, the Python CPU time per request (this process's own
 work: templates, ORM, Flask; it does not count waiting for PostgreSQL, so it moves less with the
 machine's load), the SQL statements, the exchanges with PostgreSQL and the Redis commands.
---profile N prints cProfile's N most expensive functions (cumulative) for each page.
+--profile N prints cProfile's N most expensive functions for each page; with PROFILE_CALLERS set to
+a pattern (e.g. "radios"), also who called the functions it matches.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import time
 
@@ -129,7 +131,10 @@ def run(app, pages, requests: int, profile: int) -> list[dict]:
               f"{counter.redis / requests:.1f} Redis per request", flush=True)
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(SORT).print_stats(profile)
+            stats = pstats.Stats(profiler, stream=out).sort_stats(SORT)
+            stats.print_stats(profile)
+            if os.environ.get("PROFILE_CALLERS"):
+                stats.print_callers(os.environ["PROFILE_CALLERS"])
             print(out.getvalue())
     return rows
 
