@@ -6,18 +6,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from compliance import db_ping
-from compliance.extensions import db
 
 pytestmark = pytest.mark.no_db
 
 
 @pytest.fixture
-def engine(app):
-    with app.app_context():
-        url = db.engine.url
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("PostgreSQL connection pooling")
-    engine = create_engine(url, pool_size=1, max_overflow=0)
+def engine(app, pg_engine):
+    engine = pg_engine
     db_ping.install(app, engine)
     pings = {"n": 0}
     real = engine.dialect.do_ping
@@ -28,8 +23,7 @@ def engine(app):
 
     engine.dialect.do_ping = counted
     engine.pings = pings
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def backend_pid(engine) -> int:

@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import pytest
 from psycopg.pq import TransactionStatus
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from compliance import db_reads
-from compliance.extensions import db
 
 pytestmark = pytest.mark.no_db
 
 
 @pytest.fixture
-def engine(app):
-    with app.app_context():
-        url = db.engine.url
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("PostgreSQL transactions")
-    engine = create_engine(url, pool_size=1, max_overflow=0)
-    db_reads.install(engine)
-    yield engine
-    engine.dispose()
+def engine(pg_engine):
+    db_reads.install(pg_engine)
+    return pg_engine
 
 
 def _status(conn) -> TransactionStatus:
