@@ -140,6 +140,7 @@ def certificates_expire_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from compliance.exports.cli import exports_cli
     from compliance.jobs.cli import jobs_cli
     from compliance.operations.cli import operations_cli
     from compliance.priorities.cli import priorities_cli
@@ -147,5 +148,6 @@ def register_cli(app: Flask) -> None:
     from compliance.seeding.cli import bench_cli
 
     for command in (create_user_command, content_cli, questions_cli, certificates_cli,
-                    reminders_cli, bench_cli, jobs_cli, operations_cli, priorities_cli):
+                    reminders_cli, bench_cli, jobs_cli, operations_cli, priorities_cli,
+                    exports_cli):
         app.cli.add_command(command)

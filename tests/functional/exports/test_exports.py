@@ -141,3 +141,20 @@ def test_old_exports_are_forgotten_when_another_is_built(client, login_as, shop)
 def test_unknown_kinds_fail_in_the_request(shop):
     with pytest.raises(KeyError):
         exports.prepare("no.such.export", {}, Actor(shop["officer"]))
+
+
+def test_the_purge_command_forgets_old_exports(runner, shop):
+    officer = shop["officer"]
+    old_file = export_services.folder() / "purge-old.pdf"
+    old_file.parent.mkdir(parents=True, exist_ok=True)
+    old_file.write_bytes(b"%PDF-1.7 old")
+    db.session.add_all([
+        Export(kind="refusals.register_pdf", params={}, requested_by_id=officer.id,
+               requested_at=utcnow() - timedelta(days=8), stored_name=old_file.name),
+        Export(kind="refusals.register_pdf", params={}, requested_by_id=officer.id,
+               requested_at=utcnow() - timedelta(days=6))])
+    db.session.flush()
+    result = runner.invoke(args=["exports", "purge"])
+    assert result.exit_code == 0 and "Forgot 1 export(s) older than 7 days." in result.output
+    assert not old_file.exists()
+    assert db.session.scalar(select(func.count(Export.id))) == 1
