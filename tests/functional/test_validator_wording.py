@@ -9,7 +9,7 @@ from pathlib import Path
 import wtforms
 from werkzeug.datastructures import MultiDict
 
-from tests.functional.test_hostile_input import _pages, _sign_in, forms_on
+from tests.functional.test_hostile_input import _sign_in, form_targets
 
 WRONG_VALUES = ["", "x", "1.5", "-1", "9" * 30, "31/02/2026"]
 
@@ -32,22 +32,10 @@ def test_the_raw_messages_are_found():
     assert "Not a valid choice." in messages
 
 
-def _targets(client, people):
-    for who, url in _pages(people):
-        _sign_in(client, people, who)
-        page = client.get(url)
-        if page.status_code != 200 or not page.content_type.startswith("text/html"):
-            continue
-        for form in forms_on(page.text):
-            names = sorted(n for n in form["fields"] if n != "csrf_token")
-            if names:
-                yield who, form["action"] or url, form["method"], names
-
-
 def test_no_form_shows_raw_validator_text(client, people):
     messages = raw_messages()
     seen, problems = 0, []
-    for who, action, method, names in list(_targets(client, people)):
+    for who, action, method, names in list(form_targets(client, people)):
         for value in WRONG_VALUES:
             _sign_in(client, people, who)
             data = MultiDict([(name, value) for name in names])
