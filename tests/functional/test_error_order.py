@@ -37,11 +37,10 @@ def test_the_error_summary_follows_the_page(client, login_as, who, url):
 
 def test_every_form_lists_its_errors_in_page_order(client, people):
     """Every form of every role, sent empty: the summary follows the page."""
-    from tests.functional.test_hostile_input import _sign_in
-    from tests.functional.test_validator_wording import _targets
+    from tests.functional.test_hostile_input import _sign_in, form_targets
 
     checked, wrong = 0, []
-    for who, action, method, _names in list(_targets(client, people)):
+    for who, action, method, _names in list(form_targets(client, people)):
         if method != "post":
             continue
         _sign_in(client, people, who)
