@@ -4,6 +4,8 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import check_a11y
 
 
@@ -28,11 +30,12 @@ def test_anyone_verifies_certificates_by_typing_the_code(page, live_server, live
     codes = _codes(live_db_file)
     page.goto(live_server + "/")
     page.get_by_role("link", name="Check a certificate").click()
+    expect(page).to_have_url(re.compile(r"/verify$"))
     check_a11y(page)
     page.get_by_label("Certificate code").fill(codes["valid"].lower().replace("-", " "))
     page.get_by_role("button", name="Check certificate").click()
-    assert re.search(r"/verify/KSC-", page.url)
-    assert page.locator("h1").inner_text() == "This certificate is valid"
+    expect(page).to_have_url(re.compile(r"/verify/KSC-"))
+    expect(page.locator("h1")).to_have_text("This certificate is valid")
     assert "Jo Staff" in page.content() and "staff@example.com" not in page.content()
     check_a11y(page)
     for status, heading in (("revoked", "This certificate has been revoked"),
@@ -43,5 +46,6 @@ def test_anyone_verifies_certificates_by_typing_the_code(page, live_server, live
     page.goto(f"{live_server}/verify")
     page.get_by_label("Certificate code").fill("KSC-XXXX-XXXX-XXXX")
     page.get_by_role("button", name="Check certificate").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    # The click returns once the GET is sent; wait for the answer, not a guess.
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_a11y(page)
