@@ -161,7 +161,7 @@ def register_templates(app: Flask) -> None:
     WTFormsHelpers(app)
     from compliance import widgets
 
-    widgets.install()  # no context processors per form field
+    widgets.install(app)  # no context processors per form field; each widget rendered once
     from compliance.urls import public_url
 
     app.add_template_global(public_url, "public_url")  # printed addresses, never the Host header

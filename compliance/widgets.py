@@ -1,24 +1,113 @@
-"""govuk-frontend-wtf's widgets rendered straight through the app's Jinja environment.
+"""govuk-frontend-wtf's widgets rendered straight through the app's Jinja environment, and once.
 
 `GovFormBase.render` renders each field with `flask.render_template`, which runs every context
 processor (the user, the request, the session, each blueprint's labels) and sends the template
 signals once per field: on a form page, several times the work of the page's own context. The
 widget templates use nothing but `params` (`{{ govukRadios(params) }}`), and the GOV.UK macros
 they import see no template context at all, so rendering them directly gives the same HTML.
+
+Being a function of `params` alone, a widget's HTML is also kept: the GOV.UK macros are the
+most expensive part of a form page (a group of four radios is about 3 ms of filters, indents
+and escapes), and the same question, checklist item or field is asked of many people. The key
+is the params with every value's type (a `Markup` is not a `str`: one is escaped, the other is
+not), lazy strings in the current locale, and the template. Params holding anything else, or
+free text longer than `LONGEST_TEXT` (a note typed once is not asked again), are rendered every
+time. Each app keeps at most `CACHE_SIZE` widgets per worker, least recently used first out.
 """
 
 from __future__ import annotations
 
-from flask import current_app
+import threading
+from collections import OrderedDict
+from datetime import date, datetime
+
+from flask import Flask, current_app
+from flask_babel import LazyString
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from markupsafe import Markup
 
+CACHE_SIZE = 1024
+LONGEST_TEXT = 500
+_SCALARS = (str, bool, int, float, date, datetime)
 
-def _render(self: GovFormBase, params: dict) -> Markup:
-    template = current_app.jinja_env.get_template(self.template)
+
+class _Unkeyable(Exception):
+    """A params value the cache cannot tell apart from another safely."""
+
+
+def _key(value: object) -> object:
+    """A hashable stand-in for `value` that differs wherever the rendered HTML could."""
+    if isinstance(value, str) and len(value) > LONGEST_TEXT:
+        raise _Unkeyable("long text")
+    if value is None or isinstance(value, _SCALARS):
+        return type(value), value
+    if isinstance(value, LazyString):
+        return _key(str(value)) + (LazyString,)
+    if isinstance(value, dict):
+        return dict, tuple((name, _key(item)) for name, item in value.items())
+    if isinstance(value, list | tuple):
+        return type(value), tuple(_key(item) for item in value)
+    raise _Unkeyable(type(value).__name__)
+
+
+class RenderedWidgets:
+    """Rendered widget HTML by key, least recently used first out; safe across threads."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[object, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> Markup | None:
+        with self._lock:
+            html = self._items.get(key)
+            if html is not None:
+                self._items.move_to_end(key)
+            return html
+
+    def put(self, key: object, html: Markup) -> None:
+        with self._lock:
+            self._items[key] = html
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+EXTENSION = "rendered_widgets"
+
+
+def cache() -> RenderedWidgets:
+    """This app's rendered widgets."""
+    return current_app.extensions[EXTENSION]
+
+
+def render_params(template_name: str, params: dict) -> Markup:
+    """The widget template rendered with `params`, through the app's environment."""
+    template = current_app.jinja_env.get_template(template_name)
     return Markup(template.render(params=params))  # noqa: S704 - autoescaped GOV.UK macros
 
 
-def install() -> None:
+def _render(self: GovFormBase, params: dict) -> Markup:
+    try:
+        key = (self.template, _key(params))
+    except _Unkeyable:
+        return render_params(self.template, params)
+    rendered = cache()
+    html = rendered.get(key)
+    if html is None:
+        html = render_params(self.template, params)
+        rendered.put(key, html)
+    return html
+
+
+def install(app: Flask) -> None:
     """Every Gov* widget (they all inherit `render` from GovFormBase) renders this way."""
+    app.extensions[EXTENSION] = RenderedWidgets()
     GovFormBase.render = _render  # type: ignore[method-assign]
