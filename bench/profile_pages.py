@@ -10,7 +10,8 @@ report gives the mean time per request, the Python CPU time per request (this pr
 work: templates, ORM, Flask; it does not count waiting for PostgreSQL, so it moves less with the
 machine's load), the SQL statements, the exchanges with PostgreSQL and the Redis commands.
 --profile N prints cProfile's N most expensive functions for each page; with PROFILE_CALLERS set to
-a pattern (e.g. "radios"), also who called the functions it matches.
+a pattern (e.g. "radios"), also who called the functions it matches; with PROFILE_SORT=cumulative,
+sorted by time including callees (the default is each function's own time).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from bench.server import database_context
 from compliance.extensions import db
 from compliance.models import User
 
-SORT = "tottime"
+SORT = os.environ.get("PROFILE_SORT", "tottime")
 QUICK = ("quiz question", "verify page", "verify JSON", "certificate download", "manager home",
          "self-assessment page", "visit form")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import force_locale
+from jinja2 import Environment
+from markupsafe import Markup
 
 from compliance import i18n
 
@@ -46,3 +48,25 @@ def test_a_locale_forced_within_the_request_is_followed(app, lookups):
             assert lookups["n"] == 2  # looked up again for the new locale
         template.render()
         assert lookups["n"] == 3  # and again once it is back
+
+
+@pytest.mark.parametrize("source", [
+    "{{ _('Menu') }}",
+    "{{ _('100%% sure') }}",
+    "{{ _('Hello %(name)s', name='<Sam & Jo>') }}",
+    "{{ _('<b>Bold</b> %(x)s', x=markup) }}",
+    "{{ gettext('Hello %(name)s', name=name) }}",
+    "{{ ngettext('%(num)s week', '%(num)s weeks', 1) }}",
+    "{{ ngettext('%(num)s week', '%(num)s weeks', 3) }}",
+    "{{ ngettext('%(num)s of %(who)s', '%(num)s of %(who)s', 2, who='<them>') }}",
+    "{% autoescape false %}{{ _('Hello %(name)s', name='<Sam>') }}{% endautoescape %}",
+    "{{ _('Menu') | length }} {{ (_('Menu') ~ '<x>') }}",
+])
+def test_templates_translate_as_jinjas_own_newstyle_gettext(app, source):
+    """The direct callables give what Jinja's newstyle gettext gives, escaping and all."""
+    reference = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    reference.install_null_translations(newstyle=True)
+    values = {"name": "<b>", "markup": Markup("<i>it</i>")}
+    with app.test_request_context("/"):
+        ours = app.jinja_env.from_string(source).render(values)
+    assert ours == reference.from_string(source).render(values)
