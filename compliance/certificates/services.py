@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from compliance import audit, jobs
 from compliance.audit import Actor
@@ -195,7 +195,11 @@ def find_by_code(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
 
-def record_verification(cert: Certificate) -> None:
-    """Count a verification without racing other requests (an UPDATE, not read-modify-write)."""
-    db.session.execute(Certificate.__table__.update().where(Certificate.id == cert.id)
-                       .values(verifications=Certificate.verifications + 1))
+def verify_by_code(code: str) -> Certificate | None:
+    """The certificate with this code, its verification counted in the same statement.
+
+    One UPDATE ... RETURNING: the count cannot race other requests (no read-modify-write) and
+    the look-up costs no second round trip."""
+    return db.session.scalar(update(Certificate).where(Certificate.code == code)
+                             .values(verifications=Certificate.verifications + 1)
+                             .returning(Certificate))

@@ -28,10 +28,9 @@ def form():
 
 def _lookup(code: str) -> queries.CertificateView | None:
     canonical = normalise(code)
-    cert = services.find_by_code(canonical) if canonical else None
+    cert = services.verify_by_code(canonical) if canonical else None
     if cert is None:
         return None
-    services.record_verification(cert)
     # The conditions are looked up once: for the audit of a change first seen here, and for
     # the status shown.
     reasons = status.suspension_reasons([cert])
