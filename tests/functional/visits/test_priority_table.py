@@ -180,6 +180,18 @@ def test_the_list_is_two_queries_however_many_shops(cast, count_queries):
     assert counter["n"] == 2  # past the end: the ranked page, then the total
 
 
+def test_the_dashboards_top_five_is_the_lists_first_five_without_counting(cast):
+    officer = cast["officer"]
+    for n in range(8):
+        PremisesFactory(name=f"Unvisited {n}")
+    db.session.flush()
+    first = priority_page(officer, 1, 5)
+    top = priority_list(officer, limit=5)
+    assert first.total > 5
+    assert [r.premises.id for r in top] == [r.premises.id for r in first.items]
+    assert [r.reasons for r in top] == [r.reasons for r in first.items]
+
+
 @pytest.mark.parametrize("who", ["officer", "admin"])
 def test_the_rebuild_command_fills_the_table(app, cast, who):
     VisitFactory(officer=cast["officer"], premises=cast["shop"])
