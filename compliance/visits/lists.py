@@ -33,6 +33,7 @@ def visit_list():
                             current_user)
     pagination = listing.visit_list(current_user, search, page_arg(),
                                     current_app.config["PAGE_SIZE"], filters,
-                                    cap=current_app.config["VISIT_LIST_COUNT_CAP"])
+                                    cap=current_app.config["VISIT_SEARCH_COUNT_CAP" if search
+                                                           else "VISIT_LIST_COUNT_CAP"])
     return render_template("visits/list.html", pagination=pagination, search=search,
                            filters=filters, agencies=agency_choices(current_user))

@@ -58,6 +58,18 @@ def test_visit_list_count_stops_at_the_cap_and_pages_previous_next(
     assert _visit_links(last) == seen[4:] and _next(last) is None and 'rel="prev"' in last
 
 
+def test_a_search_counts_to_its_own_smaller_cap_and_says_how_to_narrow_it(
+        app, monkeypatch, client, login_as, cast, five):
+    monkeypatch.setitem(app.config, "VISIT_SEARCH_COUNT_CAP", 3)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    login_as(cast["officer"])
+    found = client.get("/visits/list", query_string={"q": cast["shop"].name}).text
+    assert "More than 3 visits, newest first" in found
+    assert "narrow the search" in found
+    listed = client.get("/visits/list").text  # no search: the list's own cap, an exact 5
+    assert "5 visits" in listed and "More than" not in listed and "narrow" not in listed
+
+
 def test_visit_list_counts_exactly_below_the_cap(app, monkeypatch, client, login_as, cast, five):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     login_as(cast["officer"])
