@@ -12,7 +12,8 @@ and escapes), and the same question, checklist item or field is asked of many pe
 is the params with every value's type (a `Markup` is not a `str`: one is escaped, the other is
 not), lazy strings in the current locale, and the template. Params holding anything else, or
 free text longer than `LONGEST_TEXT` (a note typed once is not asked again), are rendered every
-time. Each app keeps at most `CACHE_SIZE` widgets per worker, least recently used first out.
+time. Each app keeps at most `CACHE_SIZE` widgets and `CACHE_CHARS` characters of their HTML
+per worker, least recently used first out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from govuk_frontend_wtf.gov_form_base import GovFormBase
 from markupsafe import Markup
 
 CACHE_SIZE = 1024
+CACHE_CHARS = 4_000_000
 LONGEST_TEXT = 500
 _TAGGED = frozenset({bool, int, float, date, datetime})
 
@@ -66,10 +68,15 @@ def _key(value: object) -> object:
 
 
 class RenderedWidgets:
-    """Rendered widget HTML by key, least recently used first out; safe across threads."""
+    """Rendered widget HTML by key, least recently used first out; safe across threads.
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
+    Bounded twice: at most `size` widgets, and about `chars` characters of HTML in all (a
+    widget's params, its key, are about as long as its HTML, so this bounds the memory to a
+    few times `chars` bytes); a widget longer than a 64th of that (a select of a thousand
+    premises) is rendered every time rather than crowd out the rest."""
+
+    def __init__(self, size: int = CACHE_SIZE, chars: int = CACHE_CHARS) -> None:
+        self.size, self.chars, self.held = size, chars, 0
         self._items: OrderedDict[object, Markup] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -81,15 +88,21 @@ class RenderedWidgets:
             return html
 
     def put(self, key: object, html: Markup) -> None:
+        if len(html) > self.chars // 64:
+            return
         with self._lock:
+            previous = self._items.pop(key, None)
+            self.held -= len(previous) if previous is not None else 0
             self._items[key] = html
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self.held += len(html)
+            while len(self._items) > self.size or self.held > self.chars:
+                _, dropped = self._items.popitem(last=False)
+                self.held -= len(dropped)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self.held = 0
 
     def __len__(self) -> int:
         return len(self._items)

@@ -96,3 +96,15 @@ def test_the_least_recently_used_widget_leaves_first():
     kept.put("c", Markup("C"))
     assert kept.get("b") is None and kept.get("a") == "A" and kept.get("c") == "C"
     assert len(kept) == 2
+
+
+def test_the_cache_holds_a_bounded_amount_of_html():
+    kept = widgets.RenderedWidgets(size=100, chars=6400)  # at most 100 characters each
+    kept.put("big", Markup("x") * 101)
+    assert kept.get("big") is None and kept.held == 0
+    for n in range(70):
+        kept.put(n, Markup("y") * 100)
+    assert kept.held <= 6400 and len(kept) == 64
+    assert kept.get(0) is None and kept.get(69) is not None
+    kept.put(69, Markup("z") * 50)  # replacing an entry counts only the new HTML
+    assert kept.held == 63 * 100 + 50
