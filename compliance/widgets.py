@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import Flask, current_app
@@ -122,20 +123,45 @@ def render_params(template_name: str, params: dict) -> Markup:
     return Markup(template.render(params=params))  # noqa: S704 - autoescaped GOV.UK macros
 
 
-def _render(self: GovFormBase, params: dict) -> Markup:
+def render_component(name: str, params: dict) -> Markup:
+    """GOV.UK Frontend's `name` component ("input", "error-summary") for `params`: what
+    `{% from ".../components/input/macro.html" import govukInput %}{{ govukInput(params) }}`
+    gives (the macros see no template context)."""
+    template = current_app.jinja_env.get_template(
+        f"govuk_frontend_jinja/components/{name}/macro.html")
+    macro = getattr(template.module, "govuk" + "".join(p.title() for p in name.split("-")))
+    return Markup(macro(params))  # noqa: S704 - autoescaped GOV.UK macros
+
+
+def cached(kind: str, params: dict, render: Callable[[], Markup]) -> Markup:
+    """`render()`'s HTML, kept under `kind` and the params' key (rendered every time when the
+    params cannot be keyed)."""
     try:
-        key = (self.template, _key(params))
+        key = (kind, _key(params))
     except _Unkeyable:
-        return render_params(self.template, params)
+        return render()
     rendered = cache()
     html = rendered.get(key)
     if html is None:
-        html = render_params(self.template, params)
+        html = render()
         rendered.put(key, html)
     return html
 
 
+def _render(self: GovFormBase, params: dict) -> Markup:
+    return cached(self.template, params, lambda: render_params(self.template, params))
+
+
+def component(name: str, params: dict) -> Markup:
+    """A GOV.UK component for templates, kept like the form widgets: `govuk("input", {...})`
+    gives what `govukInput({...})` gives. For the busy pages' search boxes, filters,
+    buttons and pagination."""
+    return cached("component:" + name, params, lambda: render_component(name, params))
+
+
 def install(app: Flask) -> None:
-    """Every Gov* widget (they all inherit `render` from GovFormBase) renders this way."""
+    """Every Gov* widget (they all inherit `render` from GovFormBase) renders this way, and
+    templates have `govuk(name, params)`."""
     app.extensions[EXTENSION] = RenderedWidgets()
     GovFormBase.render = _render  # type: ignore[method-assign]
+    app.add_template_global(component, "govuk")

@@ -108,3 +108,26 @@ def test_the_cache_holds_a_bounded_amount_of_html():
     assert kept.get(0) is None and kept.get(69) is not None
     kept.put(69, Markup("z") * 50)  # replacing an entry counts only the new HTML
     assert kept.held == 63 * 100 + 50
+
+
+@pytest.mark.parametrize("name, macro, params", [
+    ("input", "govukInput", {"label": {"text": "Search"}, "id": "q", "name": "q",
+                             "value": "<b>", "errorMessage": {"text": "Too long"}}),
+    ("button", "govukButton", {"text": "Search", "classes": "govuk-button--secondary"}),
+    ("select", "govukSelect", {"label": {"text": "Agency"}, "id": "agency", "name": "agency",
+                               "items": [{"value": "", "text": "All"},
+                                         {"value": 3, "text": "Kent", "selected": True}]}),
+    ("pagination", "govukPagination", {"previous": {"href": "/list?page=1"},
+                                       "next": {"href": "/list?page=3"}, "items": []}),
+    ("error-summary", "govukErrorSummary", {"titleText": "There is a problem",
+                                            "errorList": [{"text": "Enter a name",
+                                                           "href": "#name"}]}),
+])
+def test_a_component_in_a_template_is_the_govuk_macros_html(app, fresh, name, macro, params):
+    path = f"govuk_frontend_jinja/components/{name}/macro.html"
+    imported = app.jinja_env.from_string(
+        f'{{% from "{path}" import {macro} %}}{{{{ {macro}(params) }}}}')
+    ours = app.jinja_env.from_string(f'{{{{ govuk("{name}", params) }}}}')
+    assert ours.render(params=params) == imported.render(params=params)
+    assert ours.render(params=params) == imported.render(params=params)  # and when kept
+    assert len(fresh) == 1
