@@ -45,27 +45,19 @@ def _key(value: object) -> object:
     a Markup is not a str, a list is not a tuple), so no two kinds of value meet. The common
     types are tested first and exactly: a form of 40 choices is some 300 values."""
     kind = type(value)
-    if kind is str:
-        if len(value) > LONGEST_TEXT:  # type: ignore[arg-type]
+    if isinstance(value, str):  # a Markup, escaped differently, keeps its tag
+        if len(value) > LONGEST_TEXT:
             raise _Unkeyable("long text")
-        return value
+        return value if kind is str else (kind, str(value))
     if kind is dict:
         return (dict, *[(name, _key(item)) for name, item in value.items()])  # type: ignore[attr-defined]
     if kind is list or kind is tuple:
         return (kind, *[_key(item) for item in value])  # type: ignore[attr-defined]
     if value is None or kind in _TAGGED:
         return kind, value
-    if isinstance(value, str):  # Markup and other kinds of string
-        if len(value) > LONGEST_TEXT:
-            raise _Unkeyable("long text")
-        return kind, str(value)
     if isinstance(value, LazyString):
         return LazyString, _key(str(value))
-    if isinstance(value, dict):
-        return (kind, *[(name, _key(item)) for name, item in value.items()])
-    if isinstance(value, list | tuple):
-        return (kind, *[_key(item) for item in value])
-    raise _Unkeyable(kind.__name__)
+    raise _Unkeyable(kind.__name__)  # anything else, a dict or list subclass too
 
 
 class RenderedWidgets:
