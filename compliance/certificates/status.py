@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select
@@ -67,13 +67,13 @@ def trained_share() -> int:
     return int(current_app.config["PREMISES_CERT_TRAINED_SHARE"])
 
 
-@lru_cache(maxsize=1)
+@cache
 def _conditions_statement():
     """Every condition of the premises `:ids` at `:now`, one row each, in one statement.
 
     Built once: constructing a statement this size is itself about a millisecond of Python.
     Correlated subqueries, each answered from an index on the premises' own rows."""
-    from compliance.visits.services import _unresolved_failures
+    from compliance.visits.services import unresolved_failures
 
     premises = Premises.id
     latest = (select(Assessment.id)
@@ -90,7 +90,7 @@ def _conditions_statement():
                       Certificate.superseded_by_id.is_(None),
                       Certificate.expires_at > bindparam("now", type_=Certificate.expires_at.type))
                .correlate(Premises).scalar_subquery())
-    failed = (_unresolved_failures().where(TestPurchase.premises_id == premises)
+    failed = (unresolved_failures().where(TestPurchase.premises_id == premises)
               .correlate(Premises).exists())
     return (select(premises, rating.label("rating"), assessed.label("assessed_at"),
                    trained.label("trained"), staff.label("staff"), failed.label("failed"))

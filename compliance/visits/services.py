@@ -106,7 +106,9 @@ class Edit:
 # --- the shared rule: unresolved failed test purchases ---------------------------------------
 
 
-def _unresolved_failures():
+def unresolved_failures():
+    """The premises ids of sales to a volunteer not yet resolved, from submitted visits (a
+    statement to narrow: the verify page's conditions correlate it with each premises)."""
     return (select(TestPurchase.premises_id).join(Visit, TestPurchase.visit_id == Visit.id)
             .where(TestPurchase.sold.is_(True), TestPurchase.resolved_at.is_(None),
                    Visit.status == "submitted"))
@@ -114,7 +116,7 @@ def _unresolved_failures():
 
 def has_unresolved_failed_test_purchase(premises_id: int) -> bool:
     """True from a submitted sale to a volunteer until a later pass or follow-up visit."""
-    stmt = _unresolved_failures().where(TestPurchase.premises_id == premises_id).limit(1)
+    stmt = unresolved_failures().where(TestPurchase.premises_id == premises_id).limit(1)
     return db.session.scalar(stmt) is not None
 
 
@@ -124,7 +126,7 @@ def premises_with_unresolved_failed_test_purchase(premises_ids: Iterable[int]) -
     if not ids:
         return set()
     return set(db.session.scalars(
-        _unresolved_failures().where(TestPurchase.premises_id.in_(ids)).distinct()))
+        unresolved_failures().where(TestPurchase.premises_id.in_(ids)).distinct()))
 
 
 # --- loading ---------------------------------------------------------------------------------
