@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from compliance.extensions import db
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import Agency, Role, User
 
 DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")

@@ -9,7 +9,8 @@ would otherwise reach the page as raw validator text. Flask-WTF reads its transl
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import gettext as _
+
+from compliance.i18n import gettext as _
 
 # WTForms' message -> GOV.UK wording (keeping any placeholders the message is filled with).
 WORDING: dict[str, str] = {

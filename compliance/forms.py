@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import wtforms
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
@@ -17,6 +16,7 @@ from wtforms import EmailField, PasswordField, SelectChoice, StringField, Submit
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from compliance.auth.passwords import password_problems
+from compliance.i18n import lazy_gettext as _l
 
 
 def email_field(label: str = "Email address", hint: str | None = None) -> EmailField:

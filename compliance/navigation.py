@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from compliance.i18n import gettext as _
 from compliance.models import Role
 from compliance.models.base import utcnow
 from compliance.visits.timezone import uk_datetime_text

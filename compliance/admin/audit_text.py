@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compliance.extensions import db
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import (
     Agency,
     Assessment,

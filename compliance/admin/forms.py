@@ -1,12 +1,12 @@
 """Admin forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovTextInput
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from compliance.forms import DateField, choices, email_field, submit, text_field
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import AgencyKind, Role
 
 

@@ -1,7 +1,6 @@
 """Admin pages: every view here is for admins only."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from compliance.admin import audit_text, bp, services
 from compliance.admin.forms import AgencyForm, AuditFilterForm, NewUserForm
@@ -9,6 +8,7 @@ from compliance.auth.permissions import role_required
 from compliance.auth.services import EmailTaken
 from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
+from compliance.i18n import gettext as _
 from compliance.mail import queued_mailer
 from compliance.models import Agency, AgencyKind, Role, User
 from compliance.models.base import utcnow

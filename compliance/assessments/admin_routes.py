@@ -1,13 +1,13 @@
 """The premises profile (managers) and the checklist editor (admins)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from compliance.assessments import bp, checklist
 from compliance.assessments.forms import ChecklistItemForm, ProfileForm
 from compliance.assessments.profile import Profile, update_profile
 from compliance.auth.permissions import can_manage_retailer, role_required
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import Jurisdiction, Role
 from compliance.web import current_actor, premises_or_404, safe_next
 

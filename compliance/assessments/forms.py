@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -21,6 +20,7 @@ from compliance.assessments.profile import STOCK_KINDS
 from compliance.assessments.services import ANSWER_LABELS
 from compliance.forms import choices, submit, text_field
 from compliance.forms import submit as button
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import Jurisdiction
 from compliance.numbers import parse_int
 

@@ -4,7 +4,6 @@ Each view loads the premises, checks access to it, calls one service, commits, r
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.assessments import bp, chart, checklist, history, scoring, services
@@ -17,6 +16,7 @@ from compliance.auth.permissions import (
     role_required,
 )
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import Premises, Role
 from compliance.training.citations import cited_tags
 from compliance.training.services import sources_for

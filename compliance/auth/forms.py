@@ -1,12 +1,12 @@
 """Sign-in and password forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
 from wtforms.validators import InputRequired
 
 from compliance.forms import NewPasswordMixin, email_field, submit
+from compliance.i18n import lazy_gettext as _l
 
 
 class SignInForm(FlaskForm):

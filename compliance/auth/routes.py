@@ -1,7 +1,6 @@
 """Sign in and out, reset a password, accept an invitation. HTTP only: rules live in services."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from compliance.auth import bp, services
@@ -14,6 +13,7 @@ from compliance.auth.forms import (
 )
 from compliance.extensions import db, limiter
 from compliance.forms import ConfirmForm
+from compliance.i18n import gettext as _
 from compliance.mail import queued_mailer
 from compliance.models import User
 from compliance.urls import public_url

@@ -1,8 +1,7 @@
 """Flask-Login's user loader: the session id carries a version so old sessions can be ended."""
 
-from flask_babel import lazy_gettext as _l
-
 from compliance.extensions import db, login_manager
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import User
 
 login_manager.login_view = "auth.sign_in"

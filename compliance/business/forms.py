@@ -2,7 +2,6 @@
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from wtforms import RadioField, SelectField
@@ -17,6 +16,7 @@ from compliance.forms import (
     submit,
     text_field,
 )
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import Jurisdiction
 
 # The UK postcode shape (outward code, then inward code); spacing and case are normalised.

@@ -1,7 +1,6 @@
 """Business pages. Each view: load, check access, call a service, commit, redirect."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.assessments.history import latest_submitted
@@ -23,6 +22,7 @@ from compliance.business.forms import (
 from compliance.business.memberships import AlreadyMember
 from compliance.extensions import db, limiter
 from compliance.forms import ConfirmForm, choices
+from compliance.i18n import gettext as _
 from compliance.mail import queued_mailer
 from compliance.models import Invitation, Premises, Retailer, Role, User
 from compliance.shops.services import InvalidClaimCode

@@ -1,6 +1,5 @@
 """Certificate forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import StringField, TextAreaField
@@ -8,6 +7,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from compliance.certificates.codes import normalise
 from compliance.forms import submit, text_field
+from compliance.i18n import lazy_gettext as _l
 
 
 class VerifyForm(FlaskForm):

@@ -3,7 +3,6 @@
 from io import BytesIO
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
@@ -12,6 +11,7 @@ from compliance.auth.permissions import can_manage_retailer, role_required
 from compliance.certificates import bp, queries, services
 from compliance.certificates.forms import ReissueForm, RevokeForm, StatementForm
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import Certificate, Premises, Retailer, Role
 from compliance.urls import verify_url
 from compliance.web import current_actor, managed_retailer_or_404, page_arg

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms.validators import ValidationError
 
 from compliance import storage
 from compliance.filecheck.forms import size_label
+from compliance.i18n import lazy_gettext as _l
 
 ACCEPT = "image/*,application/pdf"
 

@@ -1,12 +1,12 @@
 """The upload form: one file, with GOV.UK file upload error wording."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms.validators import ValidationError
 
 from compliance.forms import submit
+from compliance.i18n import lazy_gettext as _l
 
 
 def size_label(max_bytes: int) -> str:

@@ -1,12 +1,12 @@
 """The public upload page. The size limit is set before anything reads the body."""
 
 from flask import current_app, render_template, request
-from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from compliance.extensions import csrf, limiter
 from compliance.filecheck import bp, services
 from compliance.filecheck.forms import CheckFileForm
+from compliance.i18n import gettext as _
 
 _ENVELOPE = 64 * 1024  # room for the multipart headers and the CSRF token around the file
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import RadioField
@@ -12,6 +11,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from compliance.evidence.forms import evidence_field
 from compliance.forms import GovDateField, choices, submit, text_area, text_field
+from compliance.i18n import lazy_gettext as _l
 from compliance.visits.timezone import uk_today
 from compliance.web import safe_next
 

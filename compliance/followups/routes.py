@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance import storage
@@ -19,6 +18,7 @@ from compliance.followups import services as followups
 from compliance.followups.access import follow_up_or_404
 from compliance.followups.forms import FollowUpForm, FollowUpResponseForm, FollowUpReviewForm
 from compliance.followups.mail import FollowUpMail
+from compliance.i18n import gettext as _
 from compliance.mail import queued_mailer
 from compliance.models import Retailer, Role
 from compliance.urls import public_url

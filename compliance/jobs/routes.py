@@ -1,11 +1,11 @@
 """Background jobs for admins: what is dead or waiting, and a retry button."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
 from compliance.forms import ConfirmForm
+from compliance.i18n import gettext as _
 from compliance.jobs import services
 from compliance.models import JobOutbox, Role
 from compliance.web import current_actor, page_arg

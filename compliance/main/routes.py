@@ -1,7 +1,6 @@
 """Start page, home pages, account page, health check."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,6 +9,7 @@ from compliance import todo
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
 from compliance.forms import ConfirmForm
+from compliance.i18n import gettext as _
 from compliance.main import bp
 from compliance.main.services import home_summary
 from compliance.models import Membership, Retailer, Role

@@ -7,12 +7,12 @@ carries the session's CSRF token in the X-CSRFToken header (Flask-WTF checks it 
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import Role
 from compliance.offline import bp, sync
 from compliance.offline.bundle import bundle

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from compliance.i18n import gettext as _
 from compliance.operations import services as operations
 from compliance.shops.forms import AddPremisesForm
 from compliance.visits.forms import (

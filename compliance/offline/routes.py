@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, current_app, jsonify, make_response, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth.permissions import role_required
+from compliance.i18n import gettext as _
 from compliance.models import Role
 from compliance.offline import bp, forms, root_bp
 from compliance.offline.bundle import checklist_version

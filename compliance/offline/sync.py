@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-
 from compliance.audit import Actor
 from compliance.auth.permissions import can_edit_visit
 from compliance.followups.mail import FollowUpMail
+from compliance.i18n import gettext as _
 from compliance.models import Visit
 from compliance.offline import forms
 from compliance.offline.bundle import checklist_version

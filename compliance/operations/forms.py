@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 from compliance.forms import GovDateField, submit, text_area, text_field
+from compliance.i18n import lazy_gettext as _l
 
 
 class OperationForm(FlaskForm):

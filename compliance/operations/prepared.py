@@ -9,10 +9,10 @@ import re
 from typing import Any, BinaryIO
 
 from flask import abort, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from compliance.exports import Built, ExportKind, Subject, register
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import Role
 from compliance.operations import services as operations
 from compliance.operations.export import report_csv

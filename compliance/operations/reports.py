@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from compliance import audit, tallies
 from compliance.audit import Actor
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import ChecklistItem, Operation, Visit
 from compliance.paging import Page, offset, without_jit
 from compliance.visits.labels import MATERIALS, OUTCOMES

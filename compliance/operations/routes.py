@@ -10,13 +10,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from compliance import exports
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
+from compliance.i18n import gettext as _
+from compliance.i18n import ngettext
 from compliance.models import Operation, Role
 from compliance.operations import bp, reports
 from compliance.operations import services as operations

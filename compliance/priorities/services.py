@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from compliance.areas import ListFilters, in_district
 from compliance.extensions import db
+from compliance.i18n import lazy_gettext as _l
+from compliance.i18n import ngettext
 from compliance.models import (
     FollowUp,
     Premises,
@@ -32,7 +33,7 @@ from compliance.models import (
     User,
     Visit,
 )
-from compliance.models.base import utcnow
+from compliance.models.base import UTCDateTime, utcnow
 from compliance.models.priorities import ALL_PREMISES
 from compliance.paging import Page, offset
 
@@ -100,28 +101,41 @@ def _scope(user: User, filters: ListFilters):
     return and_(*clauses)
 
 
-def _conditions(now: datetime) -> dict[str, object]:
-    """Each reason as a condition on the stored facts at `now`, in the order reasons show."""
-    cutoff = now - timedelta(days=REFUSAL_DAYS)
+# The clock as bound parameters, so the reasons and the score are built once per process
+# (`_flags()`), not as a fresh expression for every page: the statement's shape never changes.
+NOW = bindparam("priority_now", type_=UTCDateTime())
+CUTOFF = bindparam("priority_cutoff", type_=UTCDateTime())
+TODAY = bindparam("priority_today", type_=Date())
+
+
+def _clock(now: datetime) -> dict[str, object]:
+    """The values of NOW, CUTOFF and TODAY for a list worked out at `now`."""
+    return {"priority_now": now, "priority_cutoff": now - timedelta(days=REFUSAL_DAYS),
+            "priority_today": now.date()}
+
+
+def _conditions() -> dict[str, object]:
+    """Each reason as a condition on the stored facts, in the order reasons show."""
     return {
         "failed_test_purchase": P.unresolved_failure.is_(True),
         "assessment_red": P.rating == "red",
-        "assessment_overdue": P.next_due_at < now,
-        "training_expired": P.training_expires_at < now,
+        "assessment_overdue": P.next_due_at < NOW,
+        "training_expired": P.training_expires_at < NOW,
         # Only a registered shop keeps the register, once it has had 60 days to.
-        "no_refusals": and_(P.claimed.is_(True), P.created_at < cutoff,
-                            or_(P.last_refusal_at.is_(None), P.last_refusal_at < cutoff)),
-        "overdue_follow_ups": P.follow_up_due_on < now.date(),
+        "no_refusals": and_(P.claimed.is_(True), P.created_at < CUTOFF,
+                            or_(P.last_refusal_at.is_(None), P.last_refusal_at < CUTOFF)),
+        "overdue_follow_ups": P.follow_up_due_on < TODAY,
         "never_visited": P.last_visit_at.is_(None),
         "verification_requested": P.verification_reason.is_not(None),
     }
 
 
-def _flags(now: datetime):
+@cache
+def _flags():
     """Each reason as a 0/1 column, and the score that sums their weights."""
-    flags = {key: case((condition, 1), else_=0) for key, condition in _conditions(now).items()}
+    flags = {key: case((condition, 1), else_=0) for key, condition in _conditions().items()}
     score = sum((flag * WEIGHTS[key] for key, flag in flags.items()), start=0)
-    return [flag.label(key) for key, flag in flags.items()], score.label("score")
+    return tuple(flag.label(key) for key, flag in flags.items()), score.label("score")
 
 
 def _counts(now: datetime):
@@ -148,18 +162,20 @@ def priority_page(user: User, page: int = 1, per_page: int = 20,
     count, which is most of the ranking's time for a large agency; the total is then the
     rows found."""
     now, filters = now or utcnow(), filters or ListFilters()
-    flags, score = _flags(now)
+    flags, score = _flags()
+    clock = _clock(now)
     scoped = select(P, *flags, score).where(_scope(user, filters)).subquery()
     total_column = (func.count().over().label("total"),) if counted else ()
     ranked = (select(scoped, *total_column).where(scoped.c.score > 0)
               .order_by(scoped.c.score.desc(), scoped.c.last_visit_at.is_not(None),
                         scoped.c.last_visit_at, scoped.c.name, scoped.c.premises_id))
-    rows = db.session.execute(ranked.limit(per_page).offset(offset(page, per_page))).all()
+    rows = db.session.execute(ranked.limit(per_page).offset(offset(page, per_page)),
+                              clock).all()
     if rows:
         total = rows[0].total if counted else len(rows)
     else:
         total = db.session.scalar(select(func.count()).select_from(
-            select(scoped.c.premises_id).where(scoped.c.score > 0).subquery())) \
+            select(scoped.c.premises_id).where(scoped.c.score > 0).subquery()), clock) \
             if page > 1 else 0
     if not rows:
         return Page([], page, per_page, total)

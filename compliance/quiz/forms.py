@@ -4,13 +4,13 @@ An option's form value is its position in this attempt's shuffled order (0, 1, 2
 its place in the bank: the bank lists the right option first, and form values are visible.
 """
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import RadioField, SelectMultipleField
 from wtforms.validators import InputRequired
 
 from compliance.forms import choices, submit
+from compliance.i18n import lazy_gettext as _l
 
 
 class StartQuizForm(FlaskForm):

@@ -1,12 +1,12 @@
 """Quiz pages: start, one question a page, check answers, submit, result."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth.permissions import role_required
 from compliance.certificates.services import issue_staff_certificate
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import Role
 from compliance.quiz import bp
 from compliance.quiz import services as quiz

@@ -7,7 +7,6 @@ import binascii
 import re
 import zlib
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -31,6 +30,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from compliance.forms import PageOrderMixin, choices, submit
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import Jurisdiction
 
 OPTION_SLOTS = 5

@@ -1,11 +1,11 @@
 """Question bank pages, for admins: list, add, edit (new version), retire, Moodle in and out."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
 from compliance.forms import ConfirmForm, choices
+from compliance.i18n import gettext as _
 from compliance.models import Role
 from compliance.quizzes import bank, bp, transfer
 from compliance.quizzes.forms import OPTION_SLOTS, ImportConfirmForm, ImportForm, QuestionForm

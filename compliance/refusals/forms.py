@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -17,6 +16,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from compliance.forms import GovDateField, choices, submit, text_field
+from compliance.i18n import lazy_gettext as _l
 from compliance.refusals.clock import UK, from_uk
 from compliance.refusals.services import REASONS
 

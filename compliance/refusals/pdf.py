@@ -12,7 +12,6 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -20,6 +19,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from compliance.auth.permissions import can_read_premises_records
 from compliance.exports import Built, ExportKind, Subject, register
 from compliance.extensions import db
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import Premises
 from compliance.models.base import utcnow
 from compliance.refusals import export, services, signoff

@@ -15,8 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from compliance import exports
@@ -28,6 +26,8 @@ from compliance.auth.permissions import (
     role_required,
 )
 from compliance.extensions import db
+from compliance.i18n import gettext as _
+from compliance.i18n import ngettext
 from compliance.models import Premises, Role
 from compliance.models.base import utcnow
 from compliance.refusals import bp, clock, export, pdf, services, signoff

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from compliance.business.forms import PremisesFieldsMixin
 from compliance.forms import submit, text_field
+from compliance.i18n import lazy_gettext as _l
 
 
 class AddPremisesForm(PremisesFieldsMixin, FlaskForm):

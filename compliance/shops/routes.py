@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
 from compliance.followups import services as followups
+from compliance.i18n import gettext as _
 from compliance.models import Role
 from compliance.shops import bp
 from compliance.shops import services as premises

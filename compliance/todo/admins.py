@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from compliance.admin.services import SETUP_LINK_HOURS, action_words
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import AuditEvent, Role, User
 from compliance.models.base import utcnow
 from compliance.todo.items import DUE, INFO, OVERDUE, ToDo, day

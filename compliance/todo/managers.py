@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, func, select
 
 from compliance.certificates.status import PREMISES, status_of, suspension_reasons
 from compliance.extensions import db
+from compliance.i18n import gettext as _
+from compliance.i18n import ngettext
 from compliance.models import (
     Assessment,
     Certificate,

@@ -4,11 +4,11 @@ priority list and the operation running today (a fixed number of queries)."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import FollowUp, Operation, User, Visit
 from compliance.models.base import utcnow
 from compliance.priorities.services import priority_list

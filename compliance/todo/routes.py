@@ -1,12 +1,12 @@
 """A manager emails a member of staff to finish their training, from the home page."""
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth.permissions import can_manage_staff_member, role_required
 from compliance.extensions import db
 from compliance.forms import ConfirmForm
+from compliance.i18n import gettext as _
 from compliance.mail import queued_mailer
 from compliance.models import Role, User
 from compliance.todo import bp

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from compliance.certificates.status import STAFF
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import Certificate, User
 from compliance.models.base import utcnow
 from compliance.quiz.services import quiz_state

@@ -1,9 +1,9 @@
 """Training forms: confirming that a module has been read."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from compliance.forms import submit
+from compliance.i18n import lazy_gettext as _l
 
 
 class ConfirmReadForm(FlaskForm):

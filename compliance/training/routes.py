@@ -10,11 +10,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth.permissions import role_required
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import Role
 from compliance.quiz import services as quiz
 from compliance.training import bp, services

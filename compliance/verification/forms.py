@@ -1,12 +1,12 @@
 """Verification forms: an officer issues the certificate; a manager asks for a visit."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from compliance.forms import submit
+from compliance.i18n import lazy_gettext as _l
 
 
 class VerifyPremisesForm(FlaskForm):

@@ -1,12 +1,12 @@
 """Verification pages: the officer's check-and-issue page, the manager's request page."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth.permissions import can_edit_visit, can_manage_retailer, role_required
 from compliance.certificates.services import NotEligible
 from compliance.extensions import db
+from compliance.i18n import gettext as _
 from compliance.models import Premises, Retailer, Role
 from compliance.urls import verify_url
 from compliance.verification import bp, services

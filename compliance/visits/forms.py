@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -31,6 +30,7 @@ from wtforms.widgets import HiddenInput
 
 from compliance.evidence.forms import evidence_field
 from compliance.forms import GovDateField, choices, submit, text_area, text_field
+from compliance.i18n import lazy_gettext as _l
 from compliance.visits.labels import FINDINGS, MATERIALS, OUTCOMES, VISIT_TYPES
 from compliance.visits.timezone import from_uk, uk_today
 

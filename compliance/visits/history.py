@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compliance.extensions import db
+from compliance.i18n import gettext as _
+from compliance.i18n import lazy_gettext as _l
 from compliance.models import Operation, VisitChange
 from compliance.visits.labels import (
     FINDINGS,

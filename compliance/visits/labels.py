@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from compliance.i18n import lazy_gettext as _l
 
 # The kinds of visit, in the order the start page offers them; what each records, and in
 # which order, is in flow.py.

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from uuid import uuid4
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance import storage
@@ -21,6 +20,7 @@ from compliance.auth.permissions import (
 from compliance.evidence import services as evidence
 from compliance.extensions import db
 from compliance.followups.routes import follow_up_mail
+from compliance.i18n import gettext as _
 from compliance.models import Role
 from compliance.operations import services as operations
 from compliance.shops.access import premises_or_404

@@ -70,3 +70,41 @@ def test_templates_translate_as_jinjas_own_newstyle_gettext(app, source):
     with app.test_request_context("/"):
         ours = app.jinja_env.from_string(source).render(values)
     assert ours == reference.from_string(source).render(values)
+
+
+def test_python_gettext_gives_what_flask_babel_gives(app):
+    """compliance.i18n's gettext family: Flask-Babel's results, found without its `g` hops."""
+    import flask_babel
+
+    cases = [("gettext", ("Menu",), {}), ("gettext", ("Hello %(name)s",), {"name": "<Sam>"}),
+             ("gettext", ("100% sure",), {}),
+             ("ngettext", ("%(num)s week", "%(num)s weeks", 1), {}),
+             ("ngettext", ("%(num)s week", "%(num)s weeks", 4), {}),
+             ("ngettext", ("%(num)s of %(who)s", "%(num)s of %(who)s", 2), {"who": "them"})]
+    with app.test_request_context("/"):
+        for name, args, variables in cases:
+            assert getattr(i18n, name)(*args, **variables) == \
+                getattr(flask_babel, name)(*args, **variables)
+        lazy = i18n.lazy_gettext("Hello %(name)s", name="Jo")
+        assert isinstance(lazy, flask_babel.LazyString) and str(lazy) == "Hello Jo"
+        assert str(i18n.lazy_ngettext("%(num)s week", "%(num)s weeks", 3)) == "3 weeks"
+    assert i18n.gettext("Menu") == "Menu"  # no app context: Flask-Babel's null translations
+
+
+def test_python_gettext_follows_a_forced_locale(app, lookups):
+    with app.test_request_context("/"):
+        assert i18n.gettext("Menu") == "Menu"
+        assert i18n.gettext("Sign out") == "Sign out"
+        assert lookups["n"] == 1
+        with force_locale("cy"):
+            i18n.gettext("Menu")
+            assert lookups["n"] == 2
+            assert str(flask_babel_locale()) == "cy"
+        i18n.gettext("Menu")
+        assert lookups["n"] == 3
+
+
+def flask_babel_locale():
+    from flask_babel import get_locale
+
+    return get_locale()
