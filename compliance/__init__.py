@@ -64,6 +64,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(_asset_dir("static")),
         instance_relative_config=True,
     )
+    from compliance.templating import Environment
+
+    app.jinja_environment = Environment  # before anything touches app.jinja_env
     app.config.from_object("compliance.config.Config")
     for env_name, key in _ENV_SETTINGS.items():
         if os.environ.get(env_name):
