@@ -165,6 +165,9 @@ def register_templates(app: Flask) -> None:
     from compliance import widgets
 
     widgets.install(app)  # no context processors per form field; each widget rendered once
+    from compliance import links
+
+    links.install(app)  # templates' row links from a pattern per endpoint, not Werkzeug each
     from compliance.urls import public_url
 
     app.add_template_global(public_url, "public_url")  # printed addresses, never the Host header
