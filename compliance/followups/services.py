@@ -25,6 +25,7 @@ from compliance.followups.mail import (
 )
 from compliance.models import FollowUp, Premises, Visit
 from compliance.models.base import utcnow
+from compliance.models.visits import follow_up_is_overdue
 from compliance.visits.services import clean_text
 
 DECISIONS = ("close", "return")
@@ -158,12 +159,28 @@ def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int, cap: in
             waiting or 0)
 
 
-def follow_ups_for_visits(visit_scope, limit: int = 20) -> list[FollowUp]:
+@dataclass(frozen=True)
+class FollowUpRow:
+    """A follow-up in a short list: what the list shows, not the whole row."""
+
+    id: int
+    premises_name: str
+    action: str
+    due_on: date
+    status: str
+
+    @property
+    def is_overdue(self) -> bool:
+        return follow_up_is_overdue(self.status, self.due_on)
+
+
+def follow_ups_for_visits(visit_scope, limit: int = 20) -> list[FollowUpRow]:
     """Follow-ups still in progress on the visits selected by `visit_scope` (a subquery)."""
-    return list(db.session.scalars(
-        select(FollowUp).options(joinedload(FollowUp.premises))
+    return [FollowUpRow(*row) for row in db.session.execute(
+        select(FollowUp.id, Premises.name, FollowUp.action, FollowUp.due_on, FollowUp.status)
+        .join(Premises, FollowUp.premises_id == Premises.id)
         .where(FollowUp.visit_id.in_(visit_scope), FollowUp.status != "closed")
-        .order_by(FollowUp.due_on, FollowUp.id).limit(limit)))
+        .order_by(FollowUp.due_on, FollowUp.id).limit(limit))]
 
 
 def overdue_counts(premises_scope) -> dict[int, int]:

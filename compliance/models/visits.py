@@ -176,11 +176,20 @@ class FollowUp(Base):
     @property
     def is_open(self) -> bool:
         """Waiting for the shop: raised, or returned to them by the officer."""
-        return self.status in ("open", "returned")
+        return follow_up_is_open(self.status)
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_on < utcnow().date()
+        return follow_up_is_overdue(self.status, self.due_on)
+
+
+def follow_up_is_open(status: str) -> bool:
+    return status in ("open", "returned")
+
+
+def follow_up_is_overdue(status: str, due_on: date) -> bool:
+    """Still waiting for the shop after its due date (the model's and list rows' rule)."""
+    return follow_up_is_open(status) and due_on < utcnow().date()
 
 
 event.listen(FollowUp, "before_insert", _copy_retailer)

@@ -450,3 +450,26 @@ def uk_time_of(visit):
     from compliance.visits.timezone import uk_time
 
     return uk_time(visit.visited_at)
+
+
+def test_the_board_shows_follow_ups_in_progress_and_recent_visits(client, login_as, cast):
+    """The officer's board: each follow-up with its shop, action and status (overdue ones
+    marked), recent visits with their shop and outcome; closed follow-ups are not there."""
+    from datetime import timedelta
+
+    from tests.visit_factories import FollowUpFactory
+
+    officer, shop = cast["officer"], cast["shop"]
+    visit = VisitFactory(premises=shop, officer=officer, outcome="referred")
+    FollowUpFactory(visit=visit, action="Move the knives behind the counter",
+                    due_on=date.today() - timedelta(days=2))
+    FollowUpFactory(visit=visit, action="Train the Saturday staff", status="returned")
+    FollowUpFactory(visit=visit, action="Long closed action", status="closed")
+    login_as(officer)
+    board = client.get("/visits/").text
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", board)).split())
+    assert "Alpha High Street: Move the knives behind the counter Overdue" in text
+    assert "Alpha High Street: Train the Saturday staff Returned" in text
+    assert "Long closed action" not in text
+    assert f'href="/visits/{visit.id}">Alpha High Street</a>' in board
+    assert "Alpha High Street Referred to Trading Standards" in text
