@@ -84,7 +84,9 @@ def premises_matrix(retailer_id: int, premises_ids: list[int]) -> list[MatrixRow
 
 def _rows(retailer_id: int, people: list[User]) -> list[MatrixRow]:
     ids = [u.id for u in people]
-    modules = list(db.session.scalars(select(TrainingModule).where(TrainingModule.is_current)))
+    # The slugs and jurisdictions only: a module row carries its whole text.
+    modules = db.session.execute(select(TrainingModule.slug, TrainingModule.jurisdictions)
+                                 .where(TrainingModule.is_current)).all()
     # Only people with no premises of their own need the business's first premises.
     first_premises = None if all(u.premises for u in people) else db.session.scalar(
         select(Premises.jurisdiction).where(Premises.retailer_id == retailer_id)
