@@ -1,8 +1,9 @@
 """The maintained priority table: each premises' facts, so the priority list reads a narrow
 table through an index instead of working over visits (issue 15).
 
-Rows hold facts, never verdicts that depend on the clock ("overdue", "expired"): the list
-compares them with `now` when it is read, so nothing goes stale overnight. The rows are kept
+Rows hold facts, and the score the facts gave when they were stored with the instant it may
+next change (`rescore_at`); the list trusts a score only before that instant and works out the
+rest from the facts and `now`, so nothing goes stale overnight. The rows are kept
 in step by compliance/priorities/maintenance.py in the same transaction as each change.
 """
 
@@ -43,10 +44,21 @@ class PremisesPriority(Base):
     last_refusal_at: Mapped[datetime | None]
     follow_up_due_on: Mapped[date | None] = mapped_column(Date)  # earliest open/returned
     verification_reason: Mapped[str | None] = mapped_column(Text)  # an open request's reason
+    # Minus the score the facts gave when they were stored (priorities/scoring.py), so the
+    # list's order is one ascending index; and the first instant that may change it (a date
+    # passing), after which the list scores the row live.
+    sort_key: Mapped[int] = mapped_column(server_default="0")
+    rescore_at: Mapped[datetime | None]
 
     __table_args__ = (
         # Never-visited premises are on every agency's list: found without reading the rest.
         Index("ix_premises_priority_never_visited", "premises_id",
               postgresql_where=text("scope_id = 0 AND last_visit_at IS NULL"),
               sqlite_where=text("scope_id = 0 AND last_visit_at IS NULL")),
+        # A scope's rows in list order (visited and never-visited rows are read apart, so
+        # last_visit_at needs no NULLS FIRST): a page is the top of this index.
+        Index("ix_premises_priority_rank", "scope_id", "sort_key", "last_visit_at", "name",
+              "premises_id"),
+        # The rows whose stored score may be out of date, soonest first.
+        Index("ix_premises_priority_rescore_at", "scope_id", "rescore_at"),
     )

@@ -1,4 +1,4 @@
-"""`flask --app compliance priorities rebuild`: recompute the whole priority table."""
+"""`flask --app compliance priorities rebuild | rescore`: the maintained priority table."""
 
 from __future__ import annotations
 
@@ -21,3 +21,16 @@ def rebuild_command() -> None:
     db.session.commit()
     click.echo(f"Rebuilt the priority table: {count:,} premises in "
                f"{time.perf_counter() - start:.1f} s")
+
+
+@priorities_cli.command("rescore")
+def rescore_command() -> None:
+    """Store the new score of every row whose rescore_at has passed (cron, every few
+    minutes: until then the list works those rows' scores out on every page)."""
+    from compliance.extensions import db
+    from compliance.priorities.scoring import rescore
+
+    start = time.perf_counter()
+    count = rescore(db.session.connection(), only_stale=True)
+    db.session.commit()
+    click.echo(f"Rescored {count:,} premises in {time.perf_counter() - start:.1f} s")

@@ -6,18 +6,18 @@ looks after stays off the list; a new or officer-added shop is on every agency's
 someone visits it. Admins see every premises.
 
 The list reads the maintained priority table (models/priorities.py: a narrow row of facts
-per premises in each scope, kept in step by priorities/maintenance.py), never visits: the
-score is worked out from the stored facts and `now` in the one ranked query, so a page costs
-two queries however many shops and visits there are.
+per premises in each scope, kept in step by priorities/maintenance.py), never visits. Each
+row's score is stored with the instant it may next change (priorities/scoring.py), so a page
+is the top of an index; rows past that instant are scored live from their facts and `now`.
+A page costs two queries however many shops and visits there are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from datetime import UTC, datetime
 
-from sqlalchemy import Date, and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from compliance.areas import ListFilters, in_district
@@ -33,22 +33,13 @@ from compliance.models import (
     User,
     Visit,
 )
-from compliance.models.base import UTCDateTime, utcnow
+from compliance.models.base import utcnow
 from compliance.models.priorities import ALL_PREMISES
 from compliance.paging import Page, offset
+from compliance.priorities import scoring
 
-REFUSAL_DAYS = 60
 OPEN_FOLLOW_UPS = ("open", "returned")
-
-# How much each reason counts towards a shop's place in the list.
-WEIGHTS = {"failed_test_purchase": 5, "assessment_red": 3, "assessment_overdue": 3,
-           "overdue_follow_ups": 3, "never_visited": 2, "training_expired": 2,
-           "no_refusals": 1, "verification_requested": 4}
-
-# The order a row's reasons are listed in.
-WEIGHTS_ORDER = ("failed_test_purchase", "assessment_red", "assessment_overdue",
-                 "training_expired", "no_refusals", "overdue_follow_ups", "never_visited",
-                 "verification_requested")
+REFUSAL_DAYS, WEIGHTS, WEIGHTS_ORDER = scoring.REFUSAL_DAYS, scoring.WEIGHTS, scoring.WEIGHTS_ORDER
 
 P = PremisesPriority
 
@@ -77,65 +68,52 @@ class PriorityRow:
         return any(r.key == key for r in self.reasons)
 
 
-def _scope(user: User, filters: ListFilters):
-    """Which rows of the priority table a user's list reads (see the module docstring): an
-    agency's own scope and the never-visited premises (a partial index); for admins every
+def _parts(user: User, filters: ListFilters) -> list:
+    """Which rows of the priority table a user's list reads (see the module docstring), as
+    disjoint conditions that are each one range of the rank index, visited and never-visited
+    rows apart: an agency's own scope and the never-visited premises; for admins every
     premises, or an agency's scope when they filter by agency."""
-    clauses = []
-    if user.role == Role.ADMIN:
-        clauses.append(P.scope_id == (filters.agency_id or ALL_PREMISES))
+    never = and_(P.scope_id == ALL_PREMISES, P.last_visit_at.is_(None))
+    if user.role == Role.ADMIN and not filters.agency_id:
+        parts = [never, and_(P.scope_id == ALL_PREMISES, P.last_visit_at.is_not(None))]
+    elif user.role == Role.ADMIN:
+        parts = [P.scope_id == filters.agency_id]
     elif user.agency_id:
-        clauses.append(or_(P.scope_id == user.agency_id,
-                           and_(P.scope_id == ALL_PREMISES, P.last_visit_at.is_(None))))
+        parts = [P.scope_id == user.agency_id, never]
     else:  # an officer of no agency: the premises they visited themselves
         mine = select(Visit.premises_id).where(Visit.officer_id == user.id,
                                                Visit.status == "submitted")
-        clauses.append(and_(P.scope_id == ALL_PREMISES,
-                            or_(P.last_visit_at.is_(None), P.premises_id.in_(mine))))
+        parts = [never, and_(P.scope_id == ALL_PREMISES, P.premises_id.in_(mine))]
+    narrowing = []
     if filters.agency_id and user.role != Role.ADMIN:
-        clauses.append(P.premises_id.in_(select(P.premises_id).where(
+        narrowing.append(P.premises_id.in_(select(P.premises_id).where(
             P.scope_id == filters.agency_id)))
     if filters.district:
-        clauses.append(P.premises_id.in_(
+        narrowing.append(P.premises_id.in_(
             select(Premises.id).where(in_district(Premises.postcode, filters.district))))
-    return and_(*clauses)
+    return [and_(part, *narrowing) for part in parts]
 
 
-# The clock as bound parameters, so the reasons and the score are built once per process
-# (`_flags()`), not as a fresh expression for every page: the statement's shape never changes.
-NOW = bindparam("priority_now", type_=UTCDateTime())
-CUTOFF = bindparam("priority_cutoff", type_=UTCDateTime())
-TODAY = bindparam("priority_today", type_=Date())
+def _ranked(parts: list, limit: int | None):
+    """The scope's rows, each with the sort key it ranks by (minus its score): the stored
+    one where it still holds, read in list order from the rank index and cut at `limit` rows
+    per part; worked out live for the rows whose rescore_at has passed (few when `priorities
+    rescore` runs, and only they are scored here)."""
+    selects = []
+    for part in parts:
+        fresh = (select(P).where(part, P.sort_key < 0, scoring.fresh())
+                 .order_by(P.sort_key, P.last_visit_at, P.name, P.premises_id))
+        selects.append(fresh.limit(limit) if limit is not None else fresh)
+    live = scoring.live_sort_key().label("sort_key")
+    stale_columns = [live if c.key == "sort_key" else c for c in P.__table__.c]
+    selects.append(select(*stale_columns).where(or_(*parts), scoring.stale()))
+    subqueries = [s.subquery() for s in selects]
+    return union_all(*(select(sq) for sq in subqueries)).subquery("ranked")
 
 
-def _clock(now: datetime) -> dict[str, object]:
-    """The values of NOW, CUTOFF and TODAY for a list worked out at `now`."""
-    return {"priority_now": now, "priority_cutoff": now - timedelta(days=REFUSAL_DAYS),
-            "priority_today": now.date()}
-
-
-def _conditions() -> dict[str, object]:
-    """Each reason as a condition on the stored facts, in the order reasons show."""
-    return {
-        "failed_test_purchase": P.unresolved_failure.is_(True),
-        "assessment_red": P.rating == "red",
-        "assessment_overdue": P.next_due_at < NOW,
-        "training_expired": P.training_expires_at < NOW,
-        # Only a registered shop keeps the register, once it has had 60 days to.
-        "no_refusals": and_(P.claimed.is_(True), P.created_at < CUTOFF,
-                            or_(P.last_refusal_at.is_(None), P.last_refusal_at < CUTOFF)),
-        "overdue_follow_ups": P.follow_up_due_on < TODAY,
-        "never_visited": P.last_visit_at.is_(None),
-        "verification_requested": P.verification_reason.is_not(None),
-    }
-
-
-@cache
-def _flags():
-    """Each reason as a 0/1 column, and the score that sums their weights."""
-    flags = {key: case((condition, 1), else_=0) for key, condition in _conditions().items()}
-    score = sum((flag * WEIGHTS[key] for key, flag in flags.items()), start=0)
-    return tuple(flag.label(key) for key, flag in flags.items()), score.label("score")
+def _total(parts: list):
+    everything = _ranked(parts, None)
+    return select(func.count()).select_from(everything).where(everything.c.sort_key < 0)
 
 
 def _counts(now: datetime):
@@ -156,36 +134,45 @@ def priority_page(user: User, page: int = 1, per_page: int = 20,
                   counted: bool = True) -> Page:
     """A page of the shops with a reason to visit, the most pressing first.
 
-    Two queries however many shops (three when the page is past the end): the ranked page
-    of the priority table with the total as a window count, then its premises with the
-    counts its reasons show. `counted=False` (the top of the list, no pages): no window
-    count, which is most of the ranking's time for a large agency; the total is then the
-    rows found."""
+    Two queries however many shops (three when the page is past the end): the page, read
+    from the top of the rank index (with the total when `counted`), then its premises with
+    the counts its reasons show. `counted=False` (the top of the list, no pages): no count;
+    the total is then the rows found."""
     now, filters = now or utcnow(), filters or ListFilters()
-    flags, score = _flags()
-    clock = _clock(now)
-    scoped = select(P, *flags, score).where(_scope(user, filters)).subquery()
-    total_column = (func.count().over().label("total"),) if counted else ()
-    ranked = (select(scoped, *total_column).where(scoped.c.score > 0)
-              .order_by(scoped.c.score.desc(), scoped.c.last_visit_at.is_not(None),
-                        scoped.c.last_visit_at, scoped.c.name, scoped.c.premises_id))
-    rows = db.session.execute(ranked.limit(per_page).offset(offset(page, per_page)),
-                              clock).all()
-    if rows:
-        total = rows[0].total if counted else len(rows)
-    else:
-        total = db.session.scalar(select(func.count()).select_from(
-            select(scoped.c.premises_id).where(scoped.c.score > 0).subquery()), clock) \
-            if page > 1 else 0
+    clock = scoring.clock(now)
+    parts = _parts(user, filters)
+    start = offset(page, per_page)
+    union = _ranked(parts, start + per_page)
+    total_column = (_total(parts).scalar_subquery().label("total"),) if counted else ()
+    rows = db.session.execute(
+        select(union, *total_column).where(union.c.sort_key < 0)
+        .order_by(union.c.sort_key, union.c.last_visit_at.is_not(None),
+                  union.c.last_visit_at, union.c.name, union.c.premises_id)
+        .limit(per_page).offset(start), clock).all()
     if not rows:
+        total = db.session.scalar(_total(parts), clock) if page > 1 else 0
         return Page([], page, per_page, total)
+    total = rows[0].total if counted else len(rows)
     expired, overdue = _counts(now)
     shops = {shop.id: (shop, people, late) for shop, people, late in db.session.execute(
         select(Premises, expired, overdue).options(joinedload(Premises.retailer))
         .where(Premises.id.in_([r.premises_id for r in rows])))}
-    items = [PriorityRow(shops[r.premises_id][0], _row_reasons(r, *shops[r.premises_id][1:]),
+    items = [PriorityRow(shops[r.premises_id][0],
+                         _row_reasons(r, scoring.flags_of(_Facts(r), now),
+                                      *shops[r.premises_id][1:]),
                          _aware(r.last_visit_at)) for r in rows]
     return Page(items, page, per_page, total)
+
+
+class _Facts:
+    """A ranked row's facts, SQLite's naive datetimes (read from a subquery) made UTC."""
+
+    def __init__(self, row) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str):
+        value = getattr(self._row, name)
+        return _aware(value) if isinstance(value, datetime) else value
 
 
 def priority_list(user: User, now: datetime | None = None,
@@ -208,11 +195,11 @@ TEXTS = {"failed_test_purchase": _l("Unresolved failed test purchase"),
          "never_visited": _l("Never visited")}
 
 
-def _row_reasons(r, expired: int, overdue: int) -> list[Reason]:
-    """A ranked row's reasons (its flags, worked out in SQL), with the page's counts."""
+def _row_reasons(r, flags: dict[str, bool], expired: int, overdue: int) -> list[Reason]:
+    """A ranked row's reasons (scoring.flags_of its facts), with the page's counts."""
     reasons = []
     for key in WEIGHTS_ORDER:
-        if not getattr(r, key):
+        if not flags[key]:
             continue
         if key == "training_expired":
             text = ngettext("Staff training expired (%(num)s person)",

@@ -2,8 +2,9 @@
 
 `refresh(connection, ids)` recomputes some premises' rows in every scope (the maintenance
 hook calls it in the transaction that changed them); `rebuild(connection)` recomputes every
-row (the seeder, the migration and `flask --app compliance priorities rebuild`). Both run the
-same statement, so a maintained row always equals a rebuilt one. Each fact is an indexed
+row (the seeder and `flask --app compliance priorities rebuild`). Both run the same
+statement, and then store the rows' scores (priorities/scoring.py), so a maintained row
+always equals a rebuilt one. Each fact is an indexed
 look-up for one premises (indexes: migrations/versions/0009_pages.py), worked out once per
 premises and then copied to each scope it is in (models/priorities.py).
 """
@@ -109,10 +110,23 @@ def refresh(connection: Connection, premises_ids: Iterable[int]) -> None:
                                         Visit.status == "submitted").exists())
         connection.execute(delete(P).where(P.premises_id.in_(ids),
                                            P.scope_id != ALL_PREMISES, ~still))
+    from compliance.priorities.scoring import rescore
+
+    rescore(connection, ordered)
 
 
 def rebuild(connection: Connection) -> int:
-    """Recompute every row from scratch (set-based); returns the number of premises."""
+    """Recompute every row from scratch, facts and scores; returns the number of premises."""
+    from compliance.priorities.scoring import rescore
+
+    count = fill_facts(connection)
+    rescore(connection)
+    return count
+
+
+def fill_facts(connection: Connection) -> int:
+    """Every row's facts from scratch (set-based), scores left at 0: migration 0013, which
+    ran before scores were stored, and rebuild(). Returns the number of premises."""
     connection.execute(delete(P))
     # In scope order, so each agency's rows sit together on disk (its list reads a range).
     rows = _scoped(true())

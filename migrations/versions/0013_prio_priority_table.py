@@ -48,9 +48,9 @@ def upgrade():
     if op.get_bind().dialect.name == 'postgresql':
         # Room on each page for updated rows (HOT updates): an agency's rows stay together.
         op.execute('ALTER TABLE premises_priority SET (fillfactor = 80)')
-    from compliance.priorities.table import rebuild
+    from compliance.priorities.table import fill_facts
 
-    rebuild(op.get_bind())
+    fill_facts(op.get_bind())  # scores came later (0015_score)
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ANALYZE premises_priority')
 
