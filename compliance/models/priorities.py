@@ -56,9 +56,10 @@ class PremisesPriority(Base):
               postgresql_where=text("scope_id = 0 AND last_visit_at IS NULL"),
               sqlite_where=text("scope_id = 0 AND last_visit_at IS NULL")),
         # A scope's rows in list order (visited and never-visited rows are read apart, so
-        # last_visit_at needs no NULLS FIRST): a page is the top of this index.
+        # last_visit_at needs no NULLS FIRST): a page is the top of this index, and with
+        # rescore_at in it too the list's total is counted from the index alone.
         Index("ix_premises_priority_rank", "scope_id", "sort_key", "last_visit_at", "name",
-              "premises_id"),
+              "premises_id", "rescore_at"),
         # The rows whose stored score may be out of date, soonest first.
         Index("ix_premises_priority_rescore_at", "scope_id", "rescore_at"),
     )

@@ -94,16 +94,16 @@ def _parts(user: User, filters: ListFilters) -> list:
     return [and_(part, *narrowing) for part in parts]
 
 
-def _ranked(parts: list, limit: int | None):
+def _ranked(parts: list, limit: int):
     """The scope's rows, each with the sort key it ranks by (minus its score): the stored
     one where it still holds, read in list order from the rank index and cut at `limit` rows
     per part; worked out live for the rows whose rescore_at has passed (few when `priorities
     rescore` runs, and only they are scored here)."""
     selects = []
     for part in parts:
-        fresh = (select(P).where(part, P.sort_key < 0, scoring.fresh())
-                 .order_by(P.sort_key, P.last_visit_at, P.name, P.premises_id))
-        selects.append(fresh.limit(limit) if limit is not None else fresh)
+        selects.append(select(P).where(part, P.sort_key < 0, scoring.fresh())
+                       .order_by(P.sort_key, P.last_visit_at, P.name, P.premises_id)
+                       .limit(limit))
     live = scoring.live_sort_key().label("sort_key")
     stale_columns = [live if c.key == "sort_key" else c for c in P.__table__.c]
     selects.append(select(*stale_columns).where(or_(*parts), scoring.stale()))
@@ -112,8 +112,14 @@ def _ranked(parts: list, limit: int | None):
 
 
 def _total(parts: list):
-    everything = _ranked(parts, None)
-    return select(func.count()).select_from(everything).where(everything.c.sort_key < 0)
+    """How many rows of the scope have a score above 0: those whose stored score holds,
+    counted part by part from the rank index alone, and the stale ones by their live score."""
+    counts = [select(func.count()).select_from(P).where(part, P.sort_key < 0, scoring.fresh())
+              .scalar_subquery() for part in parts]
+    counts.append(select(func.count()).select_from(P)
+                  .where(or_(*parts), scoring.stale(), scoring.live_sort_key() < 0)
+                  .scalar_subquery())
+    return select(sum(counts[1:], start=counts[0]))
 
 
 def _counts(now: datetime):

@@ -25,7 +25,8 @@ def upgrade():
                                    nullable=False))
         batch.add_column(sa.Column('rescore_at', UTCDateTime(), nullable=True))
     op.create_index('ix_premises_priority_rank', 'premises_priority',
-                    ['scope_id', 'sort_key', 'last_visit_at', 'name', 'premises_id'])
+                    ['scope_id', 'sort_key', 'last_visit_at', 'name', 'premises_id',
+                     'rescore_at'])
     op.create_index('ix_premises_priority_rescore_at', 'premises_priority',
                     ['scope_id', 'rescore_at'])
     from compliance.priorities.scoring import rescore
