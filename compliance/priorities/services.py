@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import Integer, String, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from compliance.areas import ListFilters, in_district
+from compliance.areas import ListFilters
 from compliance.extensions import db
 from compliance.i18n import lazy_gettext as _l
 from compliance.i18n import ngettext
@@ -68,42 +69,71 @@ class PriorityRow:
         return any(r.key == key for r in self.reasons)
 
 
-def _parts(user: User, filters: ListFilters) -> list:
-    """Which rows of the priority table a user's list reads (see the module docstring), as
-    disjoint conditions that are each one range of the rank index, visited and never-visited
-    rows apart: an agency's own scope and the never-visited premises; for admins every
-    premises, or an agency's scope when they filter by agency."""
+# The values a list's statements take, so each shape of statement is built once per process
+# (`_statements`): building one (four selects, a union, their columns) cost more than running it.
+AGENCY = bindparam("priority_agency", type_=Integer())
+OFFICER = bindparam("priority_officer", type_=Integer())
+FILTER_AGENCY = bindparam("priority_filter_agency", type_=Integer())
+DISTRICT = bindparam("priority_district", type_=String())
+DISTRICT_LIKE = bindparam("priority_district_like", type_=String())
+PER_PART = bindparam("priority_per_part", type_=Integer())
+LIMIT = bindparam("priority_limit", type_=Integer())
+OFFSET = bindparam("priority_offset", type_=Integer())
+
+
+def _shape(user: User, filters: ListFilters) -> tuple[str, bool, bool]:
+    """Which statements a user's list needs: whose rows (see the module docstring), and
+    whether it is narrowed to an agency's shops or to a postcode district."""
+    if user.role == Role.ADMIN:
+        kind = "one agency" if filters.agency_id else "everyone"
+    else:
+        kind = "agency and never visited" if user.agency_id else "own and never visited"
+    return kind, bool(filters.agency_id and user.role != Role.ADMIN), bool(filters.district)
+
+
+def _values(user: User, filters: ListFilters) -> dict[str, object]:
+    """The bound values of a user's list (those its shape does not use are ignored)."""
+    return {"priority_agency": filters.agency_id if user.role == Role.ADMIN
+            else user.agency_id,
+            "priority_officer": user.id, "priority_filter_agency": filters.agency_id,
+            "priority_district": filters.district,
+            "priority_district_like": f"{filters.district} %"}
+
+
+def _parts(kind: str, narrow_agency: bool, district: bool) -> list:
+    """The rows a list reads, as disjoint conditions that are each one range of the rank
+    index, visited and never-visited rows apart (see the module docstring)."""
     never = and_(P.scope_id == ALL_PREMISES, P.last_visit_at.is_(None))
-    if user.role == Role.ADMIN and not filters.agency_id:
+    if kind == "everyone":
         parts = [never, and_(P.scope_id == ALL_PREMISES, P.last_visit_at.is_not(None))]
-    elif user.role == Role.ADMIN:
-        parts = [P.scope_id == filters.agency_id]
-    elif user.agency_id:
-        parts = [P.scope_id == user.agency_id, never]
+    elif kind == "one agency":
+        parts = [P.scope_id == AGENCY]
+    elif kind == "agency and never visited":
+        parts = [P.scope_id == AGENCY, never]
     else:  # an officer of no agency: the premises they visited themselves
-        mine = select(Visit.premises_id).where(Visit.officer_id == user.id,
+        mine = select(Visit.premises_id).where(Visit.officer_id == OFFICER,
                                                Visit.status == "submitted")
         parts = [never, and_(P.scope_id == ALL_PREMISES, P.premises_id.in_(mine))]
     narrowing = []
-    if filters.agency_id and user.role != Role.ADMIN:
+    if narrow_agency:
         narrowing.append(P.premises_id.in_(select(P.premises_id).where(
-            P.scope_id == filters.agency_id)))
-    if filters.district:
-        narrowing.append(P.premises_id.in_(
-            select(Premises.id).where(in_district(Premises.postcode, filters.district))))
+            P.scope_id == FILTER_AGENCY)))
+    if district:  # as areas.in_district: 'EX1 1AA' is in EX1, never in EX11
+        narrowing.append(P.premises_id.in_(select(Premises.id).where(
+            or_(Premises.postcode.like(DISTRICT_LIKE), Premises.postcode == DISTRICT))))
     return [and_(part, *narrowing) for part in parts]
 
 
-def _ranked(parts: list, limit: int):
+def _ranked(parts: list):
     """The scope's rows, each with the sort key it ranks by (minus its score): the stored
-    one where it still holds, read in list order from the rank index and cut at `limit` rows
-    per part; worked out live for the rows whose rescore_at has passed (few when `priorities
-    rescore` runs, and only they are scored here)."""
+    one where it still holds, read in list order from the rank index and cut at PER_PART
+    rows per part; worked out live for the rows whose rescore_at has passed (few when
+    `priorities rescore` runs, and only they are scored here)."""
     selects = []
     for part in parts:
         selects.append(select(P).where(part, P.sort_key < 0, scoring.fresh())
                        .order_by(P.sort_key, P.last_visit_at, P.name, P.premises_id)
-                       .limit(limit))
+                       .limit(PER_PART))
     live = scoring.live_sort_key().label("sort_key")
     stale_columns = [live if c.key == "sort_key" else c for c in P.__table__.c]
     selects.append(select(*stale_columns).where(or_(*parts), scoring.stale()))
@@ -120,6 +150,19 @@ def _total(parts: list):
                   .where(or_(*parts), scoring.stale(), scoring.live_sort_key() < 0)
                   .scalar_subquery())
     return select(sum(counts[1:], start=counts[0]))
+
+
+@lru_cache(maxsize=64)
+def _statements(shape: tuple[str, bool, bool], counted: bool):
+    """A shape's page statement (with the total as a column when `counted`) and its count."""
+    parts = _parts(*shape)
+    union = _ranked(parts)
+    total_column = (_total(parts).scalar_subquery().label("total"),) if counted else ()
+    page = (select(union, *total_column).where(union.c.sort_key < 0)
+            .order_by(union.c.sort_key, union.c.last_visit_at.is_not(None),
+                      union.c.last_visit_at, union.c.name, union.c.premises_id)
+            .limit(LIMIT).offset(OFFSET))
+    return page, _total(parts)
 
 
 def _counts(now: datetime):
@@ -145,18 +188,13 @@ def priority_page(user: User, page: int = 1, per_page: int = 20,
     the counts its reasons show. `counted=False` (the top of the list, no pages): no count;
     the total is then the rows found."""
     now, filters = now or utcnow(), filters or ListFilters()
-    clock = scoring.clock(now)
-    parts = _parts(user, filters)
     start = offset(page, per_page)
-    union = _ranked(parts, start + per_page)
-    total_column = (_total(parts).scalar_subquery().label("total"),) if counted else ()
-    rows = db.session.execute(
-        select(union, *total_column).where(union.c.sort_key < 0)
-        .order_by(union.c.sort_key, union.c.last_visit_at.is_not(None),
-                  union.c.last_visit_at, union.c.name, union.c.premises_id)
-        .limit(per_page).offset(start), clock).all()
+    statement, count = _statements(_shape(user, filters), counted)
+    values = {**_values(user, filters), **scoring.clock(now), "priority_per_part":
+              start + per_page, "priority_limit": per_page, "priority_offset": start}
+    rows = db.session.execute(statement, values).all()
     if not rows:
-        total = db.session.scalar(_total(parts), clock) if page > 1 else 0
+        total = db.session.scalar(count, values) if page > 1 else 0
         return Page([], page, per_page, total)
     total = rows[0].total if counted else len(rows)
     expired, overdue = _counts(now)

@@ -206,3 +206,35 @@ def test_the_rebuild_command_fills_the_table(app, cast, who):
     assert "Rebuilt the priority table" in result.output
     assert _rows() == before
     assert [r.premises.id for r in priority_list(cast[who])] == listed
+
+
+def test_each_kind_of_list_reads_its_own_rows(cast):
+    """An officer of no agency: never-visited shops and those they visited themselves; an
+    admin narrowed to an agency: that agency's shops only; an agency's officer narrowed to
+    another agency: the shops both have visited (statements built once per shape)."""
+    officer, stranger, admin = cast["officer"], cast["stranger"], cast["admin"]
+    loner = OfficerFactory(agency=None)
+    never = PremisesFactory(name="Never visited")
+    mine = PremisesFactory(name="Loner's shop")
+    theirs = PremisesFactory(name="Agency's shop")
+    both = PremisesFactory(name="Everyone's shop")
+    late = utcnow().date() - timedelta(days=1)  # an overdue follow-up: a reason to go back
+    for visitor, shop, agency in ((loner, mine, None), (officer, theirs, officer.agency_id),
+                                  (officer, both, officer.agency_id),
+                                  (stranger, both, stranger.agency_id)):
+        FollowUpFactory(visit=VisitFactory(officer=visitor, premises=shop, agency_id=agency),
+                        due_on=late)
+    db.session.flush()
+
+    def names(user, **filters):
+        from compliance.areas import ListFilters
+
+        return {r.premises.name for r in priority_page(user, 1, 50, ListFilters(**filters))
+                .items}
+
+    assert {"Never visited", "Loner's shop"} <= names(loner)
+    assert not {"Agency's shop", "Everyone's shop"} & names(loner)
+    assert names(admin, agency_id=officer.agency_id) == {"Agency's shop", "Everyone's shop"}
+    assert "Never visited" in names(admin) and "Loner's shop" in names(admin)
+    assert names(stranger, agency_id=officer.agency_id) == {"Everyone's shop"}
+    assert never.id and mine.id and theirs.id
