@@ -23,7 +23,7 @@ from functools import cache
 
 from sqlalchemy import Connection, Date, and_, bindparam, case, or_, select, update
 
-from compliance.models.base import UTCDateTime
+from compliance.models.base import UTCDateTime, utcnow
 from compliance.models.priorities import ALL_PREMISES
 from compliance.models.priorities import PremisesPriority as P
 
@@ -133,8 +133,6 @@ def rescore(connection: Connection, premises_ids: Iterable[int] | None = None,
     """Store the score and rescore_at of these premises' rows (every scope; the facts are the
     same in each), or of every premises, or of those whose rescore_at has passed. Returns how
     many premises were scored. In chunks, a premises at a time in premises order."""
-    from compliance.models.base import utcnow
-
     now = now or utcnow()
     base = select(*FACTS).where(P.scope_id == ALL_PREMISES).order_by(P.premises_id)
     if only_stale:

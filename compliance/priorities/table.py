@@ -31,6 +31,7 @@ from compliance.models import (
 )
 from compliance.models.priorities import ALL_PREMISES
 from compliance.models.priorities import PremisesPriority as P
+from compliance.priorities.scoring import rescore
 
 CHUNK = 500  # premises per statement: well inside every driver's parameter limit
 COLUMNS = ["premises_id", "name", "last_visit_at", "unresolved_failure", "rating",
@@ -110,15 +111,11 @@ def refresh(connection: Connection, premises_ids: Iterable[int]) -> None:
                                         Visit.status == "submitted").exists())
         connection.execute(delete(P).where(P.premises_id.in_(ids),
                                            P.scope_id != ALL_PREMISES, ~still))
-    from compliance.priorities.scoring import rescore
-
     rescore(connection, ordered)
 
 
 def rebuild(connection: Connection) -> int:
     """Recompute every row from scratch, facts and scores; returns the number of premises."""
-    from compliance.priorities.scoring import rescore
-
     count = fill_facts(connection)
     rescore(connection)
     return count
