@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 import redis
 from flask import current_app
 from rq import Queue, SimpleWorker
 
+from compliance.extensions import db
 from compliance.jobs import outbox
+from compliance.jobs.registry import sweeps
+
+log = logging.getLogger(__name__)
 
 TARGET = "compliance.jobs.runner.run_queued"
 
@@ -49,13 +55,30 @@ def work(*, burst: bool = False, sweep_seconds: int = 60, max_jobs: int | None =
 
     A SimpleWorker runs jobs in this process (no fork), so the app's database pool is never
     shared with a child. Between rounds the worker sweeps the outbox (the relay), so jobs that
-    found Redis down are picked up without a separate cron entry. Run as many of these
-    processes, on as many machines, as the load needs.
+    found Redis down are picked up without a separate cron entry, and runs the registered
+    sweeps (storing the new priority scores of shops whose dates have passed). Run as many of
+    these processes, on as many machines, as the load needs.
     """
     while True:
         outbox.relay()
+        run_sweeps()
         worker = SimpleWorker([get_queue()], connection=connection())
         worker.work(burst=burst, max_idle_time=None if burst
                     else sweep_seconds, max_jobs=max_jobs or (None if burst else 500))
         if burst:
             return
+
+
+def run_sweeps() -> dict[str, object]:
+    """Run each registered sweep in its own transaction; one that fails is logged and rolled
+    back, and the others (and the worker) carry on."""
+    results: dict[str, object] = {}
+    for name, func in sweeps().items():
+        try:
+            results[name] = func()
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - upkeep must never stop the worker
+            db.session.rollback()
+            log.exception("sweep %s failed", name)
+            results[name] = None
+    return results

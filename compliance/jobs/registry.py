@@ -8,9 +8,10 @@ from collections.abc import Callable
 Handler = Callable[..., None]
 
 _HANDLERS: dict[str, Handler] = {}
+_SWEEPS: dict[str, Callable[[], object]] = {}
 
-# Modules that define jobs, imported on first use so a worker knows every job by name.
-JOB_MODULES = ("compliance.certificates.jobs", "compliance.mail")
+# Modules that define jobs and sweeps, imported on first use so a worker knows them by name.
+JOB_MODULES = ("compliance.certificates.jobs", "compliance.mail", "compliance.priorities.sweep")
 
 
 class UnknownJob(LookupError):
@@ -48,3 +49,26 @@ def names() -> list[str]:
     for module in JOB_MODULES:
         importlib.import_module(module)
     return sorted(_HANDLERS)
+
+
+def sweep(name: str) -> Callable[[Callable[[], object]], Callable[[], object]]:
+    """Register upkeep that every worker runs between rounds (about once a minute when idle).
+
+    A sweep must be cheap when there is nothing to do and safe to run on several workers at
+    once; it works in the caller's transaction, which the worker commits.
+    """
+
+    def register(func: Callable[[], object]) -> Callable[[], object]:
+        existing = _SWEEPS.get(name)
+        if existing is not None and existing is not func:
+            raise ValueError(f"sweep {name!r} is registered twice")
+        _SWEEPS[name] = func
+        return func
+
+    return register
+
+
+def sweeps() -> dict[str, Callable[[], object]]:
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+    return dict(sorted(_SWEEPS.items()))
