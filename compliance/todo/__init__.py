@@ -4,17 +4,17 @@ queries. One entry point: `for_user(user)`."""
 from __future__ import annotations
 
 from flask import Blueprint
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
 from compliance.extensions import db
 from compliance.models import ReminderSent, Role, User
+from compliance.paging import Page
 from compliance.todo.items import ToDo, groups
 
 bp = Blueprint("todo", __name__, url_prefix="/to-do")
 
 
-def for_user(user: User, page: int = 1, premises: Pagination | None = None) -> list[ToDo]:
+def for_user(user: User, page: int = 1, premises: Page | None = None) -> list[ToDo]:
     """The user's to-do items, each marked with the reminder emailed about it, if any.
 
     A manager's are for one page of their premises: pass `premises` (from

@@ -7,8 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, func, select
+from sqlalchemy import Row, and_, func, or_, select
 
 from compliance.certificates.status import PREMISES, status_of, suspension_reasons
 from compliance.extensions import db
@@ -26,6 +25,7 @@ from compliance.models import (
     Visit,
 )
 from compliance.models.base import utcnow
+from compliance.paging import Page, counted_page
 from compliance.refusals.clock import monday_of, to_uk, uk_today
 from compliance.refusals.signoff import WEEKS_SHOWN
 from compliance.todo.items import DONE, DUE, INFO, OVERDUE, TODO, ToDo, day
@@ -78,25 +78,27 @@ def unsigned_weeks(premises: list[Premises], today: date | None = None) -> dict[
     return result
 
 
-def open_follow_ups(premises_ids: list[int]) -> list[FollowUp]:
-    """Follow-ups waiting for the shop's answer, from submitted visits, soonest due first."""
-    return list(db.session.scalars(
-        select(FollowUp).join(Visit, FollowUp.visit_id == Visit.id)
+def open_follow_ups(premises_ids: list[int]) -> list[Row]:
+    """Follow-ups waiting for the shop's answer, from submitted visits, soonest due first
+    (plain rows of what a to-do shows)."""
+    return list(db.session.execute(
+        select(FollowUp.id, FollowUp.premises_id, FollowUp.status, FollowUp.action,
+               FollowUp.due_on).join(Visit, FollowUp.visit_id == Visit.id)
         .where(FollowUp.premises_id.in_(premises_ids), Visit.status == "submitted",
                FollowUp.status.in_(("open", "returned")))
         .order_by(FollowUp.due_on, FollowUp.id)))
 
 
-def premises_page(user: User, page: int = 1) -> Pagination:
+def premises_page(user: User, page: int = 1) -> Page:
     """The page of the business's premises whose to-dos the home page shows: a business with
-    hundreds of shops gets them a page at a time, so the page's size and cost stay bounded."""
-    return db.paginate(select(Premises).where(Premises.retailer_id == user.retailer_id)
-                       .order_by(Premises.name, Premises.id), page=page,
-                       per_page=int(current_app.config["HOME_PREMISES_PER_PAGE"]),
-                       error_out=False, count=True)
+    hundreds of shops gets them a page at a time, so the page's size and cost stay bounded.
+    One statement: the rows and their total."""
+    return counted_page(db.session, select(Premises).where(
+        Premises.retailer_id == user.retailer_id).order_by(Premises.name, Premises.id),
+        page, int(current_app.config["HOME_PREMISES_PER_PAGE"]))
 
 
-def items(user: User, page: int = 1, premises_on_page: Pagination | None = None) -> list[ToDo]:
+def items(user: User, page: int = 1, premises_on_page: Page | None = None) -> list[ToDo]:
     """To-dos for the page'th page of premises (or for `premises_on_page`, already fetched)."""
     if not user.retailer_id:
         return []
@@ -105,9 +107,7 @@ def items(user: User, page: int = 1, premises_on_page: Pagination | None = None)
     weeks = unsigned_weeks(premises)
     follow_ups = open_follow_ups(ids)
     matrix = premises_matrix(user.retailer_id, ids)
-    latest = _latest_assessments(ids)
-    drafts = dict(db.session.execute(select(Assessment.premises_id, Assessment.id).where(
-        Assessment.premises_id.in_(ids), Assessment.status == "draft")).all())
+    latest, drafts = _assessments(ids)
     certs = _verified_certificates(ids)
     chased = chased_at([r.user.id for r in matrix])
     reasons = suspension_reasons(certs.values())
@@ -117,8 +117,7 @@ def items(user: User, page: int = 1, premises_on_page: Pagination | None = None)
         result += _register(p, weeks[p.id])
         result += [_follow_up(f, p, today) for f in follow_ups if f.premises_id == p.id]
         result += [replace(t, chased_at=chased.get(t.chase_user_id)) for t in _staff(
-            p, [r for r in matrix if r.user.premises_id == p.id and r.user.active
-                and r.user.role.value == "staff"])]
+            p, [r for r in matrix if r.user.premises_id == p.id])]
         result.append(_assessment(p, latest.get(p.id), drafts.get(p.id)))
         result.append(_certificate(p, certs.get(p.id), reasons))
     return result
@@ -140,7 +139,7 @@ def _register(p: Premises, weeks: list[date]) -> list[ToDo]:
         weeks[0] + timedelta(days=13), cause_key=register_cause(p.id, weeks[-1]))]
 
 
-def _follow_up(f: FollowUp, p: Premises, today: date) -> ToDo:
+def _follow_up(f: Row, p: Premises, today: date) -> ToDo:
     returned = f.status == "returned"
     title = (_("Answer the returned follow-up: %(action)s", action=f.action) if returned
              else _("Answer the follow-up: %(action)s", action=f.action))
@@ -173,16 +172,32 @@ def _staff(p: Premises, rows) -> list[ToDo]:
     return result
 
 
-def _latest_assessments(ids: list[int]) -> dict[int, Assessment]:
+def _assessments(ids: list[int]) -> tuple[dict[int, Row], dict[int, int]]:
+    """Each premises' latest submitted self-assessment and its draft, if any (one statement
+    of plain rows): ({premises id: latest}, {premises id: draft id})."""
     newest = (select(Assessment.premises_id, func.max(Assessment.submitted_at).label("at"))
               .where(Assessment.status == "submitted", Assessment.premises_id.in_(ids))
               .group_by(Assessment.premises_id).subquery())
-    return {a.premises_id: a for a in db.session.scalars(select(Assessment).join(
-        newest, and_(Assessment.premises_id == newest.c.premises_id,
-                     Assessment.submitted_at == newest.c.at)))}
+    rows = db.session.execute(
+        select(Assessment.id, Assessment.premises_id, Assessment.status,
+               Assessment.submitted_at, Assessment.score_percent, Assessment.rating,
+               Assessment.next_due_at)
+        .outerjoin(newest, and_(Assessment.premises_id == newest.c.premises_id,
+                                Assessment.submitted_at == newest.c.at))
+        .where(Assessment.premises_id.in_(ids),
+               or_(Assessment.status == "draft", newest.c.at.is_not(None)))
+        .order_by(Assessment.id))
+    latest: dict[int, Row] = {}
+    drafts: dict[int, int] = {}
+    for row in rows:
+        if row.status == "draft":
+            drafts[row.premises_id] = row.id
+        else:
+            latest[row.premises_id] = row
+    return latest, drafts
 
 
-def _assessment(p: Premises, latest: Assessment | None, draft_id: int | None) -> ToDo:
+def _assessment(p: Premises, latest: Row | None, draft_id: int | None) -> ToDo:
     group = p.name
     if draft_id is not None:
         return ToDo("assessment", _("Finish your self-assessment"),
@@ -211,15 +226,19 @@ def _assessment(p: Premises, latest: Assessment | None, draft_id: int | None) ->
                 due.date() if due else None)
 
 
-def _verified_certificates(ids: list[int]) -> dict[int, Certificate]:
-    certs = db.session.scalars(select(Certificate).where(
+def _verified_certificates(ids: list[int]) -> dict[int, Row]:
+    """The current verified certificate of each premises (plain rows of what its status
+    needs)."""
+    certs = db.session.execute(select(
+        Certificate.id, Certificate.code, Certificate.kind, Certificate.premises_id,
+        Certificate.expires_at, Certificate.revoked_at, Certificate.superseded_by_id).where(
         Certificate.premises_id.in_(ids), Certificate.kind == PREMISES,
         Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
         .order_by(Certificate.issued_at))
     return {c.premises_id: c for c in certs}  # the newest wins
 
 
-def _certificate(p: Premises, cert: Certificate | None, reasons) -> ToDo:
+def _certificate(p: Premises, cert: Row | None, reasons) -> ToDo:
     link = url_for("certificates.premises_certificate", premises_id=p.id)
     if cert is None:
         return ToDo("certificate", _("No verified premises certificate"),

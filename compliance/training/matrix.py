@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import raiseload, selectinload
 
 from compliance.csv_export import csv_text
 from compliance.extensions import db
@@ -75,14 +75,18 @@ def training_matrix(retailer_id: int) -> list[MatrixRow]:
 
 
 def premises_matrix(retailer_id: int, premises_ids: list[int]) -> list[MatrixRow]:
-    """The rows of the people working at these premises (a home page's page of premises)."""
+    """The rows of the active staff working at these premises (a home page's page of
+    premises), without their last attempts. The caller has loaded the premises, so each
+    person's premises comes from the session, not another query."""
     people = list(db.session.scalars(
-        _people(retailer_id).where(User.premises_id.in_(premises_ids))
-        .options(selectinload(User.premises)).order_by(User.active.desc(), User.name, User.id)))
-    return _rows(retailer_id, people)
+        _people(retailer_id).where(User.premises_id.in_(premises_ids), User.active,
+                                   User.role == Role.STAFF)
+        .options(raiseload(User.premises, sql_only=True))  # from the session: no SQL
+        .order_by(User.name, User.id)))
+    return _rows(retailer_id, people, attempts=False)
 
 
-def _rows(retailer_id: int, people: list[User]) -> list[MatrixRow]:
+def _rows(retailer_id: int, people: list[User], attempts: bool = True) -> list[MatrixRow]:
     ids = [u.id for u in people]
     # The slugs and jurisdictions only: a module row carries its whole text.
     modules = db.session.execute(select(TrainingModule.slug, TrainingModule.jurisdictions)
@@ -95,7 +99,7 @@ def _rows(retailer_id: int, people: list[User]) -> list[MatrixRow]:
     for user_id, slug in db.session.execute(select(ModuleRead.user_id, ModuleRead.module_slug)
                                             .where(ModuleRead.user_id.in_(ids))):
         reads.setdefault(user_id, set()).add(slug)
-    last_attempts = _latest(QuizAttempt, QuizAttempt.submitted_at, ids)
+    last_attempts = _latest(QuizAttempt, QuizAttempt.submitted_at, ids) if attempts else {}
     completions = _latest(TrainingCompletion, TrainingCompletion.completed_at, ids)
     rows = []
     for user in people:
