@@ -64,6 +64,9 @@ class Config:
     # (shop, business, postcode), so a common word counting to 1,000 cost 39 ms at national
     # scale; past 100 the officer is better served by a narrower search.
     VISIT_SEARCH_COUNT_CAP = 100
+    # A business's follow-ups count this far ("more than 100"): each counted follow-up is
+    # checked against its visit, so a chain's 1,000 closed ones cost 4 ms on every page.
+    FOLLOW_UP_LIST_COUNT_CAP = 100
     # The visit form offers the operations running within this many days of the visit.
     VISIT_FORM_OPERATION_DAYS = 120
     # ...and at most this many of them, the nearest to the visit's date (running ones first).

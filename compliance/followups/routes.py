@@ -117,9 +117,10 @@ def shop():
     if retailer is None:
         abort(404)
     per_page = current_app.config["PAGE_SIZE"]
-    cap = current_app.config["VISIT_LIST_COUNT_CAP"]
     follow_ups, waiting = followups.retailer_follow_ups_page(
-        retailer.id, page_arg("follow_ups_page"), per_page, cap=cap)
+        retailer.id, page_arg("follow_ups_page"), per_page,
+        cap=current_app.config["FOLLOW_UP_LIST_COUNT_CAP"])
     return render_template("followups/shop.html", retailer=retailer,
-                           visits=queries.shop_visits(retailer.id, page_arg(), per_page, cap=cap),
+                           visits=queries.shop_visits(retailer.id, page_arg(), per_page,
+                                                      cap=current_app.config["VISIT_LIST_COUNT_CAP"]),
                            follow_ups=follow_ups, waiting=waiting)

@@ -124,7 +124,8 @@ NOT_CLOSED = ("open", "answered", "returned")
 
 def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int, cap: int = 1000):
     """A page of a business's follow-ups (those not closed first, then the closed ones, each
-    by due date) and how many wait for the shop's answer: three queries.
+    by due date; plain rows of what the list shows) and how many wait for the shop's answer:
+    three queries.
 
     Each half is a range of ix_follow_ups_retailer_status_due read in page order and cut at
     the end of the page, and the total stops at `cap`, so a chain with years of closed
@@ -150,11 +151,12 @@ def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int, cap: in
         .where(FollowUp.retailer_id == retailer_id, FollowUp.status.in_(("open", "returned")),
                Visit.status == "submitted"))
     rows = merged(offset(page, per_page) + per_page + 1)
-    found = list(db.session.scalars(
-        select(FollowUp).join(rows, FollowUp.id == rows.c.id)
-        .options(joinedload(FollowUp.premises))
+    found = [FollowUpRow(*row) for row in db.session.execute(
+        select(FollowUp.id, Premises.name, FollowUp.action, FollowUp.due_on, FollowUp.status)
+        .join(rows, FollowUp.id == rows.c.id)
+        .join(Premises, FollowUp.premises_id == Premises.id)
         .order_by(rows.c.rank, rows.c.due_on, rows.c.id)
-        .limit(per_page + 1).offset(offset(page, per_page))))
+        .limit(per_page + 1).offset(offset(page, per_page)))]
     return (Page(found[:per_page], page, per_page, total, capped, len(found) > per_page),
             waiting or 0)
 

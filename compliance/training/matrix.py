@@ -101,11 +101,13 @@ def _rows(retailer_id: int, people: list[User], attempts: bool = True) -> list[M
         reads.setdefault(user_id, set()).add(slug)
     last_attempts = _latest(QuizAttempt, QuizAttempt.submitted_at, ids) if attempts else {}
     completions = _latest(TrainingCompletion, TrainingCompletion.completed_at, ids)
+    required_in = {j: {m.slug for m in modules if j.value in m.jurisdictions}
+                   for j in Jurisdiction}
     rows = []
     for user in people:
         jurisdiction = (user.premises.jurisdiction if user.premises else first_premises
                         or Jurisdiction.ENGLAND_WALES)
-        required = {m.slug for m in modules if jurisdiction.value in m.jurisdictions}
+        required = required_in[jurisdiction]
         rows.append(MatrixRow(user, len(required & reads.get(user.id, set())), len(required),
                               last_attempts.get(user.id), completions.get(user.id)))
     return rows

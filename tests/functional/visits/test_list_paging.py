@@ -117,6 +117,7 @@ def test_search_finds_the_same_visits_whether_few_or_many_shops_match(
 def test_shop_visits_and_follow_ups_count_stops_at_the_cap(
         app, monkeypatch, client, login_as, cast):
     monkeypatch.setitem(app.config, "VISIT_LIST_COUNT_CAP", 2)
+    monkeypatch.setitem(app.config, "FOLLOW_UP_LIST_COUNT_CAP", 3)  # each list its own cap
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     shops = [cast["shop"], PremisesFactory(retailer=cast["shop"].retailer)]
     now = utcnow()
@@ -130,8 +131,10 @@ def test_shop_visits_and_follow_ups_count_stops_at_the_cap(
     login_as(cast["manager"])
     page = client.get("/visits/shop").text
     assert "More than 2 visits." in page and "Page 1" in page
-    assert "Showing 1 to 2 of more than 2, those waiting for you first." in page
+    assert "Showing 1 to 2 of more than 3, those waiting for you first." in page
     assert "2 follow-ups need your answer." in page
+    hints = re.findall(r'class="govuk-task-list__hint">([^<]*)\. Due ', page)
+    assert [unescape(h) for h in hints] == [shops[0].name] * 2  # each its premises
     ids = [int(i) for i in re.findall(r'href="/visits/(\d+)/summary"', page)]
     assert ids == _newest_first(visits)[:2]
     rest = client.get("/visits/shop?page=2").text
