@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Premises, Refusal, Role, User
 from compliance.models.base import utcnow
+from compliance.paging import counted_page
 from compliance.refusals.clock import UK, uk_today
 
 REASONS = {
@@ -170,15 +171,16 @@ def _entries(refusals: list[Refusal]) -> list[Entry]:
 
 def register_page(premises_id: int, page: int, per_page: int, *,
                   only_user_id: int | None = None):
-    """One page of the register, newest first: (pagination, entries). Three queries."""
+    """One page of the register, newest first: (page, entries). Two queries: the entries
+    with who recorded them and their total, then which of them were corrected."""
     stmt = (select(Refusal).where(Refusal.premises_id == premises_id)
-            .options(selectinload(Refusal.recorded_by))
+            .options(joinedload(Refusal.recorded_by))
             .order_by(Refusal.occurred_at.desc(), Refusal.id.desc()))
     if only_user_id is not None:
         stmt = stmt.where(or_(Refusal.recorded_by_id == only_user_id,
                               Refusal.refused_by_id == only_user_id))
-    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-    return pagination, _entries(list(pagination.items))
+    found = counted_page(db.session, stmt, page, per_page)
+    return found, _entries(list(found.items))
 
 
 def all_entries(premises_id: int) -> list[Entry]:

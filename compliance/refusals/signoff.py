@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from compliance import audit
 from compliance.audit import Actor
@@ -31,7 +31,7 @@ class InvalidWeek(Exception):
 
 def sign_offs(premises_id: int, since: date | None = None) -> dict[date, RefusalSignOff]:
     stmt = (select(RefusalSignOff).where(RefusalSignOff.premises_id == premises_id)
-            .options(selectinload(RefusalSignOff.signed_by)))
+            .options(joinedload(RefusalSignOff.signed_by)))
     if since is not None:
         stmt = stmt.where(RefusalSignOff.week_start >= since)
     return {s.week_start: s for s in db.session.scalars(stmt)}
@@ -57,14 +57,16 @@ class Week:
 
 
 def weeks(premises: Premises, today: date | None = None) -> list[Week]:
-    """Recent weeks, newest first, with entry counts and sign-offs (four queries): from the
-    week of the first entry or of registration, at most WEEKS_SHOWN weeks."""
+    """Recent weeks, newest first, with entry counts and sign-offs (two or three queries):
+    from the week of the first entry or of registration, at most WEEKS_SHOWN weeks."""
     current = monday_of(today or uk_today())
-    first = db.session.scalar(select(func.min(Refusal.occurred_at)).where(
-        Refusal.premises_id == premises.id))
-    earliest = min(d for d in (first, premises.created_at) if d is not None)
-    start = max(monday_of(to_uk(earliest).date()),
-                current - timedelta(weeks=WEEKS_SHOWN - 1))
+    window = current - timedelta(weeks=WEEKS_SHOWN - 1)
+    start = max(monday_of(to_uk(premises.created_at).date()), window)
+    if start > window:  # registered within the window: an earlier entry may start it sooner
+        first = db.session.scalar(select(func.min(Refusal.occurred_at)).where(
+            Refusal.premises_id == premises.id))
+        if first is not None:
+            start = max(min(start, monday_of(to_uk(first).date())), window)
     counts: dict[date, int] = {}
     for when in db.session.scalars(select(Refusal.occurred_at).where(
             Refusal.premises_id == premises.id, Refusal.occurred_at >= week_bounds(start)[0],

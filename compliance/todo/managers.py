@@ -55,16 +55,19 @@ def chased_at(user_ids: list[int]) -> dict[int, datetime]:
 
 
 def unsigned_weeks(premises: list[Premises], today: date | None = None) -> dict[int, list[date]]:
-    """Finished weeks not yet signed off, per premises, oldest first (two queries)."""
+    """Finished weeks not yet signed off, per premises, oldest first (one query, and one more
+    for the first entries of premises registered within the weeks shown)."""
     current = monday_of(today or uk_today())
     window = current - timedelta(weeks=WEEKS_SHOWN - 1)
     ids = [p.id for p in premises]
     signed = set(db.session.execute(select(RefusalSignOff.premises_id, RefusalSignOff.week_start)
                                     .where(RefusalSignOff.premises_id.in_(ids),
                                            RefusalSignOff.week_start >= window)).all())
+    # A premises registered before the window starts there whatever its first entry.
+    recent = [p.id for p in premises if monday_of(to_uk(p.created_at).date()) > window]
     first = dict(db.session.execute(select(Refusal.premises_id, func.min(Refusal.occurred_at))
-                                    .where(Refusal.premises_id.in_(ids))
-                                    .group_by(Refusal.premises_id)).all())
+                                    .where(Refusal.premises_id.in_(recent))
+                                    .group_by(Refusal.premises_id)).all()) if recent else {}
     result = {}
     for p in premises:
         began = min(d for d in (first.get(p.id), p.created_at) if d is not None)

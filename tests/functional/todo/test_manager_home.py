@@ -10,7 +10,7 @@ from compliance.models import Assessment, ReminderSent, Role
 from compliance.models.base import utcnow
 from compliance.refusals import signoff
 from compliance.todo.managers import unsigned_weeks
-from tests.factories import PremisesFactory, RetailerFactory, UserFactory
+from tests.factories import PremisesFactory, RefusalFactory, RetailerFactory, UserFactory
 from tests.functional.todo.helpers import completion_for, todo_titles
 from tests.visit_factories import FollowUpFactory, VisitFactory
 
@@ -36,6 +36,24 @@ def test_register_weeks_to_sign_off_until_signed(client, login_as, shop):
     page = todo_titles(client.get("/"))
     assert "weeks of the refusals register" not in page
     assert "Refusals register signed off" in page
+
+
+def test_register_weeks_start_at_registration_or_an_earlier_entry(shop, count_queries):
+    """Only premises registered within the weeks shown need their first entry looked up."""
+    premises, _manager, staff = shop
+    old = PremisesFactory(retailer=premises.retailer, created_at=utcnow() - timedelta(weeks=60))
+    for where, weeks_ago in ((premises, 7), (old, 30)):
+        RefusalFactory(premises=where, recorded_by=staff,
+                       occurred_at=utcnow() - timedelta(weeks=weeks_ago))
+    db.session.flush()
+    with count_queries() as counter:
+        weeks = unsigned_weeks([premises, old])
+    assert len(weeks[premises.id]) in (7, 8)  # from the entry's week, not registration's
+    assert len(weeks[old.id]) == signoff.WEEKS_SHOWN - 1  # every finished week shown
+    assert counter["n"] == 2
+    with count_queries() as counter:
+        unsigned_weeks([old])
+    assert counter["n"] == 1
 
 
 def test_follow_up_waiting_for_an_answer_until_answered(client, login_as, shop):

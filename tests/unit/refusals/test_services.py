@@ -119,13 +119,23 @@ def test_weeks_list_counts_entries_and_shows_unsigned_weeks(shop, count_queries)
     with count_queries() as counter:
         weeks = signoff.weeks(premises, today)
         names = [w.sign_off.signed_by.name for w in weeks if w.sign_off]
-    assert counter["n"] == 4 and names == [manager.name]
+    # The first entry, the entries since the start, the sign-offs with who signed them.
+    assert counter["n"] == 3 and names == [manager.name]
     assert weeks[0].start == date(2026, 11, 23) and weeks[0].current and weeks[0].entries == 2
     assert weeks[1].start == date(2026, 11, 16) and weeks[1].sign_off is not None
     assert weeks[-1].start == date(2026, 9, 28)  # the week the premises registered
     assert len(weeks) == 9 and weeks[0].end == date(2026, 11, 29)
+    # An entry from before registering (a correction's original, a migrated register).
+    RefusalFactory(premises=premises, recorded_by=staff,
+                   occurred_at=datetime(2026, 9, 10, 9, tzinfo=UTC))
+    db.session.flush()
+    assert signoff.weeks(premises, today)[-1].start == date(2026, 9, 7)
     premises.created_at = datetime(2025, 1, 1, tzinfo=UTC)
-    assert len(signoff.weeks(premises, today)) == signoff.WEEKS_SHOWN
+    db.session.flush()
+    with count_queries() as counter:
+        weeks = signoff.weeks(premises, today)
+    assert len(weeks) == signoff.WEEKS_SHOWN and weeks[-1].start == date(2026, 9, 7)
+    assert counter["n"] == 2  # registered before the window: no need for the first entry
 
 
 def test_csv_neutralises_spreadsheet_formulas(shop):
