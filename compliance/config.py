@@ -28,7 +28,10 @@ class Config:
 
     # Flask-Limiter: in-memory by default; RATELIMIT_STORAGE_URI=redis://… in production.
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers on every limited response: they cost a Redis read per request
+    # (the verify page and JSON). A refused request still says when to come back (Retry-After,
+    # compliance/errors.py).
+    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "30 per minute;200 per hour"
     LOGIN_LIMIT_PER_ACCOUNT = "20 per minute;100 per hour"
     # Registration tells whether an email address has an account, so it is limited too.

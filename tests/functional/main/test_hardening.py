@@ -44,11 +44,18 @@ def test_verify_page_json_and_form_share_one_budget(app, client, people, monkeyp
     code = _ids(people)["cert"]
     assert client.get("/verify").status_code == 200
     assert client.get(f"/verify/{code}").status_code == 200
-    assert client.get(f"/verify/{code}.json").status_code == 200
+    allowed = client.get(f"/verify/{code}.json")
+    assert allowed.status_code == 200
+    # No X-RateLimit-* headers on an allowed request (they cost a Redis read each time)...
+    assert not [h for h in allowed.headers.keys() if h.lower().startswith("x-ratelimit")]
     limited = client.get(f"/verify/{code}.json")
     assert limited.status_code == 429
     assert limited.is_json and limited.json["status"] == 429
-    assert client.get("/verify").status_code == 429
+    # ...but a refused one says when the minute's window lets requests through again.
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    page = client.get("/verify")
+    assert page.status_code == 429 and 1 <= int(page.headers["Retry-After"]) <= 60
+    assert "Too many" in page.text or "too many" in page.text
 
 
 def test_a_json_endpoint_that_fails_answers_500_in_json(database_url):
