@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import Select, false, or_, select, union_all
+from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, union_all
 
-from compliance.areas import ListFilters, in_district
+from compliance.areas import ListFilters
 from compliance.extensions import db
 from compliance.models import Premises, Retailer, Role, User, Visit
-from compliance.paging import Page, bounded_count, offset
+from compliance.paging import Page, offset
 
 
 @dataclass(frozen=True)
@@ -45,31 +46,52 @@ class VisitRow:
 FEW_PREMISES = 200
 
 
-def scope_parts(user: User) -> list:
-    """Disjoint conditions on Visit whose union is what `user`'s lists include
+# The values a list's statements take, so each shape of statement (whose visits, how it is
+# searched and narrowed) is built once per process (`_statements`): building the parts, their
+# union and the page's joins cost about as much as running them.
+AGENCY = bindparam("visits_agency", type_=Integer())
+OFFICER = bindparam("visits_officer", type_=Integer())
+LIKE = bindparam("visits_like", type_=String())
+FEW = bindparam("visits_few", expanding=True, type_=Integer())
+DISTRICT = bindparam("visits_district", type_=String())
+DISTRICT_LIKE = bindparam("visits_district_like", type_=String())
+FILTER_AGENCY = bindparam("visits_filter_agency", type_=Integer())
+PER_PART = bindparam("visits_per_part", type_=Integer())
+CAP = bindparam("visits_cap", type_=Integer())
+LIMIT = bindparam("visits_limit", type_=Integer())
+OFFSET = bindparam("visits_offset", type_=Integer())
+
+
+def _kind(user: User) -> str | None:
+    if user.role == Role.ADMIN:
+        return "everyone"
+    if user.role != Role.OFFICER:
+        return None
+    return "agency and own" if user.agency_id else "own"
+
+
+def scope_parts(kind: str) -> list:
+    """Disjoint conditions on Visit whose union is what a user's lists include
     (queries.visible_clause), each a range of an index in list order (visit date, id):
     the agency's submitted visits, the officer's drafts, and the officer's own submitted
     visits outside the agency (recorded before a move; usually none). A visit is a draft
     or submitted (services.start_visit, submit_visit)."""
-    if user.role == Role.ADMIN:
+    if kind == "everyone":
         return [Visit.status == "submitted"]
-    if user.role != Role.OFFICER:
-        return []
-    own = Visit.officer_id == user.id
-    if not user.agency_id:
+    own = Visit.officer_id == OFFICER
+    if kind == "own":
         return [own & (Visit.status == "submitted"), own & (Visit.status == "draft")]
-    agency = user.agency_id
-    return [(Visit.status == "submitted") & (Visit.agency_id == agency),
+    return [(Visit.status == "submitted") & (Visit.agency_id == AGENCY),
             own & (Visit.status == "draft"),
             own & (Visit.status == "submitted")
-            & or_(Visit.agency_id.is_(None), Visit.agency_id != agency)]
+            & or_(Visit.agency_id.is_(None), Visit.agency_id != AGENCY)]
 
 
 def _like(search: str) -> str:
     return "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _matches(like: str):
+def _matches(like):
     return or_(Premises.name.ilike(like, escape="\\"), Premises.postcode.ilike(like, escape="\\"),
                Retailer.name.ilike(like, escape="\\"))
 
@@ -85,30 +107,44 @@ def _few_matching_premises(like: str) -> list[int] | None:
     return sorted(ids) if len(ids) <= FEW_PREMISES else None
 
 
-def _newest(condition, filters: ListFilters, search: tuple[str, list[int] | None] | None,
-            limit: int) -> Select:
-    """One part of the scope: ids and dates of its newest `limit` visits that pass the filters."""
+def _newest(condition, search: str | None, district: bool, narrow_agency: bool) -> Select:
+    """One part of the scope: ids and dates of its newest PER_PART visits that pass the
+    filters. `search`: None, "few" (the visits of the matching premises, FEW) or "many"
+    (visits whose premises or business match LIKE)."""
     stmt = select(Visit.id, Visit.visited_at).where(condition)
-    if search is not None:
-        like, few = search
-        if few is not None:
-            stmt = stmt.where(Visit.premises_id.in_(few) if few else false())
-        else:
-            stmt = (stmt.join(Premises, Visit.premises_id == Premises.id)
-                    .join(Retailer, Premises.retailer_id == Retailer.id).where(_matches(like)))
-    if filters.district:
+    if search == "few":
+        stmt = stmt.where(Visit.premises_id.in_(FEW))
+    elif search == "many":
+        stmt = (stmt.join(Premises, Visit.premises_id == Premises.id)
+                .join(Retailer, Premises.retailer_id == Retailer.id).where(_matches(LIKE)))
+    if district:  # as areas.in_district: 'EX1 1AA' is in EX1, never in EX11
         stmt = stmt.where(Visit.premises_id.in_(select(Premises.id).where(
-            in_district(Premises.postcode, filters.district))))
-    if filters.agency_id:
-        stmt = stmt.where(Visit.agency_id == filters.agency_id)
-    return stmt.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)
+            or_(Premises.postcode.like(DISTRICT_LIKE), Premises.postcode == DISTRICT))))
+    if narrow_agency:
+        stmt = stmt.where(Visit.agency_id == FILTER_AGENCY)
+    return stmt.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(PER_PART)
 
 
-def _merged(parts: list, filters, search, limit: int):
-    """The parts' newest `limit` each, as one subquery of (id, visited_at)."""
-    subqueries = [_newest(part, filters, search, limit).subquery() for part in parts]
-    selects = [select(s.c.id, s.c.visited_at) for s in subqueries]
-    return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("visible")
+@lru_cache(maxsize=128)
+def _statements(shape: tuple[str, str | None, bool, bool]):
+    """A shape's count (stopping at CAP + 1) and page statements: (kind, search, district,
+    narrowed to an agency)."""
+    kind, *rest = shape
+    selects = [select(s.c.id, s.c.visited_at) for s in
+               (_newest(part, *rest).subquery() for part in scope_parts(kind))]
+    visible = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("visible")
+    count = select(func.count()).select_from(select(visible.c.id).limit(CAP).subquery())
+    # Plain rows of the columns the list shows, not visit objects: a visit has some 30
+    # columns, and building (or deferring) each attribute was most of the ORM's work here.
+    page = (select(Visit.id, Visit.visited_at, Visit.status, Visit.visit_type, Visit.outcome,
+                   Premises.name, Premises.postcode, Retailer.name, User.name)
+            .select_from(visible).join(Visit, Visit.id == visible.c.id)
+            .join(Premises, Visit.premises_id == Premises.id)
+            .join(Retailer, Premises.retailer_id == Retailer.id)
+            .outerjoin(User, Visit.officer_id == User.id)
+            .order_by(visible.c.visited_at.desc(), visible.c.id.desc())
+            .limit(LIMIT).offset(OFFSET))
+    return count, page
 
 
 def visit_list(user: User, search: str, page: int, per_page: int,
@@ -116,27 +152,27 @@ def visit_list(user: User, search: str, page: int, per_page: int,
     """A page of the visits a user may see, newest first, with a count that stops at `cap`
     (two or three queries: the search's premises when there is a search, the count, the rows)."""
     filters = filters or ListFilters()
-    parts = scope_parts(user)
-    if not parts:
+    kind = _kind(user)
+    if kind is None:
         return Page([], page, per_page, 0)
     search = search.replace("\x00", "").strip()  # PostgreSQL refuses a NUL; no name has one
-    matched = None
+    values: dict[str, object] = {
+        "visits_agency": user.agency_id, "visits_officer": user.id,
+        "visits_district": filters.district, "visits_district_like": f"{filters.district} %",
+        "visits_filter_agency": filters.agency_id}
+    mode = None
     if search:
         like = _like(search)
-        matched = (like, _few_matching_premises(like))
-    counted = _merged(parts, filters, matched, cap + 1)
-    total, capped = bounded_count(db.session, select(counted.c.id), cap)
-    end = offset(page, per_page) + per_page + 1  # one more: is there a next page?
-    rows = _merged(parts, filters, matched, end)
-    # Plain rows of the columns the list shows, not visit objects: a visit has some 30
-    # columns, and building (or deferring) each attribute was most of the ORM's work here.
-    found = [VisitRow(*row) for row in db.session.execute(
-        select(Visit.id, Visit.visited_at, Visit.status, Visit.visit_type, Visit.outcome,
-               Premises.name, Premises.postcode, Retailer.name, User.name)
-        .select_from(rows).join(Visit, Visit.id == rows.c.id)
-        .join(Premises, Visit.premises_id == Premises.id)
-        .join(Retailer, Premises.retailer_id == Retailer.id)
-        .outerjoin(User, Visit.officer_id == User.id)
-        .order_by(rows.c.visited_at.desc(), rows.c.id.desc())
-        .limit(per_page + 1).offset(offset(page, per_page)))]
+        few = _few_matching_premises(like)
+        mode = "many" if few is None else "few"
+        values.update(visits_like=like, visits_few=few or [])
+    count, rows = _statements((kind, mode, bool(filters.district), bool(filters.agency_id)))
+    n = db.session.scalar(count, {**values, "visits_per_part": cap + 1,
+                                  "visits_cap": cap + 1}) or 0
+    total, capped = min(n, cap), n > cap
+    start = offset(page, per_page)
+    end = start + per_page + 1  # one more: is there a next page?
+    found = [VisitRow(*row) for row in db.session.execute(rows, {
+        **values, "visits_per_part": end, "visits_limit": per_page + 1,
+        "visits_offset": start})]
     return Page(found[:per_page], page, per_page, total, capped, len(found) > per_page)

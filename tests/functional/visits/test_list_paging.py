@@ -172,3 +172,36 @@ def test_visit_form_offers_the_nearest_operations(app, monkeypatch, client, logi
     page = client.get(f"/visits/new?premises={cast['shop'].id}").text
     assert running.name in page and soon.name in page
     assert "Op Later" not in page and "Op Earlier" not in page
+
+
+def test_each_kind_of_list_is_built_once_and_reads_its_own_visits(cast, five):
+    """The statements are kept per shape with the values bound at each call: officers of
+    two agencies, an officer of none and an admin, searching or not, each get their own."""
+    from compliance.areas import ListFilters
+    from compliance.models import Role
+    from tests.factories import UserFactory
+
+    listing._statements.cache_clear()
+    stranger_visit = VisitFactory(officer=cast["stranger"], premises=cast["shop"])
+    loner = UserFactory(role=Role.OFFICER, agency=None)
+    loner_visit = VisitFactory(officer=loner, agency=None, premises=PremisesFactory(
+        name="Lonely Lane", retailer=RetailerFactory(name="Lone Ltd")))
+    draft = VisitFactory(officer=cast["officer"], premises=cast["shop"], status="draft",
+                         submitted_at=None)
+    db.session.flush()
+
+    def ids(user, search="", **filters):
+        return {r.id for r in listing.visit_list(user, search, 1, 50,
+                                                 ListFilters(**filters)).items}
+
+    ours = {v.id for v in five}
+    assert ids(cast["officer"]) == ours | {draft.id}
+    assert ids(cast["colleague"]) == ours  # the officer's draft is not theirs
+    assert ids(cast["stranger"]) == {stranger_visit.id}
+    assert ids(loner) == {loner_visit.id}
+    assert ids(cast["admin"]) >= ours | {stranger_visit.id, loner_visit.id}
+    assert ids(cast["admin"], agency_id=cast["stranger"].agency_id) == {stranger_visit.id}
+    assert ids(cast["officer"], "alpha") == ours | {draft.id}
+    assert ids(loner, "alpha") == set() and ids(loner, "lone") == {loner_visit.id}
+    # Officers with agencies share their statements; the officer of none has its own.
+    assert listing._statements.cache_info().currsize == 6
