@@ -176,13 +176,14 @@ class FollowUpRow:
         return follow_up_is_overdue(self.status, self.due_on)
 
 
-def follow_ups_for_visits(visit_scope, limit: int = 20) -> list[FollowUpRow]:
-    """Follow-ups still in progress on the visits selected by `visit_scope` (a subquery)."""
-    return [FollowUpRow(*row) for row in db.session.execute(
-        select(FollowUp.id, Premises.name, FollowUp.action, FollowUp.due_on, FollowUp.status)
-        .join(Premises, FollowUp.premises_id == Premises.id)
-        .where(FollowUp.visit_id.in_(visit_scope), FollowUp.status != "closed")
-        .order_by(FollowUp.due_on, FollowUp.id).limit(limit))]
+def follow_ups_for_visits_statement(visit_scope, limit: int = 20):
+    """The statement of the follow-ups still in progress on the visits selected by
+    `visit_scope` (a subquery), soonest due first: rows for FollowUpRow."""
+    return (select(FollowUp.id, Premises.name, FollowUp.action, FollowUp.due_on,
+                   FollowUp.status)
+            .join(Premises, FollowUp.premises_id == Premises.id)
+            .where(FollowUp.visit_id.in_(visit_scope), FollowUp.status != "closed")
+            .order_by(FollowUp.due_on, FollowUp.id).limit(limit))
 
 
 def overdue_counts(premises_scope) -> dict[int, int]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import case, false, func, or_, select, true
+from sqlalchemy import Integer, bindparam, case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from compliance.extensions import db
@@ -61,22 +62,47 @@ class Dashboard:
     follow_ups: list[followups.FollowUpRow]
 
 
-def _board_visits(*where, order) -> list[BoardVisit]:
-    return [BoardVisit(*row) for row in db.session.execute(
-        select(Visit.id, Premises.name, Visit.visited_at, Visit.updated_at, Visit.visit_type,
-               Visit.outcome).join(Premises, Visit.premises_id == Premises.id)
-        .where(*where).order_by(*order).limit(RECENT))]
+# The board's statements are built once per shape (`_board`), with the user bound at each
+# call: building them cost about as much as running them.
+BOARD_OFFICER = bindparam("board_officer", type_=Integer())
+BOARD_AGENCY = bindparam("board_agency", type_=Integer())
+
+
+@lru_cache(maxsize=8)
+def _board(kind: str):
+    """(drafts, recent visits, follow-ups) statements for an admin, an officer of an agency
+    or an officer of none (`kind`), as visible_clause has it."""
+    def board_visits(*where, order):
+        return (select(Visit.id, Premises.name, Visit.visited_at, Visit.updated_at,
+                       Visit.visit_type, Visit.outcome)
+                .join(Premises, Visit.premises_id == Premises.id)
+                .where(*where).order_by(*order).limit(RECENT))
+
+    own = Visit.officer_id == BOARD_OFFICER
+    drafts = board_visits(own, Visit.status == "draft", order=(Visit.updated_at.desc(),))
+    recent = board_visits(Visit.status == "submitted", true() if kind == "admin" else own,
+                          order=(Visit.visited_at.desc(), Visit.id.desc()))
+    if kind == "admin":
+        visible = Visit.status == "submitted"
+    else:
+        agency = (Visit.agency_id == BOARD_AGENCY) if kind == "agency" else own
+        visible = or_(own, (Visit.status == "submitted") & agency)
+    return drafts, recent, followups.follow_ups_for_visits_statement(
+        select(Visit.id).where(visible))
 
 
 def dashboard(user: User) -> Dashboard:
     """An officer's drafts and recent visits, and the follow-ups still in progress (plain
     rows of what the board shows: building whole visits was most of its Python)."""
-    drafts = _board_visits(Visit.officer_id == user.id, Visit.status == "draft",
-                           order=(Visit.updated_at.desc(),))
-    mine = (Visit.officer_id == user.id) if user.role == Role.OFFICER else true()
-    recent = _board_visits(Visit.status == "submitted", mine,
-                           order=(Visit.visited_at.desc(), Visit.id.desc()))
-    return Dashboard(drafts, recent, followups.follow_ups_for_visits(visible_visits(user)))
+    if user.role not in (Role.ADMIN, Role.OFFICER):
+        return Dashboard([], [], [])
+    kind = "admin" if user.role == Role.ADMIN else "agency" if user.agency_id else "own"
+    values = {"board_officer": user.id, "board_agency": user.agency_id}
+    drafts, recent, follow_ups = _board(kind)
+    return Dashboard([BoardVisit(*row) for row in db.session.execute(drafts, values)],
+                     [BoardVisit(*row) for row in db.session.execute(recent, values)],
+                     [followups.FollowUpRow(*row)
+                      for row in db.session.execute(follow_ups, values)])
 
 
 def premises_visits(premises_id: int, user: User) -> list[Visit]:

@@ -473,3 +473,39 @@ def test_the_board_shows_follow_ups_in_progress_and_recent_visits(client, login_
     assert "Long closed action" not in text
     assert f'href="/visits/{visit.id}">Alpha High Street</a>' in board
     assert "Alpha High Street Referred to Trading Standards" in text
+
+
+def test_each_kind_of_board_reads_its_own_visits_and_follow_ups(cast):
+    """The board's statements are kept per kind of user with the user bound at each call:
+    two officers of one agency, an officer of another, one of none and an admin each get
+    their own drafts, recent visits and follow-ups."""
+    from compliance.models import Role
+    from compliance.visits import queries
+    from tests.factories import UserFactory
+    from tests.visit_factories import FollowUpFactory
+
+    officer, colleague, stranger = cast["officer"], cast["colleague"], cast["stranger"]
+    loner = UserFactory(role=Role.OFFICER, agency=None)
+    visits = {who: VisitFactory(premises=cast["shop"], officer=who, agency=who.agency)
+              for who in (officer, colleague, stranger, loner)}
+    draft = VisitFactory(premises=cast["shop"], officer=officer, status="draft",
+                         submitted_at=None)
+    follow_ups = {who: FollowUpFactory(visit=v, action=f"Action for {who.name}")
+                  for who, v in visits.items()}
+    db.session.flush()
+
+    def board(user):
+        b = queries.dashboard(user)
+        return ({v.id for v in b.drafts}, {v.id for v in b.recent},
+                {f.id for f in b.follow_ups})
+
+    ids = {who: (visits[who].id, follow_ups[who].id) for who in visits}
+    assert board(officer) == ({draft.id}, {ids[officer][0]},
+                              {ids[officer][1], ids[colleague][1]})
+    assert board(colleague) == (set(), {ids[colleague][0]},
+                                {ids[officer][1], ids[colleague][1]})
+    assert board(stranger) == (set(), {ids[stranger][0]}, {ids[stranger][1]})
+    assert board(loner) == (set(), {ids[loner][0]}, {ids[loner][1]})
+    admin = board(cast["admin"])
+    assert admin[1] == {v.id for v in visits.values()} and admin[0] == set()
+    assert admin[2] == {f.id for f in follow_ups.values()}
