@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, and_, bindparam, func, or_, select, union_all
+from sqlalchemy import Date, Integer, String, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from compliance.areas import ListFilters
@@ -34,7 +34,7 @@ from compliance.models import (
     User,
     Visit,
 )
-from compliance.models.base import utcnow
+from compliance.models.base import UTCDateTime, utcnow
 from compliance.models.priorities import ALL_PREMISES
 from compliance.paging import Page, offset
 from compliance.priorities import scoring
@@ -165,17 +165,25 @@ def _statements(shape: tuple[str, bool, bool], counted: bool):
     return page, _total(parts)
 
 
-def _counts(now: datetime):
-    """The "N people" and "N follow-ups" of the page's rows (worked out for those only)."""
+PAGE_PREMISES = bindparam("priority_page_premises", expanding=True, type_=Integer())
+COUNTS_NOW = bindparam("priority_counts_now", type_=UTCDateTime())
+COUNTS_TODAY = bindparam("priority_counts_today", type_=Date())
+
+
+@lru_cache(maxsize=1)
+def _shops_statement():
+    """The page's premises (with their businesses) and the "N people" and "N follow-ups" of
+    their reasons, worked out for those only; built once, the ids and the clock bound."""
     newest = (select(func.max(TrainingCompletion.expires_at))
               .where(TrainingCompletion.user_id == User.id).scalar_subquery())
     expired = (select(func.count(User.id))
                .where(User.premises_id == Premises.id, User.active.is_(True),
-                      User.role == Role.STAFF, newest < now).scalar_subquery())
+                      User.role == Role.STAFF, newest < COUNTS_NOW).scalar_subquery())
     overdue = (select(func.count(FollowUp.id))
                .where(FollowUp.premises_id == Premises.id, FollowUp.status.in_(OPEN_FOLLOW_UPS),
-                      FollowUp.due_on < now.date()).scalar_subquery())
-    return expired, overdue
+                      FollowUp.due_on < COUNTS_TODAY).scalar_subquery())
+    return (select(Premises, expired, overdue).options(joinedload(Premises.retailer))
+            .where(Premises.id.in_(PAGE_PREMISES)))
 
 
 def priority_page(user: User, page: int = 1, per_page: int = 20,
@@ -197,10 +205,9 @@ def priority_page(user: User, page: int = 1, per_page: int = 20,
         total = db.session.scalar(count, values) if page > 1 else 0
         return Page([], page, per_page, total)
     total = rows[0].total if counted else len(rows)
-    expired, overdue = _counts(now)
     shops = {shop.id: (shop, people, late) for shop, people, late in db.session.execute(
-        select(Premises, expired, overdue).options(joinedload(Premises.retailer))
-        .where(Premises.id.in_([r.premises_id for r in rows])))}
+        _shops_statement(), {"priority_page_premises": [r.premises_id for r in rows],
+                             "priority_counts_now": now, "priority_counts_today": now.date()})}
     items = [PriorityRow(shops[r.premises_id][0],
                          _row_reasons(r, scoring.flags_of(_Facts(r), now),
                                       *shops[r.premises_id][1:]),
