@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from compliance import audit
@@ -122,6 +123,38 @@ def _premises(follow_up: FollowUp) -> Premises:
 NOT_CLOSED = ("open", "answered", "returned")
 
 
+FU_RETAILER = bindparam("follow_ups_retailer", type_=Integer())
+FU_PER_PART = bindparam("follow_ups_per_part", type_=Integer())
+FU_LIMIT = bindparam("follow_ups_limit", type_=Integer())
+FU_OFFSET = bindparam("follow_ups_offset", type_=Integer())
+
+
+@lru_cache(maxsize=1)
+def _retailer_follow_ups_statements():
+    """The count, waiting count and page statements of a business's follow-ups, built once
+    with the business and the page bound at each call."""
+    def part(rank: int, statuses: tuple[str, ...]):
+        return (select(FollowUp.id, FollowUp.due_on, literal(rank).label("rank"))
+                .join(Visit, FollowUp.visit_id == Visit.id)
+                .where(FollowUp.retailer_id == FU_RETAILER, FollowUp.status.in_(statuses),
+                       Visit.status == "submitted")
+                .order_by(FollowUp.due_on, FollowUp.id).limit(FU_PER_PART).subquery())
+
+    halves = [part(0, NOT_CLOSED), part(1, ("closed",))]
+    merged = union_all(*(select(h.c.id, h.c.due_on, h.c.rank) for h in halves)).subquery()
+    count = select(func.count()).select_from(select(merged.c.id).limit(FU_PER_PART).subquery())
+    waiting = (select(func.count(FollowUp.id)).join(Visit, FollowUp.visit_id == Visit.id)
+               .where(FollowUp.retailer_id == FU_RETAILER,
+                      FollowUp.status.in_(("open", "returned")), Visit.status == "submitted"))
+    page = (select(FollowUp.id, Premises.name, FollowUp.action, FollowUp.due_on,
+                   FollowUp.status)
+            .join(merged, FollowUp.id == merged.c.id)
+            .join(Premises, FollowUp.premises_id == Premises.id)
+            .order_by(merged.c.rank, merged.c.due_on, merged.c.id)
+            .limit(FU_LIMIT).offset(FU_OFFSET))
+    return count, waiting, page
+
+
 def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int, cap: int = 1000):
     """A page of a business's follow-ups (those not closed first, then the closed ones, each
     by due date; plain rows of what the list shows) and how many wait for the shop's answer:
@@ -130,35 +163,18 @@ def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int, cap: in
     Each half is a range of ix_follow_ups_retailer_status_due read in page order and cut at
     the end of the page, and the total stops at `cap`, so a chain with years of closed
     follow-ups costs what a new shop does."""
-    from sqlalchemy import literal, union_all
+    from compliance.paging import Page, offset
 
-    from compliance.paging import Page, bounded_count, offset
-
-    def part(rank: int, statuses: tuple[str, ...], limit: int):
-        return (select(FollowUp.id, FollowUp.due_on, literal(rank).label("rank"))
-                .join(Visit, FollowUp.visit_id == Visit.id)
-                .where(FollowUp.retailer_id == retailer_id, FollowUp.status.in_(statuses),
-                       Visit.status == "submitted")
-                .order_by(FollowUp.due_on, FollowUp.id).limit(limit).subquery())
-
-    def merged(limit: int):
-        halves = [part(0, NOT_CLOSED, limit), part(1, ("closed",), limit)]
-        return union_all(*(select(h.c.id, h.c.due_on, h.c.rank) for h in halves)).subquery()
-
-    total, capped = bounded_count(db.session, select(merged(cap + 1).c.id), cap)
-    waiting = db.session.scalar(
-        select(func.count(FollowUp.id)).join(Visit, FollowUp.visit_id == Visit.id)
-        .where(FollowUp.retailer_id == retailer_id, FollowUp.status.in_(("open", "returned")),
-               Visit.status == "submitted"))
-    rows = merged(offset(page, per_page) + per_page + 1)
-    found = [FollowUpRow(*row) for row in db.session.execute(
-        select(FollowUp.id, Premises.name, FollowUp.action, FollowUp.due_on, FollowUp.status)
-        .join(rows, FollowUp.id == rows.c.id)
-        .join(Premises, FollowUp.premises_id == Premises.id)
-        .order_by(rows.c.rank, rows.c.due_on, rows.c.id)
-        .limit(per_page + 1).offset(offset(page, per_page)))]
-    return (Page(found[:per_page], page, per_page, total, capped, len(found) > per_page),
-            waiting or 0)
+    count, waiting, statement = _retailer_follow_ups_statements()
+    n = db.session.scalar(count, {"follow_ups_retailer": retailer_id,
+                                  "follow_ups_per_part": cap + 1}) or 0
+    waiting_n = db.session.scalar(waiting, {"follow_ups_retailer": retailer_id})
+    start = offset(page, per_page)
+    found = [FollowUpRow(*row) for row in db.session.execute(statement, {
+        "follow_ups_retailer": retailer_id, "follow_ups_per_part": start + per_page + 1,
+        "follow_ups_limit": per_page + 1, "follow_ups_offset": start})]
+    return (Page(found[:per_page], page, per_page, min(n, cap), n > cap,
+                 len(found) > per_page), waiting_n or 0)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from compliance.extensions import db
 from compliance.followups import services as followups
 from compliance.models import FollowUp, Premises, Role, TestPurchase, User, Visit
-from compliance.paging import Page, bounded_count, offset
+from compliance.paging import Page, offset
 from compliance.visits.labels import UNMET
 
 RECENT = 10
@@ -190,27 +190,43 @@ class ShopVisitRow:
     test_purchase: str | None  # "sold" | "refused" | None
 
 
-def shop_visits(retailer_id: int, page: int = 1, per_page: int = 25, cap: int = 1000) -> Page:
-    """A page of the submitted visits to a business's premises, newest first (two queries:
-    the count, stopping at `cap`, and the rows with their follow-up count and test-purchase
-    result). Both walk ix_visits_retailer_status_visited and stop, whatever the business's
-    size: a 500-premises chain costs what a corner shop does."""
-    scope = (Visit.retailer_id == retailer_id, Visit.status == "submitted")
+SHOP_RETAILER = bindparam("shop_retailer", type_=Integer())
+SHOP_CAP = bindparam("shop_cap", type_=Integer())
+SHOP_LIMIT = bindparam("shop_limit", type_=Integer())
+SHOP_OFFSET = bindparam("shop_offset", type_=Integer())
+
+
+@lru_cache(maxsize=1)
+def _shop_visits_statements():
+    """The count (stopping at SHOP_CAP) and page statements of a business's visits, built
+    once with the business and the page bound at each call."""
+    scope = (Visit.retailer_id == SHOP_RETAILER, Visit.status == "submitted")
     newest = (Visit.visited_at.desc(), Visit.id.desc())
-    total, capped = bounded_count(db.session, select(Visit.id).where(*scope).order_by(*newest),
-                                  cap)
+    count = select(func.count()).select_from(
+        select(Visit.id).where(*scope).order_by(*newest).limit(SHOP_CAP).subquery())
     follow_ups = (select(func.count(FollowUp.id)).where(FollowUp.visit_id == Visit.id)
                   .scalar_subquery())
     # 1 if a test purchase sold, 0 if all were refused, NULL if none: an aggregate per row
     # through the visit_id index (EXISTS here became a hashed scan of every test purchase).
     purchase = (select(func.max(case((TestPurchase.sold.is_(True), 1), else_=0)))
                 .where(TestPurchase.visit_id == Visit.id).scalar_subquery())
-    rows = list(db.session.execute(
-        select(Visit.id, Premises.name, Visit.visited_at, Visit.visit_type, Visit.outcome,
-               Visit.advice_given, follow_ups,
-               case((purchase == 1, "sold"), (purchase == 0, "refused"), else_=None))
-        .join(Premises, Visit.premises_id == Premises.id)
-        .where(*scope).order_by(*newest)
-        .limit(per_page + 1).offset(offset(page, per_page))))
-    return Page([ShopVisitRow(*row) for row in rows[:per_page]], page, per_page, total, capped,
-                len(rows) > per_page)
+    page = (select(Visit.id, Premises.name, Visit.visited_at, Visit.visit_type, Visit.outcome,
+                   Visit.advice_given, follow_ups,
+                   case((purchase == 1, "sold"), (purchase == 0, "refused"), else_=None))
+            .join(Premises, Visit.premises_id == Premises.id)
+            .where(*scope).order_by(*newest).limit(SHOP_LIMIT).offset(SHOP_OFFSET))
+    return count, page
+
+
+def shop_visits(retailer_id: int, page: int = 1, per_page: int = 25, cap: int = 1000) -> Page:
+    """A page of the submitted visits to a business's premises, newest first (two queries:
+    the count, stopping at `cap`, and the rows with their follow-up count and test-purchase
+    result). Both walk ix_visits_retailer_status_visited and stop, whatever the business's
+    size: a 500-premises chain costs what a corner shop does."""
+    count, statement = _shop_visits_statements()
+    n = db.session.scalar(count, {"shop_retailer": retailer_id, "shop_cap": cap + 1}) or 0
+    rows = list(db.session.execute(statement, {
+        "shop_retailer": retailer_id, "shop_limit": per_page + 1,
+        "shop_offset": offset(page, per_page)}))
+    return Page([ShopVisitRow(*row) for row in rows[:per_page]], page, per_page, min(n, cap),
+                n > cap, len(rows) > per_page)
