@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import raiseload, selectinload
 
 from compliance.csv_export import csv_text
@@ -51,26 +52,63 @@ class MatrixRow:
         return "Not trained"
 
 
-def _people(retailer_id: int):
-    return (select(User).where(User.retailer_id == retailer_id,
-                               User.role.in_([Role.STAFF, Role.MANAGER])))
+# The matrix's statements are built once (`_statements`) with the business, the people and
+# the page bound at each call: building them cost about as much as running them.
+RETAILER = bindparam("matrix_retailer", type_=Integer())
+PEOPLE = bindparam("matrix_people", expanding=True, type_=Integer())
+PREMISES_IDS = bindparam("matrix_premises", expanding=True, type_=Integer())
+LIMIT = bindparam("matrix_limit", type_=Integer())
+OFFSET = bindparam("matrix_offset", type_=Integer())
+
+
+def _latest(model, when):
+    """The newest row per person among PEOPLE, in one query."""
+    newest = (select(model.user_id, func.max(when).label("at")).where(
+        model.user_id.in_(PEOPLE), when.is_not(None)).group_by(model.user_id).subquery())
+    return select(model).join(newest, (model.user_id == newest.c.user_id)
+                              & (when == newest.c.at))
+
+
+@lru_cache(maxsize=1)
+def _statements() -> dict[str, Select]:
+    people = select(User).where(User.retailer_id == RETAILER,
+                                User.role.in_([Role.STAFF, Role.MANAGER]))
+    in_order = (User.active.desc(), User.name, User.id)
+    return {
+        "count": people.with_only_columns(func.count(User.id)),
+        "page": people.options(selectinload(User.premises)).order_by(*in_order)
+        .limit(LIMIT).offset(OFFSET),
+        "everyone": people.options(selectinload(User.premises)).order_by(*in_order),
+        "staff at": people.where(User.premises_id.in_(PREMISES_IDS), User.active,
+                                 User.role == Role.STAFF)
+        .options(raiseload(User.premises, sql_only=True))  # from the session: no SQL
+        .order_by(User.name, User.id),
+        # The slugs and jurisdictions only: a module row carries its whole text.
+        "modules": select(TrainingModule.slug, TrainingModule.jurisdictions)
+        .where(TrainingModule.is_current),
+        "first premises": select(Premises.jurisdiction).where(Premises.retailer_id == RETAILER)
+        .order_by(Premises.id).limit(1),
+        "reads": select(ModuleRead.user_id, ModuleRead.module_slug)
+        .where(ModuleRead.user_id.in_(PEOPLE)),
+        "attempts": _latest(QuizAttempt, QuizAttempt.submitted_at),
+        "completions": _latest(TrainingCompletion, TrainingCompletion.completed_at),
+    }
 
 
 def matrix_page(retailer_id: int, page: int, per_page: int) -> Page:
     """A page of the matrix (people by active, then name): six queries for any size."""
-    total = db.session.scalar(_people(retailer_id).with_only_columns(func.count(User.id)))
-    people = list(db.session.scalars(
-        _people(retailer_id).options(selectinload(User.premises))
-        .order_by(User.active.desc(), User.name, User.id)
-        .limit(per_page).offset(offset(page, per_page))))
+    statements = _statements()
+    total = db.session.scalar(statements["count"], {"matrix_retailer": retailer_id})
+    people = list(db.session.scalars(statements["page"], {
+        "matrix_retailer": retailer_id, "matrix_limit": per_page,
+        "matrix_offset": offset(page, per_page)}))
     return Page(_rows(retailer_id, people), page, per_page, total or 0)
 
 
 def training_matrix(retailer_id: int) -> list[MatrixRow]:
     """Everyone's row (the CSV download)."""
-    people = list(db.session.scalars(
-        _people(retailer_id).options(selectinload(User.premises))
-        .order_by(User.active.desc(), User.name, User.id)))
+    people = list(db.session.scalars(_statements()["everyone"],
+                                     {"matrix_retailer": retailer_id}))
     return _rows(retailer_id, people)
 
 
@@ -78,29 +116,24 @@ def premises_matrix(retailer_id: int, premises_ids: list[int]) -> list[MatrixRow
     """The rows of the active staff working at these premises (a home page's page of
     premises), without their last attempts. The caller has loaded the premises, so each
     person's premises comes from the session, not another query."""
-    people = list(db.session.scalars(
-        _people(retailer_id).where(User.premises_id.in_(premises_ids), User.active,
-                                   User.role == Role.STAFF)
-        .options(raiseload(User.premises, sql_only=True))  # from the session: no SQL
-        .order_by(User.name, User.id)))
+    people = list(db.session.scalars(_statements()["staff at"], {
+        "matrix_retailer": retailer_id, "matrix_premises": list(premises_ids)}))
     return _rows(retailer_id, people, attempts=False)
 
 
 def _rows(retailer_id: int, people: list[User], attempts: bool = True) -> list[MatrixRow]:
-    ids = [u.id for u in people]
-    # The slugs and jurisdictions only: a module row carries its whole text.
-    modules = db.session.execute(select(TrainingModule.slug, TrainingModule.jurisdictions)
-                                 .where(TrainingModule.is_current)).all()
+    statements = _statements()
+    ids = {"matrix_people": [u.id for u in people]}
+    modules = db.session.execute(statements["modules"]).all()
     # Only people with no premises of their own need the business's first premises.
     first_premises = None if all(u.premises for u in people) else db.session.scalar(
-        select(Premises.jurisdiction).where(Premises.retailer_id == retailer_id)
-        .order_by(Premises.id).limit(1))
+        statements["first premises"], {"matrix_retailer": retailer_id})
     reads: dict[int, set[str]] = {}
-    for user_id, slug in db.session.execute(select(ModuleRead.user_id, ModuleRead.module_slug)
-                                            .where(ModuleRead.user_id.in_(ids))):
+    for user_id, slug in db.session.execute(statements["reads"], ids):
         reads.setdefault(user_id, set()).add(slug)
-    last_attempts = _latest(QuizAttempt, QuizAttempt.submitted_at, ids) if attempts else {}
-    completions = _latest(TrainingCompletion, TrainingCompletion.completed_at, ids)
+    last_attempts = ({a.user_id: a for a in db.session.scalars(statements["attempts"], ids)}
+                     if attempts else {})
+    completions = {c.user_id: c for c in db.session.scalars(statements["completions"], ids)}
     required_in = {j: {m.slug for m in modules if j.value in m.jurisdictions}
                    for j in Jurisdiction}
     rows = []
@@ -111,15 +144,6 @@ def _rows(retailer_id: int, people: list[User], attempts: bool = True) -> list[M
         rows.append(MatrixRow(user, len(required & reads.get(user.id, set())), len(required),
                               last_attempts.get(user.id), completions.get(user.id)))
     return rows
-
-
-def _latest(model, when, ids: list[int]) -> dict:
-    """The newest row per user, in one query."""
-    newest = (select(model.user_id, func.max(when).label("at")).where(
-        model.user_id.in_(ids), when.is_not(None)).group_by(model.user_id).subquery())
-    rows = db.session.scalars(select(model).join(
-        newest, (model.user_id == newest.c.user_id) & (when == newest.c.at)))
-    return {row.user_id: row for row in rows}
 
 
 def _date(value: datetime | None) -> str:
