@@ -10,15 +10,16 @@ whatever the operation's size. The CSV is operations/export.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Integer, Select, String, bindparam, select
 
 from compliance import audit, tallies
 from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.i18n import gettext as _
-from compliance.models import ChecklistItem, Operation, Visit
+from compliance.models import ChecklistItem, Operation, Premises, Visit
 from compliance.paging import Page, offset, without_jit
 from compliance.visits.labels import MATERIALS, OUTCOMES
 
@@ -52,6 +53,16 @@ class AreaFigures:
 
 
 @dataclass(frozen=True)
+class AdviceRow:
+    """A visit where advice was given: what the report's advice table shows."""
+
+    id: int
+    premises_name: str
+    visited_at: datetime | None
+    advice_given: str
+
+
+@dataclass(frozen=True)
 class OperationReport:
     operation: Operation
     area: str | None
@@ -76,12 +87,6 @@ class OperationReport:
     def purchase_counts(self) -> list[Count]:
         return [Count(_("Refused (passed)"), self.test_purchases - self.failed),
                 Count(_("Sold (failed)"), self.failed)]
-
-
-def report_scope(operation_id: int, area: str | None):
-    """The operation's submitted visits (in its area, if one is chosen)."""
-    stmt = select(Visit).where(Visit.operation_id == operation_id, Visit.status == "submitted")
-    return stmt.where(Visit.area == area) if area else stmt
 
 
 def operation_report(operation: Operation, area: str | None = None,
@@ -112,12 +117,32 @@ def operation_report(operation: Operation, area: str | None = None,
 def _advice(operation: Operation, area: str | None, page: int, total: int) -> Page:
     """A page of the visits where advice was given, in the order they happened (the total
     is the operation's tally; the rows come through ix_visits_operation_advice)."""
-    stmt = (report_scope(operation.id, area)
-            .where(Visit.advice_given.is_not(None), Visit.advice_given != "")
-            .options(joinedload(Visit.premises)).order_by(Visit.visited_at, Visit.id)
-            .limit(ADVICE_PER_PAGE).offset(offset(page, ADVICE_PER_PAGE)))
-    items = list(db.session.scalars(stmt)) if total > offset(page, ADVICE_PER_PAGE) else []
+    if total <= offset(page, ADVICE_PER_PAGE):
+        return Page([], page, ADVICE_PER_PAGE, total)
+    statement = _advice_statements()[bool(area)]
+    items = [AdviceRow(*row) for row in db.session.execute(statement, {
+        "advice_operation": operation.id, "advice_area": area,
+        "advice_offset": offset(page, ADVICE_PER_PAGE)})]
     return Page(items, page, ADVICE_PER_PAGE, total)
+
+
+@lru_cache(maxsize=1)
+def _advice_statements() -> dict[bool, Select]:
+    """The advice page's statement for a whole operation and for one area (by `area` given),
+    built once with the operation, the area and the page bound at each call: plain rows of
+    the columns the table shows, not whole visits."""
+    def statement(by_area: bool) -> Select:
+        stmt = (select(Visit.id, Premises.name, Visit.visited_at, Visit.advice_given)
+                .join(Premises, Visit.premises_id == Premises.id)
+                .where(Visit.operation_id == bindparam("advice_operation", type_=Integer()),
+                       Visit.status == "submitted", Visit.advice_given.is_not(None),
+                       Visit.advice_given != ""))
+        if by_area:
+            stmt = stmt.where(Visit.area == bindparam("advice_area", type_=String()))
+        return (stmt.order_by(Visit.visited_at, Visit.id).limit(ADVICE_PER_PAGE)
+                .offset(bindparam("advice_offset", type_=Integer())))
+
+    return {False: statement(False), True: statement(True)}
 
 
 def _unmet_items(figures: dict[str, int]) -> list[UnmetItem]:

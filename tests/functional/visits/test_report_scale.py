@@ -7,7 +7,12 @@ import csv
 import io
 import re
 from datetime import timedelta
+from html import unescape
 
+from sqlalchemy import select
+
+from compliance.extensions import db
+from compliance.models import Premises, Visit
 from compliance.models.base import utcnow
 from compliance.operations import export
 from tests.visit_factories import OperationFactory, PurchaseFactory, VisitFactory
@@ -60,5 +65,11 @@ def test_report_pages_the_advice_and_gives_results_by_area(client, login_as, cas
     assert re.findall(r"numeric\">([^<]+)<", east) == ["0", "0", "0", "None tried"]
     south = client.get(f"/visits/operations/{op.id}/report?area=South&page=1").text
     assert "Results by area" not in south and _figures(south)["visits"] == "8"
+    assert re.findall(r"Advice number (\d+)", south) == [str(i) for i in range(0, 23, 3)]
+    # Each advice row links its visit under the name of the visit's premises.
+    names = dict(db.session.execute(select(Visit.id, Premises.name).join(
+        Premises, Visit.premises_id == Premises.id).where(Visit.operation_id == op.id)).all())
+    links = re.findall(r'href="/visits/(\d+)">([^<]+)</a><br>', south)
+    assert len(links) == 8 and all(unescape(text) == names[int(v)] for v, text in links)
     beyond = client.get(f"/visits/operations/{op.id}/report?page=9").text
     assert "There is no page 9." in beyond
