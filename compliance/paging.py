@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 
 @dataclass(frozen=True)
@@ -59,19 +59,37 @@ def offset(page: int, per_page: int) -> int:
     return (page - 1) * per_page
 
 
-def counted_page(session, rows: Select, page: int, per_page: int) -> Page:
-    """A page of `rows` (one entity or column) with the total, in one statement: the total is
-    a window count beside each row. Only a page past the end costs a second statement."""
-    found = session.execute(rows.add_columns(func.count().over())
-                            .limit(per_page).offset(offset(page, per_page))).all()
+def window_counted(rows: Select) -> tuple[Select, Select]:
+    """The statements of a page of `rows` (one entity or column) with their total beside each
+    row (a window count), its size and start bound as :page_limit and :page_offset, and of
+    the count alone (for a page past the end). Cache them where a page's statement is built
+    once; run them with `run_counted`."""
+    page = (rows.add_columns(func.count().over())
+            .limit(bindparam("page_limit", type_=Integer()))
+            .offset(bindparam("page_offset", type_=Integer())))
+    return page, select(func.count()).select_from(rows.order_by(None).subquery())
+
+
+def run_counted(session, statements: tuple[Select, Select], values: dict[str, Any],
+                page: int, per_page: int) -> Page:
+    """A page and its total in one statement (`window_counted`'s); only a page past the end
+    costs a second statement, to count."""
+    rows, count = statements
+    found = session.execute(rows, {**values, "page_limit": per_page,
+                                   "page_offset": offset(page, per_page)}).all()
     if found:
         total = found[0][1]
     elif page > 1:
-        total = session.scalar(select(func.count()).select_from(
-            rows.order_by(None).subquery())) or 0
+        total = session.scalar(count, values) or 0
     else:
         total = 0
     return Page([row[0] for row in found], page, per_page, total)
+
+
+def counted_page(session, rows: Select, page: int, per_page: int) -> Page:
+    """A page of `rows` (one entity or column) with the total, in one statement: the total is
+    a window count beside each row. Only a page past the end costs a second statement."""
+    return run_counted(session, window_counted(rows), {}, page, per_page)
 
 
 def bounded_count(session, rows: Select, cap: int) -> tuple[int, bool]:

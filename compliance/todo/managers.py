@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app, url_for
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Date, Integer, Row, and_, bindparam, func, or_, select
 
 from compliance.certificates.status import PREMISES, status_of, suspension_reasons
 from compliance.extensions import db
@@ -25,7 +26,7 @@ from compliance.models import (
     Visit,
 )
 from compliance.models.base import utcnow
-from compliance.paging import Page, counted_page
+from compliance.paging import Page, run_counted, window_counted
 from compliance.refusals.clock import monday_of, to_uk, uk_today
 from compliance.refusals.signoff import WEEKS_SHOWN
 from compliance.todo.items import DONE, DUE, INFO, OVERDUE, TODO, ToDo, day
@@ -47,11 +48,7 @@ def chase_cause(user_id: int, on: date) -> str:
 
 def chased_at(user_ids: list[int]) -> dict[int, datetime]:
     """When a manager last emailed each of these people to finish their training."""
-    return dict(db.session.execute(
-        select(ReminderSent.user_id, func.max(ReminderSent.sent_at))
-        .where(ReminderSent.user_id.in_(user_ids),
-               ReminderSent.cause_key.like("chase-training:%"))
-        .group_by(ReminderSent.user_id)).all())
+    return dict(db.session.execute(_statements()["chased"], {"todo_users": user_ids}).all())
 
 
 def unsigned_weeks(premises: list[Premises], today: date | None = None) -> dict[int, list[date]]:
@@ -60,14 +57,13 @@ def unsigned_weeks(premises: list[Premises], today: date | None = None) -> dict[
     current = monday_of(today or uk_today())
     window = current - timedelta(weeks=WEEKS_SHOWN - 1)
     ids = [p.id for p in premises]
-    signed = set(db.session.execute(select(RefusalSignOff.premises_id, RefusalSignOff.week_start)
-                                    .where(RefusalSignOff.premises_id.in_(ids),
-                                           RefusalSignOff.week_start >= window)).all())
+    statements = _statements()
+    signed = set(db.session.execute(statements["signed"], {"todo_premises": ids,
+                                                           "todo_window": window}).all())
     # A premises registered before the window starts there whatever its first entry.
     recent = [p.id for p in premises if monday_of(to_uk(p.created_at).date()) > window]
-    first = dict(db.session.execute(select(Refusal.premises_id, func.min(Refusal.occurred_at))
-                                    .where(Refusal.premises_id.in_(recent))
-                                    .group_by(Refusal.premises_id)).all()) if recent else {}
+    first = dict(db.session.execute(statements["first refusals"],
+                                    {"todo_premises": recent}).all()) if recent else {}
     result = {}
     for p in premises:
         began = min(d for d in (first.get(p.id), p.created_at) if d is not None)
@@ -84,21 +80,17 @@ def unsigned_weeks(premises: list[Premises], today: date | None = None) -> dict[
 def open_follow_ups(premises_ids: list[int]) -> list[Row]:
     """Follow-ups waiting for the shop's answer, from submitted visits, soonest due first
     (plain rows of what a to-do shows)."""
-    return list(db.session.execute(
-        select(FollowUp.id, FollowUp.premises_id, FollowUp.status, FollowUp.action,
-               FollowUp.due_on).join(Visit, FollowUp.visit_id == Visit.id)
-        .where(FollowUp.premises_id.in_(premises_ids), Visit.status == "submitted",
-               FollowUp.status.in_(("open", "returned")))
-        .order_by(FollowUp.due_on, FollowUp.id)))
+    return list(db.session.execute(_statements()["follow-ups"],
+                                   {"todo_premises": premises_ids}))
 
 
 def premises_page(user: User, page: int = 1) -> Page:
     """The page of the business's premises whose to-dos the home page shows: a business with
     hundreds of shops gets them a page at a time, so the page's size and cost stay bounded.
     One statement: the rows and their total."""
-    return counted_page(db.session, select(Premises).where(
-        Premises.retailer_id == user.retailer_id).order_by(Premises.name, Premises.id),
-        page, int(current_app.config["HOME_PREMISES_PER_PAGE"]))
+    return run_counted(db.session, _statements()["premises"],
+                       {"todo_retailer": user.retailer_id}, page,
+                       int(current_app.config["HOME_PREMISES_PER_PAGE"]))
 
 
 def items(user: User, page: int = 1, premises_on_page: Page | None = None) -> list[ToDo]:
@@ -178,18 +170,7 @@ def _staff(p: Premises, rows) -> list[ToDo]:
 def _assessments(ids: list[int]) -> tuple[dict[int, Row], dict[int, int]]:
     """Each premises' latest submitted self-assessment and its draft, if any (one statement
     of plain rows): ({premises id: latest}, {premises id: draft id})."""
-    newest = (select(Assessment.premises_id, func.max(Assessment.submitted_at).label("at"))
-              .where(Assessment.status == "submitted", Assessment.premises_id.in_(ids))
-              .group_by(Assessment.premises_id).subquery())
-    rows = db.session.execute(
-        select(Assessment.id, Assessment.premises_id, Assessment.status,
-               Assessment.submitted_at, Assessment.score_percent, Assessment.rating,
-               Assessment.next_due_at)
-        .outerjoin(newest, and_(Assessment.premises_id == newest.c.premises_id,
-                                Assessment.submitted_at == newest.c.at))
-        .where(Assessment.premises_id.in_(ids),
-               or_(Assessment.status == "draft", newest.c.at.is_not(None)))
-        .order_by(Assessment.id))
+    rows = db.session.execute(_statements()["assessments"], {"todo_premises": ids})
     latest: dict[int, Row] = {}
     drafts: dict[int, int] = {}
     for row in rows:
@@ -232,12 +213,7 @@ def _assessment(p: Premises, latest: Row | None, draft_id: int | None) -> ToDo:
 def _verified_certificates(ids: list[int]) -> dict[int, Row]:
     """The current verified certificate of each premises (plain rows of what its status
     needs)."""
-    certs = db.session.execute(select(
-        Certificate.id, Certificate.code, Certificate.kind, Certificate.premises_id,
-        Certificate.expires_at, Certificate.revoked_at, Certificate.superseded_by_id).where(
-        Certificate.premises_id.in_(ids), Certificate.kind == PREMISES,
-        Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
-        .order_by(Certificate.issued_at))
+    certs = db.session.execute(_statements()["certificates"], {"todo_premises": ids})
     return {c.premises_id: c for c in certs}  # the newest wins
 
 
@@ -258,3 +234,50 @@ def _certificate(p: Premises, cert: Row | None, reasons) -> ToDo:
     return ToDo("certificate", _("Premises certificate %(code)s is valid", code=cert.code),
                 _("Valid until %(day)s.", day=day(cert.expires_at)), link,
                 DUE if cert.expires_at <= warn else DONE, p.name, cert.expires_at.date())
+
+
+@lru_cache(maxsize=1)
+def _statements() -> dict:
+    """The statements of a manager's to-dos, built once with the business, the page's
+    premises, its people and the dates bound at each call (building them cost about as much
+    as running them)."""
+    premises_ids = bindparam("todo_premises", expanding=True, type_=Integer())
+    newest = (select(Assessment.premises_id, func.max(Assessment.submitted_at).label("at"))
+              .where(Assessment.status == "submitted", Assessment.premises_id.in_(premises_ids))
+              .group_by(Assessment.premises_id).subquery())
+    return {
+        "premises": window_counted(select(Premises).where(
+            Premises.retailer_id == bindparam("todo_retailer", type_=Integer()))
+            .order_by(Premises.name, Premises.id)),
+        "signed": select(RefusalSignOff.premises_id, RefusalSignOff.week_start).where(
+            RefusalSignOff.premises_id.in_(premises_ids),
+            RefusalSignOff.week_start >= bindparam("todo_window", type_=Date())),
+        "first refusals": select(Refusal.premises_id, func.min(Refusal.occurred_at))
+        .where(Refusal.premises_id.in_(premises_ids)).group_by(Refusal.premises_id),
+        "follow-ups": select(FollowUp.id, FollowUp.premises_id, FollowUp.status,
+                             FollowUp.action, FollowUp.due_on)
+        .join(Visit, FollowUp.visit_id == Visit.id)
+        .where(FollowUp.premises_id.in_(premises_ids), Visit.status == "submitted",
+               FollowUp.status.in_(("open", "returned")))
+        .order_by(FollowUp.due_on, FollowUp.id),
+        # The latest submitted self-assessment and any draft, as plain rows.
+        "assessments": select(Assessment.id, Assessment.premises_id, Assessment.status,
+                              Assessment.submitted_at, Assessment.score_percent,
+                              Assessment.rating, Assessment.next_due_at)
+        .outerjoin(newest, and_(Assessment.premises_id == newest.c.premises_id,
+                                Assessment.submitted_at == newest.c.at))
+        .where(Assessment.premises_id.in_(premises_ids),
+               or_(Assessment.status == "draft", newest.c.at.is_not(None)))
+        .order_by(Assessment.id),
+        "certificates": select(Certificate.id, Certificate.code, Certificate.kind,
+                               Certificate.premises_id, Certificate.expires_at,
+                               Certificate.revoked_at, Certificate.superseded_by_id)
+        .where(Certificate.premises_id.in_(premises_ids), Certificate.kind == PREMISES,
+               Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+        .order_by(Certificate.issued_at),
+        "chased": select(ReminderSent.user_id, func.max(ReminderSent.sent_at))
+        .where(ReminderSent.user_id.in_(bindparam("todo_users", expanding=True,
+                                                  type_=Integer())),
+               ReminderSent.cause_key.like("chase-training:%"))
+        .group_by(ReminderSent.user_id),
+    }
