@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, bindparam, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from compliance import audit
@@ -14,7 +15,7 @@ from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Premises, Refusal, Role, User
 from compliance.models.base import utcnow
-from compliance.paging import counted_page
+from compliance.paging import run_counted, window_counted
 from compliance.refusals.clock import UK, uk_today
 
 REASONS = {
@@ -164,23 +165,42 @@ class Entry:
 
 def _entries(refusals: list[Refusal]) -> list[Entry]:
     ids = [r.id for r in refusals]
-    newer = dict(db.session.execute(select(Refusal.corrects_id, Refusal.id).where(
-        Refusal.corrects_id.in_(ids)).order_by(Refusal.id.desc())).all()) if ids else {}
+    newer = dict(db.session.execute(_corrections_statement(),
+                                    {"register_entries": ids}).all()) if ids else {}
     return [Entry(r, newer.get(r.id)) for r in refusals]
+
+
+@lru_cache(maxsize=1)
+def _corrections_statement():
+    """Which of these entries a later entry corrects, and by which."""
+    return (select(Refusal.corrects_id, Refusal.id)
+            .where(Refusal.corrects_id.in_(bindparam("register_entries", expanding=True,
+                                                     type_=Integer())))
+            .order_by(Refusal.id.desc()))
 
 
 def register_page(premises_id: int, page: int, per_page: int, *,
                   only_user_id: int | None = None):
     """One page of the register, newest first: (page, entries). Two queries: the entries
     with who recorded them and their total, then which of them were corrected."""
-    stmt = (select(Refusal).where(Refusal.premises_id == premises_id)
-            .options(joinedload(Refusal.recorded_by))
-            .order_by(Refusal.occurred_at.desc(), Refusal.id.desc()))
-    if only_user_id is not None:
-        stmt = stmt.where(or_(Refusal.recorded_by_id == only_user_id,
-                              Refusal.refused_by_id == only_user_id))
-    found = counted_page(db.session, stmt, page, per_page)
+    found = run_counted(db.session, _register_statements(only_user_id is not None),
+                        {"register_premises": premises_id, "register_user": only_user_id},
+                        page, per_page)
     return found, _entries(list(found.items))
+
+
+@lru_cache(maxsize=2)
+def _register_statements(own_only: bool):
+    """The register's page statements (all entries, or only those a person recorded or
+    made), built once with the premises, the person and the page bound at each call."""
+    stmt = (select(Refusal).where(
+        Refusal.premises_id == bindparam("register_premises", type_=Integer()))
+        .options(joinedload(Refusal.recorded_by))
+        .order_by(Refusal.occurred_at.desc(), Refusal.id.desc()))
+    if own_only:
+        user = bindparam("register_user", type_=Integer())
+        stmt = stmt.where(or_(Refusal.recorded_by_id == user, Refusal.refused_by_id == user))
+    return window_counted(stmt)
 
 
 def all_entries(premises_id: int) -> list[Entry]:

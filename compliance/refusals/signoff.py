@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,7 +15,7 @@ from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Premises, Refusal, RefusalSignOff
-from compliance.models.base import utcnow
+from compliance.models.base import UTCDateTime, utcnow
 from compliance.refusals.clock import monday_of, to_uk, uk_today, week_bounds
 from compliance.refusals.services import not_superseded
 
@@ -62,21 +63,38 @@ def weeks(premises: Premises, today: date | None = None) -> list[Week]:
     current = monday_of(today or uk_today())
     window = current - timedelta(weeks=WEEKS_SHOWN - 1)
     start = max(monday_of(to_uk(premises.created_at).date()), window)
+    statements = _weeks_statements()
     if start > window:  # registered within the window: an earlier entry may start it sooner
-        first = db.session.scalar(select(func.min(Refusal.occurred_at)).where(
-            Refusal.premises_id == premises.id))
+        first = db.session.scalar(statements["first"], {"weeks_premises": premises.id})
         if first is not None:
             start = max(min(start, monday_of(to_uk(first).date())), window)
     counts: dict[date, int] = {}
-    for when in db.session.scalars(select(Refusal.occurred_at).where(
-            Refusal.premises_id == premises.id, Refusal.occurred_at >= week_bounds(start)[0],
-            not_superseded())):
+    for when in db.session.scalars(statements["entries"], {
+            "weeks_premises": premises.id, "weeks_from": week_bounds(start)[0]}):
         week = monday_of(to_uk(when).date())
         counts[week] = counts.get(week, 0) + 1
-    signed = sign_offs(premises.id, since=start)
+    signed = {s.week_start: s for s in db.session.scalars(statements["sign-offs"], {
+        "weeks_premises": premises.id, "weeks_since": start})}
     count = (current - start).days // 7 + 1
     return [Week(day, counts.get(day, 0), signed.get(day), day == current)
             for day in (current - timedelta(weeks=n) for n in range(count))]
+
+
+@lru_cache(maxsize=1)
+def _weeks_statements() -> dict:
+    """The weeks' statements, built once with the premises and the dates bound at each call."""
+    premises = bindparam("weeks_premises", type_=Integer())
+    return {
+        "first": select(func.min(Refusal.occurred_at)).where(Refusal.premises_id == premises),
+        "entries": select(Refusal.occurred_at).where(
+            Refusal.premises_id == premises,
+            Refusal.occurred_at >= bindparam("weeks_from", type_=UTCDateTime()),
+            not_superseded()),
+        "sign-offs": select(RefusalSignOff).where(
+            RefusalSignOff.premises_id == premises,
+            RefusalSignOff.week_start >= bindparam("weeks_since", type_=Date()))
+        .options(joinedload(RefusalSignOff.signed_by)),
+    }
 
 
 def sign_off_week(premises: Premises, start: date, note: str | None, actor: Actor,
