@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import g, request, session
@@ -67,18 +68,26 @@ def managed_retailer_or_404():
     return retailer
 
 
+@cache
+def _premises_statement():
+    """Built once (the id bound at each call): a premises with its business, read afresh."""
+    from sqlalchemy import Integer, bindparam, select
+    from sqlalchemy.orm import joinedload
+
+    from compliance.models import Premises
+
+    return (select(Premises)
+            .where(Premises.id == bindparam("premises_or_404", type_=Integer()))
+            .options(joinedload(Premises.retailer)).execution_options(populate_existing=True))
+
+
 def premises_or_404(premises_id: int, allowed):
     """The premises with its business loaded, or 404; 403 unless allowed(user, premises)."""
     from flask import abort
-    from sqlalchemy import select
-    from sqlalchemy.orm import joinedload
 
     from compliance.extensions import db
-    from compliance.models import Premises
 
-    premises = db.session.scalar(select(Premises).where(Premises.id == premises_id)
-                                 .options(joinedload(Premises.retailer))
-                                 .execution_options(populate_existing=True))
+    premises = db.session.scalar(_premises_statement(), {"premises_or_404": premises_id})
     if premises is None:
         abort(404)
     if not allowed(current_user, premises):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from compliance.assessments.services import draft_for
 from compliance.extensions import db
@@ -51,11 +52,18 @@ class Overview:
 
 def history(premises_id: int) -> list[HistoryRow]:
     """Submitted assessments, newest first, with who submitted them (one query)."""
-    rows = db.session.execute(
-        select(Assessment, User.name).outerjoin(User, User.id == Assessment.submitted_by_id)
-        .where(Assessment.premises_id == premises_id, Assessment.status == "submitted")
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc()))
+    rows = db.session.execute(_history_statement(), {"history_premises": premises_id})
     return [HistoryRow(a, name) for a, name in rows]
+
+
+@cache
+def _history_statement():
+    """Built once, the premises bound at each call."""
+    return (select(Assessment, User.name)
+            .outerjoin(User, User.id == Assessment.submitted_by_id)
+            .where(Assessment.premises_id == bindparam("history_premises", type_=Integer()),
+                   Assessment.status == "submitted")
+            .order_by(Assessment.submitted_at.desc(), Assessment.id.desc()))
 
 
 def overview(premises_id: int, now: datetime | None = None) -> Overview:

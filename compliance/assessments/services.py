@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -171,9 +172,16 @@ def sheet(assessment: Assessment, premises: Premises, now: datetime | None = Non
 
 
 def draft_for(premises_id: int) -> Assessment | None:
-    return db.session.scalar(select(Assessment).where(
-        Assessment.premises_id == premises_id, Assessment.status == "draft")
-        .order_by(Assessment.id).limit(1))
+    return db.session.scalar(_draft_statement(), {"draft_premises": premises_id})
+
+
+@cache
+def _draft_statement():
+    """Built once, the premises bound at each call."""
+    return (select(Assessment)
+            .where(Assessment.premises_id == bindparam("draft_premises", type_=Integer()),
+                   Assessment.status == "draft")
+            .order_by(Assessment.id).limit(1))
 
 
 def start_or_resume(premises: Premises, actor: Actor) -> Assessment:
