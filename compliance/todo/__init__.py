@@ -3,8 +3,10 @@ queries. One entry point: `for_user(user)`."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint
-from sqlalchemy import select
+from sqlalchemy import Integer, String, bindparam, select
 
 from compliance.extensions import db
 from compliance.models import ReminderSent, Role, User
@@ -26,9 +28,21 @@ def for_user(user: User, page: int = 1, premises: Page | None = None) -> list[To
              Role.OFFICER: officers.items, Role.ADMIN: admins.items}[user.role]
     items = (managers.items(user, page, premises) if user.role == Role.MANAGER
              else build(user))
-    sent = dict(db.session.execute(select(ReminderSent.cause_key, ReminderSent.sent_at)
-                                   .where(ReminderSent.user_id == user.id)).all())
+    # Only the reminders about the items shown: a manager of many shops is sent thousands a
+    # year (each week of each register, each follow-up), and the page shows one page of them.
+    causes = sorted({item.cause_key for item in items if item.cause_key})
+    sent = dict(db.session.execute(_sent_statement(), {"todo_user": user.id,
+                                                       "todo_causes": causes}).all())
     return [item.with_reminder(sent) for item in items]
+
+
+@cache
+def _sent_statement():
+    """When the user was emailed about each of these causes (built once, values bound)."""
+    return (select(ReminderSent.cause_key, ReminderSent.sent_at)
+            .where(ReminderSent.user_id == bindparam("todo_user", type_=Integer()),
+                   ReminderSent.cause_key.in_(bindparam("todo_causes", expanding=True,
+                                                        type_=String()))))
 
 
 __all__ = ["ToDo", "bp", "for_user", "groups"]

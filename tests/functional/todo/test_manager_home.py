@@ -196,3 +196,37 @@ def test_the_page_of_premises_is_queried_once(app, client, login_as, count_queri
     from_premises = [s for s in counter["statements"]
                      if " ".join(s.split()).split(" WHERE ")[0].endswith("FROM premises")]
     assert len(from_premises) == 1, "\n---\n".join(from_premises)  # the rows with their total
+
+
+def test_only_the_reminders_about_the_items_shown_are_read(app, client, login_as, monkeypatch):
+    """A manager of many shops is sent a reminder a week for each register: the home page
+    reads those about the page's items, not every one ever sent."""
+    from sqlalchemy import event
+
+    from compliance.todo.managers import register_cause
+
+    monkeypatch.setitem(app.config, "HOME_PREMISES_PER_PAGE", 1)
+    retailer = RetailerFactory()
+    shops = [PremisesFactory(retailer=retailer, name=name,
+                             created_at=utcnow() - timedelta(weeks=4)) for name in ("A", "B")]
+    manager = login_as(UserFactory(role=Role.MANAGER, retailer=retailer))
+    causes = {}
+    for shop_ in shops:
+        causes[shop_.name] = register_cause(shop_.id, unsigned_weeks([shop_])[shop_.id][-1])
+        db.session.add(ReminderSent(user_id=manager.id, cause_key=causes[shop_.name],
+                                    subject="Sign off the register", sent_at=utcnow()))
+    db.session.flush()
+    asked: list = []
+
+    def before(_conn, _cursor, statement, parameters, *_args):
+        if "SELECT reminders_sent.cause_key, reminders_sent.sent_at" in statement:
+            asked.append(str(parameters))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        page = todo_titles(client.get("/"))
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert "We emailed you about this on" in page  # shop A's register week
+    assert len(asked) == 1 and causes["A"] in asked[0] and causes["B"] not in asked[0]
