@@ -101,7 +101,7 @@ def items(user: User, page: int = 1, premises_on_page: Page | None = None) -> li
     ids = [p.id for p in premises]
     weeks = unsigned_weeks(premises)
     follow_ups = open_follow_ups(ids)
-    matrix = premises_matrix(user.retailer_id, ids)
+    matrix = premises_matrix(user.retailer_id, premises)
     latest, drafts = _assessments(ids)
     certs = _verified_certificates(ids)
     chased = chased_at([r.user.id for r in matrix])

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import Integer, Select, bindparam, func, select
-from sqlalchemy.orm import raiseload, selectinload
+from sqlalchemy.orm import selectinload
 
 from compliance.csv_export import csv_text
 from compliance.extensions import db
@@ -28,6 +28,9 @@ from compliance.paging import Page, offset
 
 @dataclass(frozen=True)
 class MatrixRow:
+    """A person's training. On the manager home (`premises_matrix`), `user` and `completion`
+    are plain rows of the columns the to-dos use, not whole models."""
+
     user: User
     modules_read: int
     modules_required: int
@@ -79,10 +82,9 @@ def _statements() -> dict[str, Select]:
         "page": people.options(selectinload(User.premises)).order_by(*in_order)
         .limit(LIMIT).offset(OFFSET),
         "everyone": people.options(selectinload(User.premises)).order_by(*in_order),
-        "staff at": people.where(User.premises_id.in_(PREMISES_IDS), User.active,
-                                 User.role == Role.STAFF)
-        .options(raiseload(User.premises, sql_only=True))  # from the session: no SQL
-        .order_by(User.name, User.id),
+        "staff at": select(User.id, User.name, User.premises_id).where(
+            User.retailer_id == RETAILER, User.premises_id.in_(PREMISES_IDS), User.active,
+            User.role == Role.STAFF).order_by(User.name, User.id),
         # The slugs and jurisdictions only: a module row carries its whole text.
         "modules": select(TrainingModule.slug, TrainingModule.jurisdictions)
         .where(TrainingModule.is_current),
@@ -92,6 +94,9 @@ def _statements() -> dict[str, Select]:
         .where(ModuleRead.user_id.in_(PEOPLE)),
         "attempts": _latest(QuizAttempt, QuizAttempt.submitted_at),
         "completions": _latest(TrainingCompletion, TrainingCompletion.completed_at),
+        "completion rows": _latest(TrainingCompletion, TrainingCompletion.completed_at)
+        .with_only_columns(TrainingCompletion.id, TrainingCompletion.user_id,
+                           TrainingCompletion.completed_at, TrainingCompletion.expires_at),
     }
 
 
@@ -112,13 +117,33 @@ def training_matrix(retailer_id: int) -> list[MatrixRow]:
     return _rows(retailer_id, people)
 
 
-def premises_matrix(retailer_id: int, premises_ids: list[int]) -> list[MatrixRow]:
+def premises_matrix(retailer_id: int, premises: list[Premises]) -> list[MatrixRow]:
     """The rows of the active staff working at these premises (a home page's page of
-    premises), without their last attempts. The caller has loaded the premises, so each
-    person's premises comes from the session, not another query."""
-    people = list(db.session.scalars(_statements()["staff at"], {
-        "matrix_retailer": retailer_id, "matrix_premises": list(premises_ids)}))
-    return _rows(retailer_id, people, attempts=False)
+    premises): plain rows of the person (id, name, premises_id) and of their latest
+    completion (id, completed_at, expires_at), without last attempts; each person's modules
+    are those of their premises' jurisdiction (the caller has loaded the premises)."""
+    statements = _statements()
+    people = db.session.execute(statements["staff at"], {
+        "matrix_retailer": retailer_id, "matrix_premises": [p.id for p in premises]}).all()
+    ids = {"matrix_people": [u.id for u in people]}
+    required_in = _required_modules(db.session.execute(statements["modules"]).all())
+    reads: dict[int, set[str]] = {}
+    for user_id, slug in db.session.execute(statements["reads"], ids):
+        reads.setdefault(user_id, set()).add(slug)
+    completions = {c.user_id: c for c in db.session.execute(statements["completion rows"],
+                                                            ids)}
+    jurisdiction = {p.id: p.jurisdiction for p in premises}
+    rows = []
+    for user in people:
+        required = required_in[jurisdiction[user.premises_id]]
+        rows.append(MatrixRow(user, len(required & reads.get(user.id, set())), len(required),
+                              None, completions.get(user.id)))
+    return rows
+
+
+def _required_modules(modules) -> dict[Jurisdiction, set[str]]:
+    """The current modules' slugs each jurisdiction requires."""
+    return {j: {m.slug for m in modules if j.value in m.jurisdictions} for j in Jurisdiction}
 
 
 def _rows(retailer_id: int, people: list[User], attempts: bool = True) -> list[MatrixRow]:
@@ -134,8 +159,7 @@ def _rows(retailer_id: int, people: list[User], attempts: bool = True) -> list[M
     last_attempts = ({a.user_id: a for a in db.session.scalars(statements["attempts"], ids)}
                      if attempts else {})
     completions = {c.user_id: c for c in db.session.scalars(statements["completions"], ids)}
-    required_in = {j: {m.slug for m in modules if j.value in m.jurisdictions}
-                   for j in Jurisdiction}
+    required_in = _required_modules(modules)
     rows = []
     for user in people:
         jurisdiction = (user.premises.jurisdiction if user.premises else first_premises
