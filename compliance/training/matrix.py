@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import Integer, Select, bindparam, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, Row, Select, bindparam, func, select
 
 from compliance.csv_export import csv_text
 from compliance.extensions import db
@@ -28,14 +27,15 @@ from compliance.paging import Page, offset
 
 @dataclass(frozen=True)
 class MatrixRow:
-    """A person's training. On the manager home (`premises_matrix`), `user` and `completion`
-    are plain rows of the columns the to-dos use, not whole models."""
+    """A person's training, from plain rows: the person (a `Person`, or on the manager home a
+    row of id, name and premises_id), their last attempt and their latest completion (a row
+    of id, user_id, completed_at and expires_at)."""
 
-    user: User
+    user: Person
     modules_read: int
     modules_required: int
-    last_attempt: QuizAttempt | None
-    completion: TrainingCompletion | None
+    last_attempt: LastAttempt | None
+    completion: Row | None
 
     @property
     def current(self) -> bool:
@@ -53,6 +53,33 @@ class MatrixRow:
         if self.completion is not None:
             return "Expired"
         return "Not trained"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person on the matrix: the columns it and its CSV show."""
+
+    id: int
+    name: str
+    email: str
+    role: Role
+    active: bool
+    premises_id: int | None
+    premises_name: str | None
+    jurisdiction: Jurisdiction | None
+
+
+@dataclass(frozen=True)
+class LastAttempt:
+    user_id: int
+    submitted_at: datetime
+    score: int | None
+    total: int
+    passed: bool | None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.score is None else round(100 * self.score / self.total)
 
 
 # The matrix's statements are built once (`_statements`) with the business, the people and
@@ -74,14 +101,16 @@ def _latest(model, when):
 
 @lru_cache(maxsize=1)
 def _statements() -> dict[str, Select]:
-    people = select(User).where(User.retailer_id == RETAILER,
-                                User.role.in_([Role.STAFF, Role.MANAGER]))
+    people = (select(User.id, User.name, User.email, User.role, User.active, User.premises_id,
+                     Premises.name, Premises.jurisdiction)
+              .outerjoin(Premises, User.premises_id == Premises.id)
+              .where(User.retailer_id == RETAILER, User.role.in_([Role.STAFF, Role.MANAGER])))
     in_order = (User.active.desc(), User.name, User.id)
     return {
-        "count": people.with_only_columns(func.count(User.id)),
-        "page": people.options(selectinload(User.premises)).order_by(*in_order)
-        .limit(LIMIT).offset(OFFSET),
-        "everyone": people.options(selectinload(User.premises)).order_by(*in_order),
+        "count": select(func.count(User.id)).where(
+            User.retailer_id == RETAILER, User.role.in_([Role.STAFF, Role.MANAGER])),
+        "page": people.order_by(*in_order).limit(LIMIT).offset(OFFSET),
+        "everyone": people.order_by(*in_order),
         "staff at": select(User.id, User.name, User.premises_id).where(
             User.retailer_id == RETAILER, User.premises_id.in_(PREMISES_IDS), User.active,
             User.role == Role.STAFF).order_by(User.name, User.id),
@@ -92,9 +121,10 @@ def _statements() -> dict[str, Select]:
         .order_by(Premises.id).limit(1),
         "reads": select(ModuleRead.user_id, ModuleRead.module_slug)
         .where(ModuleRead.user_id.in_(PEOPLE)),
-        "attempts": _latest(QuizAttempt, QuizAttempt.submitted_at),
-        "completions": _latest(TrainingCompletion, TrainingCompletion.completed_at),
-        "completion rows": _latest(TrainingCompletion, TrainingCompletion.completed_at)
+        "attempts": _latest(QuizAttempt, QuizAttempt.submitted_at).with_only_columns(
+            QuizAttempt.user_id, QuizAttempt.submitted_at, QuizAttempt.score,
+            QuizAttempt.total, QuizAttempt.passed),
+        "completions": _latest(TrainingCompletion, TrainingCompletion.completed_at)
         .with_only_columns(TrainingCompletion.id, TrainingCompletion.user_id,
                            TrainingCompletion.completed_at, TrainingCompletion.expires_at),
     }
@@ -104,16 +134,16 @@ def matrix_page(retailer_id: int, page: int, per_page: int) -> Page:
     """A page of the matrix (people by active, then name): six queries for any size."""
     statements = _statements()
     total = db.session.scalar(statements["count"], {"matrix_retailer": retailer_id})
-    people = list(db.session.scalars(statements["page"], {
+    people = [Person(*row) for row in db.session.execute(statements["page"], {
         "matrix_retailer": retailer_id, "matrix_limit": per_page,
-        "matrix_offset": offset(page, per_page)}))
+        "matrix_offset": offset(page, per_page)})]
     return Page(_rows(retailer_id, people), page, per_page, total or 0)
 
 
 def training_matrix(retailer_id: int) -> list[MatrixRow]:
     """Everyone's row (the CSV download)."""
-    people = list(db.session.scalars(_statements()["everyone"],
-                                     {"matrix_retailer": retailer_id}))
+    people = [Person(*row) for row in db.session.execute(_statements()["everyone"],
+                                                         {"matrix_retailer": retailer_id})]
     return _rows(retailer_id, people)
 
 
@@ -130,8 +160,7 @@ def premises_matrix(retailer_id: int, premises: list[Premises]) -> list[MatrixRo
     reads: dict[int, set[str]] = {}
     for user_id, slug in db.session.execute(statements["reads"], ids):
         reads.setdefault(user_id, set()).add(slug)
-    completions = {c.user_id: c for c in db.session.execute(statements["completion rows"],
-                                                            ids)}
+    completions = {c.user_id: c for c in db.session.execute(statements["completions"], ids)}
     jurisdiction = {p.id: p.jurisdiction for p in premises}
     rows = []
     for user in people:
@@ -146,24 +175,23 @@ def _required_modules(modules) -> dict[Jurisdiction, set[str]]:
     return {j: {m.slug for m in modules if j.value in m.jurisdictions} for j in Jurisdiction}
 
 
-def _rows(retailer_id: int, people: list[User], attempts: bool = True) -> list[MatrixRow]:
+def _rows(retailer_id: int, people: list[Person]) -> list[MatrixRow]:
     statements = _statements()
     ids = {"matrix_people": [u.id for u in people]}
     modules = db.session.execute(statements["modules"]).all()
     # Only people with no premises of their own need the business's first premises.
-    first_premises = None if all(u.premises for u in people) else db.session.scalar(
+    first_premises = None if all(u.premises_id for u in people) else db.session.scalar(
         statements["first premises"], {"matrix_retailer": retailer_id})
     reads: dict[int, set[str]] = {}
     for user_id, slug in db.session.execute(statements["reads"], ids):
         reads.setdefault(user_id, set()).add(slug)
-    last_attempts = ({a.user_id: a for a in db.session.scalars(statements["attempts"], ids)}
-                     if attempts else {})
-    completions = {c.user_id: c for c in db.session.scalars(statements["completions"], ids)}
+    last_attempts = {a.user_id: LastAttempt(*a)
+                     for a in db.session.execute(statements["attempts"], ids)}
+    completions = {c.user_id: c for c in db.session.execute(statements["completions"], ids)}
     required_in = _required_modules(modules)
     rows = []
     for user in people:
-        jurisdiction = (user.premises.jurisdiction if user.premises else first_premises
-                        or Jurisdiction.ENGLAND_WALES)
+        jurisdiction = user.jurisdiction or first_premises or Jurisdiction.ENGLAND_WALES
         required = required_in[jurisdiction]
         rows.append(MatrixRow(user, len(required & reads.get(user.id, set())), len(required),
                               last_attempts.get(user.id), completions.get(user.id)))
@@ -187,7 +215,7 @@ def _matrix_row(r: MatrixRow) -> list:
     attempt = r.last_attempt
     return [
         r.user.name, r.user.email, r.user.role.label,
-        r.user.premises.name if r.user.premises else "",
+        r.user.premises_name or "",
         "yes" if r.user.active else "no", r.modules_read, r.modules_required,
         _date(attempt.submitted_at) if attempt else "",
         attempt.percent if attempt else "",

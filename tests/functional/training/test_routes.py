@@ -248,6 +248,14 @@ def test_matrix_shows_staff_progress_and_downloads_csv(client, content, login_as
     assert by_name["Tia Trained"]["Status"] == "Trained"
     assert by_name["Tia Trained"]["Modules read"] == "1"
     assert by_name["Eli Expiring"]["Status"] == "Expires soon"
+    # Each person's premises, their last attempt's score, and the manager (no premises: "All").
+    assert by_name["Tia Trained"]["Premises"] == premises.name
+    assert by_name["Tia Trained"]["Last score %"] == "93" and by_name[
+        "Tia Trained"]["Last attempt passed"] == "yes"
+    assert by_name[manager.name]["Premises"] == ""
+    cells = re.findall(r'<td class="govuk-table__cell">([^<]*)</td>', page.text)
+    assert escape(premises.name) in cells and "All" in cells
+    assert "93%, passed" in page.text
     assert "'=Evil()" in by_name  # no spreadsheet formulas from names
     assert manager.email in {r["Email"] for r in rows}
     assert "'=evil@example.com" in {r["Email"] for r in rows}  # every column, not just names
