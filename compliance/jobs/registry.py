@@ -25,11 +25,17 @@ def job(name: str) -> Callable[[Handler], Handler]:
     it checks what is already done (a stored PDF, a sent flag) before doing it again.
     """
 
-    def register(func: Handler) -> Handler:
-        existing = _HANDLERS.get(name)
+    return _registrar(_HANDLERS, "job", name)
+
+
+def _registrar(table: dict, kind: str, name: str):
+    """A decorator putting its function in `table` under `name`, once."""
+
+    def register(func):
+        existing = table.get(name)
         if existing is not None and existing is not func:
-            raise ValueError(f"job {name!r} is registered twice")
-        _HANDLERS[name] = func
+            raise ValueError(f"{kind} {name!r} is registered twice")
+        table[name] = func
         return func
 
     return register
@@ -58,14 +64,7 @@ def sweep(name: str) -> Callable[[Callable[[], object]], Callable[[], object]]:
     once; it works in the caller's transaction, which the worker commits.
     """
 
-    def register(func: Callable[[], object]) -> Callable[[], object]:
-        existing = _SWEEPS.get(name)
-        if existing is not None and existing is not func:
-            raise ValueError(f"sweep {name!r} is registered twice")
-        _SWEEPS[name] = func
-        return func
-
-    return register
+    return _registrar(_SWEEPS, "sweep", name)
 
 
 def sweeps() -> dict[str, Callable[[], object]]:
