@@ -171,6 +171,12 @@ def register_templates(app: Flask) -> None:
     from compliance.urls import public_url
 
     app.add_template_global(public_url, "public_url")  # printed addresses, never the Host header
+    from compliance.visits.labels import template_labels
+
+    # The visit records' fixed choices and their words, as globals (not a context processor
+    # per blueprint), so visits/_macros.html is imported without the page's context and its
+    # module is built once, not on every page.
+    app.jinja_env.globals.update(template_labels())
     from compliance.navigation import register_navigation
 
     register_navigation(app)

@@ -16,7 +16,6 @@ from compliance.offline import bp, forms, root_bp
 from compliance.offline.bundle import checklist_version
 from compliance.operations import services as operations
 from compliance.visits.checklist import checklist_groups
-from compliance.visits.labels import template_labels
 from compliance.visits.timezone import uk_today
 
 CACHE_HEADER = "X-Offline-Cache"
@@ -27,11 +26,6 @@ def _cacheable(response):
     response = make_response(response)
     response.headers[CACHE_HEADER] = "officer"
     return response
-
-
-@bp.context_processor
-def _labels() -> dict:
-    return template_labels()
 
 
 @bp.route("/visit")

@@ -45,17 +45,11 @@ from compliance.visits.forms import (
     refresh_lock,
 )
 from compliance.visits.history import present_history
-from compliance.visits.labels import template_labels
 from compliance.visits.steps import section_url, step_after
 from compliance.visits.timezone import uk_time, uk_today
 from compliance.web import current_actor, int_arg
 
 OFFICERS = (Role.OFFICER, Role.ADMIN)
-
-
-@bp.context_processor
-def _labels() -> dict:
-    return template_labels()
 
 
 def _operation_choices(form, visit=None) -> None:
