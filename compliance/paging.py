@@ -86,23 +86,6 @@ def run_counted(session, statements: tuple[Select, Select], values: dict[str, An
     return Page([row[0] for row in found], page, per_page, total)
 
 
-def counted_page(session, rows: Select, page: int, per_page: int) -> Page:
-    """A page of `rows` (one entity or column) with the total, in one statement: the total is
-    a window count beside each row. Only a page past the end costs a second statement."""
-    return run_counted(session, window_counted(rows), {}, page, per_page)
-
-
-def bounded_count(session, rows: Select, cap: int) -> tuple[int, bool]:
-    """How many rows `rows` has, counting no further than `cap`: (count, more than cap).
-
-    An exact total of an agency's 50,000 visits costs as much as reading them all; a count
-    that stops at the cap costs the same at any scale. `rows` should be ordered the way its
-    index is, so that PostgreSQL walks the index and stops instead of gathering every row.
-    """
-    n = session.scalar(select(func.count()).select_from(rows.limit(cap + 1).subquery())) or 0
-    return min(n, cap), n > cap
-
-
 def without_jit(session) -> None:
     """Turn PostgreSQL's JIT compiler off for the rest of this transaction.
 
