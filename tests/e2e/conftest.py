@@ -119,6 +119,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+def closing(app):
+    """`app`, with each response body closed as soon as it has been sent (or the request has
+    failed), by this wrapper rather than by the server.
+
+    Werkzeug's development server closes the body only after draining the socket, and a
+    browser that resets the connection (a cancelled fetch, a closed page) makes that drain
+    raise first: a static file's handle is then left for the garbage collector, whose
+    ResourceWarning pytest turns into an error in whichever test happens to be running."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @contextmanager
 def serve(app) -> Iterator[str]:
     """Serve `app` on a free loopback port in a thread; yields its address. Printed and
@@ -127,7 +148,7 @@ def serve(app) -> Iterator[str]:
 
     from compliance.extensions import db
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing(app), threaded=True)
     app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
