@@ -12,6 +12,7 @@ from sqlalchemy import Index, text
 from compliance.models.assessments import Assessment, Refusal
 from compliance.models.quizzes import TrainingCompletion
 from compliance.models.retailers import Premises, Retailer
+from compliance.models.users import User
 from compliance.models.visits import FollowUp, TestPurchase, Visit
 
 TRIGRAM = {"postgresql_using": "gin"}
@@ -66,6 +67,11 @@ INDEXES = (
     # closed ones, most of them in time, are not in it to be stepped over.
     Index("ix_follow_ups_open_due", FollowUp.due_on, FollowUp.id,
           postgresql_where=text(OPEN_FOLLOW_UP), sqlite_where=text(OPEN_FOLLOW_UP)),
+    # The training matrix, a page at a time (0016_people): a business's people in the page's
+    # order (active first, then by name), role included, so the page and its count are ranges of
+    # this index, not a sort of a 2,000-person business.
+    Index("ix_users_retailer_people", User.retailer_id, User.active.desc(), User.name, User.id,
+          User.role),
     # Postcode district filters: LIKE 'SW1A %' is a prefix range on this index.
     Index("ix_premises_postcode_pattern", Premises.postcode,
           postgresql_ops={"postcode": "varchar_pattern_ops"}),

@@ -159,8 +159,16 @@ def _plans_for(client, url: str) -> list[tuple[str, set[str]]]:
     return _plans_of(_get)
 
 
-def _plans_of(action) -> list[tuple[str, set[str]]]:
-    """Every SELECT that `action()` ran, with the big tables its plan scans sequentially."""
+def _node_types(plan: dict) -> list[tuple[str, str | None]]:
+    """Each node of a plan: its type and the table it reads, if any."""
+    found = [(plan["Node Type"], plan.get("Relation Name"))]
+    for child in plan.get("Plans", []):
+        found += _node_types(child)
+    return found
+
+
+def _explained(action) -> list[tuple[str, dict]]:
+    """Every SELECT that `action()` ran, with its plan (EXPLAIN, the planner's own choice)."""
     engine = db.engine.engine if hasattr(db.engine, "engine") else db.engine
     seen: list[tuple[str, object]] = []
 
@@ -178,10 +186,13 @@ def _plans_of(action) -> list[tuple[str, set[str]]]:
     for statement, parameters in seen:
         raw = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement,
                                          parameters).scalar()
-        plan = (raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"]
-        plans.append((statement, _seq_scans(plan) & BIG))
-
+        plans.append((statement, (raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"]))
     return plans
+
+
+def _plans_of(action) -> list[tuple[str, set[str]]]:
+    """Every SELECT that `action()` ran, with the big tables its plan scans sequentially."""
+    return [(statement, _seq_scans(plan) & BIG) for statement, plan in _explained(action)]
 
 
 HOT_PAGES = [
@@ -257,3 +268,32 @@ def test_tally_upkeep_reads_visits_through_indexes(national):
     assert scans == []
     counts, _premises = tallies.stored(db.session.connection())
     assert (counts, _premises) == tallies.fresh(db.session.connection())
+
+
+def test_the_training_matrix_reads_a_page_of_a_big_business_in_order(client, login_as, national):
+    """A business of 2,000 people: the matrix's page of people is a range of the people index
+    (ix_users_retailer_people) read in the page's order, not a sort of the business, and
+    neither it nor the count reads the users table whole."""
+    db.session.execute(text(
+        """INSERT INTO users (email, name, password_hash, role, retailer_id, premises_id,
+                              active, failed_sign_ins, session_version, created_at)
+           SELECT 'chain' || i || '@example.com', 'Person ' || i, 'x', 'staff', :chain, :shop,
+                  i % 10 <> 0, 0, 1, now()
+           FROM generate_series(1, 2000) i"""),
+        {"chain": national["manager"].retailer_id, "shop": national["shop"].id})
+    db.session.execute(text("ANALYZE users"))
+    login_as(national["manager"])
+
+    def _get() -> None:
+        response = client.get("/training/matrix?page=3")
+        assert response.status_code == 200 and "Person " in response.text
+
+    plans = _explained(_get)
+    people = [(s, p) for s, p in plans
+              if "FROM users" in s and "ORDER BY users.active DESC" in s and "LIMIT" in s]
+    assert len(people) == 1
+    nodes = _node_types(people[0][1])
+    assert ("Index Scan", "users") in nodes, nodes
+    assert not {"Sort", "Incremental Sort", "Gather Merge"} & {kind for kind, _ in nodes}, nodes
+    seq_users = [s[:200] for s, p in plans if ("Seq Scan", "users") in _node_types(p)]
+    assert seq_users == []
