@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, union_all
+from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, true, union_all
 
 from compliance.areas import ListFilters
 from compliance.extensions import db
@@ -47,7 +47,7 @@ FEW_PREMISES = 200
 
 
 # The values a list's statements take, so each shape of statement (whose visits, how it is
-# searched and narrowed) is built once per process (`_statements`): building the parts, their
+# searched and narrowed) is built once per process (`_statement`): building the parts, their
 # union and the page's joins cost about as much as running them.
 AGENCY = bindparam("visits_agency", type_=Integer())
 OFFICER = bindparam("visits_officer", type_=Integer())
@@ -126,31 +126,47 @@ def _newest(condition, search: str | None, district: bool, narrow_agency: bool) 
 
 
 @lru_cache(maxsize=128)
-def _statements(shape: tuple[str, str | None, bool, bool]):
-    """A shape's count (stopping at CAP + 1) and page statements: (kind, search, district,
-    narrowed to an agency)."""
+def _statement(shape: tuple[str, str | None, bool, bool]):
+    """A shape's one statement: (kind, search, district, narrowed to an agency).
+
+    The parts are merged and cut to the newest PER_PART visits ("window"); the count reads the
+    first CAP of them, and the page is cut from the window (LIMIT, OFFSET) before it is joined
+    to shops, businesses and officers, so only the page's rows are joined. The count is the
+    first column of every row, and a page past the end still returns it, in one row of nulls
+    (`total LEFT JOIN shown ON true`). One statement rather than a count and a page: PostgreSQL
+    plans it once (a generic plan), where the page alone was planned afresh on every call."""
     kind, *rest = shape
     selects = [select(s.c.id, s.c.visited_at) for s in
                (_newest(part, *rest).subquery() for part in scope_parts(kind))]
-    visible = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("visible")
-    count = select(func.count()).select_from(select(visible.c.id).limit(CAP).subquery())
+    merged = union_all(*selects) if len(selects) > 1 else selects[0]
+    window = merged.cte("window")
+    total = select(func.count().label("n")).select_from(
+        select(window.c.id).limit(CAP).subquery("counted")).subquery("total")
+    chosen = (select(window.c.id, window.c.visited_at)
+              .order_by(window.c.visited_at.desc(), window.c.id.desc())
+              .limit(LIMIT).offset(OFFSET).subquery("chosen"))
     # Plain rows of the columns the list shows, not visit objects: a visit has some 30
     # columns, and building (or deferring) each attribute was most of the ORM's work here.
-    page = (select(Visit.id, Visit.visited_at, Visit.status, Visit.visit_type, Visit.outcome,
-                   Premises.name, Premises.postcode, Retailer.name, User.name)
-            .select_from(visible).join(Visit, Visit.id == visible.c.id)
-            .join(Premises, Visit.premises_id == Premises.id)
-            .join(Retailer, Premises.retailer_id == Retailer.id)
-            .outerjoin(User, Visit.officer_id == User.id)
-            .order_by(visible.c.visited_at.desc(), visible.c.id.desc())
-            .limit(LIMIT).offset(OFFSET))
-    return count, page
+    shown = (select(Visit.id.label("id"), Visit.visited_at.label("visited_at"),
+                    Visit.status.label("status"), Visit.visit_type.label("visit_type"),
+                    Visit.outcome.label("outcome"), Premises.name.label("premises_name"),
+                    Premises.postcode.label("postcode"), Retailer.name.label("business_name"),
+                    User.name.label("officer_name"), chosen.c.visited_at.label("key_at"),
+                    chosen.c.id.label("key_id"))
+             .select_from(chosen).join(Visit, Visit.id == chosen.c.id)
+             .join(Premises, Visit.premises_id == Premises.id)
+             .join(Retailer, Premises.retailer_id == Retailer.id)
+             .outerjoin(User, Visit.officer_id == User.id)).subquery("shown")
+    fields = [shown.c[name] for name in VisitRow.__dataclass_fields__]
+    return (select(total.c.n, *fields)
+            .select_from(total.outerjoin(shown, true()))
+            .order_by(shown.c.key_at.desc(), shown.c.key_id.desc()))
 
 
 def visit_list(user: User, search: str, page: int, per_page: int,
                filters: ListFilters | None = None, cap: int = 1000) -> Page:
     """A page of the visits a user may see, newest first, with a count that stops at `cap`
-    (two or three queries: the search's premises when there is a search, the count, the rows)."""
+    (one query, and one more for the search's premises when there is a search)."""
     filters = filters or ListFilters()
     kind = _kind(user)
     if kind is None:
@@ -166,13 +182,13 @@ def visit_list(user: User, search: str, page: int, per_page: int,
         few = _few_matching_premises(like)
         mode = "many" if few is None else "few"
         values.update(visits_like=like, visits_few=few or [])
-    count, rows = _statements((kind, mode, bool(filters.district), bool(filters.agency_id)))
-    n = db.session.scalar(count, {**values, "visits_per_part": cap + 1,
-                                  "visits_cap": cap + 1}) or 0
-    total, capped = min(n, cap), n > cap
+    statement = _statement((kind, mode, bool(filters.district), bool(filters.agency_id)))
     start = offset(page, per_page)
-    end = start + per_page + 1  # one more: is there a next page?
-    found = [VisitRow(*row) for row in db.session.execute(rows, {
-        **values, "visits_per_part": end, "visits_limit": per_page + 1,
-        "visits_offset": start})]
+    # The window holds the page and one more row (is there a next page?) and enough to count.
+    result = db.session.execute(statement, {
+        **values, "visits_per_part": max(start + per_page + 1, cap + 1),
+        "visits_cap": cap + 1, "visits_limit": per_page + 1, "visits_offset": start}).all()
+    n = result[0][0] if result else 0
+    total, capped = min(n, cap), n > cap
+    found = [VisitRow(*row[1:]) for row in result if row.id is not None]
     return Page(found[:per_page], page, per_page, total, capped, len(found) > per_page)

@@ -181,7 +181,7 @@ def test_each_kind_of_list_is_built_once_and_reads_its_own_visits(cast, five):
     from compliance.models import Role
     from tests.factories import UserFactory
 
-    listing._statements.cache_clear()
+    listing._statement.cache_clear()
     stranger_visit = VisitFactory(officer=cast["stranger"], premises=cast["shop"])
     loner = UserFactory(role=Role.OFFICER, agency=None)
     loner_visit = VisitFactory(officer=loner, agency=None, premises=PremisesFactory(
@@ -204,4 +204,22 @@ def test_each_kind_of_list_is_built_once_and_reads_its_own_visits(cast, five):
     assert ids(cast["officer"], "alpha") == ours | {draft.id}
     assert ids(loner, "alpha") == set() and ids(loner, "lone") == {loner_visit.id}
     # Officers with agencies share their statements; the officer of none has its own.
-    assert listing._statements.cache_info().currsize == 6
+    assert listing._statement.cache_info().currsize == 6
+
+
+def test_a_page_past_the_end_still_says_how_many_there_are_in_one_statement(
+        cast, five, count_queries):
+    """The page and its count are one statement: a full page, a short last page and a page
+    past the end (no rows, but the count) each cost one query, with and without the cap."""
+    officer = cast["officer"]
+    with count_queries() as counter:
+        first = listing.visit_list(officer, "", 1, 2)
+        last = listing.visit_list(officer, "", 3, 2)
+        beyond = listing.visit_list(officer, "", 9, 2)
+        capped = listing.visit_list(officer, "", 9, 2, cap=3)
+    assert counter["n"] == 4
+    assert [r.id for r in first.items] == _newest_first(five)[:2] and first.has_next
+    assert first.total == 5 and not first.capped
+    assert [r.id for r in last.items] == _newest_first(five)[4:] and not last.has_next
+    assert beyond.items == [] and beyond.total == 5 and not beyond.capped
+    assert capped.items == [] and capped.total == 3 and capped.capped
