@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select, true
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,34 @@ def run_counted(session, statements: tuple[Select, Select], values: dict[str, An
     else:
         total = 0
     return Page([row[0] for row in found], page, per_page, total)
+
+
+def with_counts(page: Select, order: Callable[[Any], Sequence[Any]], *counts: Select) -> Select:
+    """A page of rows and the counts shown with it as one statement.
+
+    `page` is already cut to the page (its LIMIT and OFFSET inside it) and its first column is
+    never null; each count is a one-row select; `order(columns)` gives the page's order from
+    its columns. Every row carries the counts first, and a page past the end still returns
+    them, in one row with nulls for the rest (`counts LEFT JOIN page ON true`). One statement
+    rather than a count and a page: PostgreSQL plans it once (a generic plan) where a page
+    statement alone was planned afresh on each call. Read it with `counted_rows`."""
+    shown = page.subquery("shown")
+    totals = [count.subquery(f"count_{n}") for n, count in enumerate(counts)]
+    joined = totals[0]
+    for total in totals[1:]:
+        joined = joined.join(total, true())
+    return (select(*(total.c[0] for total in totals), *shown.c)
+            .select_from(joined.outerjoin(shown, true())).order_by(*order(shown.c)))
+
+
+def counted_rows(session, statement: Select, values: dict[str, Any],
+                 counts: int = 1) -> tuple[tuple[int, ...], list[tuple]]:
+    """Run a `with_counts` statement: its counts and its rows (without the counts)."""
+    found = session.execute(statement, values).all()
+    if not found:
+        return (0,) * counts, []
+    return (tuple(n or 0 for n in found[0][:counts]),
+            [tuple(row[counts:]) for row in found if row[counts] is not None])
 
 
 def without_jit(session) -> None:

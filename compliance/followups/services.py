@@ -27,6 +27,7 @@ from compliance.followups.mail import (
 from compliance.models import FollowUp, Premises, Visit
 from compliance.models.base import utcnow
 from compliance.models.visits import follow_up_is_overdue
+from compliance.paging import Page, counted_rows, offset, with_counts
 from compliance.visits.services import clean_text
 
 DECISIONS = ("close", "return")
@@ -125,56 +126,61 @@ NOT_CLOSED = ("open", "answered", "returned")
 
 FU_RETAILER = bindparam("follow_ups_retailer", type_=Integer())
 FU_PER_PART = bindparam("follow_ups_per_part", type_=Integer())
+FU_CAP = bindparam("follow_ups_cap", type_=Integer())
 FU_LIMIT = bindparam("follow_ups_limit", type_=Integer())
 FU_OFFSET = bindparam("follow_ups_offset", type_=Integer())
 
 
 @lru_cache(maxsize=1)
-def _retailer_follow_ups_statements():
-    """The count, waiting count and page statements of a business's follow-ups, built once
-    with the business and the page bound at each call."""
-    def part(rank: int, statuses: tuple[str, ...]):
-        return (select(FollowUp.id, FollowUp.due_on, literal(rank).label("rank"))
-                .join(Visit, FollowUp.visit_id == Visit.id)
-                .where(FollowUp.retailer_id == FU_RETAILER, FollowUp.status.in_(statuses),
-                       Visit.status == "submitted")
-                .order_by(FollowUp.due_on, FollowUp.id).limit(FU_PER_PART).subquery())
+def _retailer_follow_ups_statement():
+    """A page of a business's follow-ups with their count and how many wait for the shop, in
+    one statement (`paging.with_counts`), built once with the business and the page bound at
+    each call."""
+    def merged(limit):
+        """Those not closed, then the closed ones, each by due date and cut at `limit`."""
+        def part(rank: int, statuses: tuple[str, ...]):
+            return (select(FollowUp.id, FollowUp.due_on, literal(rank).label("rank"))
+                    .join(Visit, FollowUp.visit_id == Visit.id)
+                    .where(FollowUp.retailer_id == FU_RETAILER, FollowUp.status.in_(statuses),
+                           Visit.status == "submitted")
+                    .order_by(FollowUp.due_on, FollowUp.id).limit(limit).subquery())
 
-    halves = [part(0, NOT_CLOSED), part(1, ("closed",))]
-    merged = union_all(*(select(h.c.id, h.c.due_on, h.c.rank) for h in halves)).subquery()
-    count = select(func.count()).select_from(select(merged.c.id).limit(FU_PER_PART).subquery())
+        halves = [part(0, NOT_CLOSED), part(1, ("closed",))]
+        return union_all(*(select(h.c.id, h.c.due_on, h.c.rank) for h in halves)).subquery()
+
+    counted = merged(FU_CAP)
+    count = select(func.count()).select_from(select(counted.c.id).limit(FU_CAP).subquery())
     waiting = (select(func.count(FollowUp.id)).join(Visit, FollowUp.visit_id == Visit.id)
                .where(FollowUp.retailer_id == FU_RETAILER,
                       FollowUp.status.in_(("open", "returned")), Visit.status == "submitted"))
+    # The page is cut from the merged halves before it is joined to its shops.
+    listed = merged(FU_PER_PART)
+    chosen = (select(listed.c.id, listed.c.rank)
+              .order_by(listed.c.rank, listed.c.due_on, listed.c.id)
+              .limit(FU_LIMIT).offset(FU_OFFSET).subquery("chosen"))
     page = (select(FollowUp.id, Premises.name, FollowUp.action, FollowUp.due_on,
-                   FollowUp.status)
-            .join(merged, FollowUp.id == merged.c.id)
-            .join(Premises, FollowUp.premises_id == Premises.id)
-            .order_by(merged.c.rank, merged.c.due_on, merged.c.id)
-            .limit(FU_LIMIT).offset(FU_OFFSET))
-    return count, waiting, page
+                   FollowUp.status, chosen.c.rank)
+            .select_from(chosen).join(FollowUp, FollowUp.id == chosen.c.id)
+            .join(Premises, FollowUp.premises_id == Premises.id))
+    return with_counts(page, lambda c: (c.rank, c.due_on, c.id), count, waiting)
 
 
 def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int, cap: int = 1000):
     """A page of a business's follow-ups (those not closed first, then the closed ones, each
     by due date; plain rows of what the list shows) and how many wait for the shop's answer:
-    three queries.
+    one query.
 
     Each half is a range of ix_follow_ups_retailer_status_due read in page order and cut at
     the end of the page, and the total stops at `cap`, so a chain with years of closed
     follow-ups costs what a new shop does."""
-    from compliance.paging import Page, offset
-
-    count, waiting, statement = _retailer_follow_ups_statements()
-    n = db.session.scalar(count, {"follow_ups_retailer": retailer_id,
-                                  "follow_ups_per_part": cap + 1}) or 0
-    waiting_n = db.session.scalar(waiting, {"follow_ups_retailer": retailer_id})
     start = offset(page, per_page)
-    found = [FollowUpRow(*row) for row in db.session.execute(statement, {
+    (n, waiting), rows = counted_rows(db.session, _retailer_follow_ups_statement(), {
         "follow_ups_retailer": retailer_id, "follow_ups_per_part": start + per_page + 1,
-        "follow_ups_limit": per_page + 1, "follow_ups_offset": start})]
+        "follow_ups_cap": cap + 1, "follow_ups_limit": per_page + 1,
+        "follow_ups_offset": start}, counts=2)
+    found = [FollowUpRow(*row[:5]) for row in rows]
     return (Page(found[:per_page], page, per_page, min(n, cap), n > cap,
-                 len(found) > per_page), waiting_n or 0)
+                 len(found) > per_page), waiting)
 
 
 @dataclass(frozen=True)

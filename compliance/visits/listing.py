@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, true, union_all
+from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, union_all
 
 from compliance.areas import ListFilters
 from compliance.extensions import db
 from compliance.models import Premises, Retailer, Role, User, Visit
-from compliance.paging import Page, offset
+from compliance.paging import Page, counted_rows, offset, with_counts
 
 
 @dataclass(frozen=True)
@@ -131,36 +131,27 @@ def _statement(shape: tuple[str, str | None, bool, bool]):
 
     The parts are merged and cut to the newest PER_PART visits ("window"); the count reads the
     first CAP of them, and the page is cut from the window (LIMIT, OFFSET) before it is joined
-    to shops, businesses and officers, so only the page's rows are joined. The count is the
-    first column of every row, and a page past the end still returns it, in one row of nulls
-    (`total LEFT JOIN shown ON true`). One statement rather than a count and a page: PostgreSQL
-    plans it once (a generic plan), where the page alone was planned afresh on every call."""
+    to shops, businesses and officers, so only the page's rows are joined; the page and its
+    count are one statement (`paging.with_counts`), planned once."""
     kind, *rest = shape
     selects = [select(s.c.id, s.c.visited_at) for s in
                (_newest(part, *rest).subquery() for part in scope_parts(kind))]
     merged = union_all(*selects) if len(selects) > 1 else selects[0]
     window = merged.cte("window")
-    total = select(func.count().label("n")).select_from(
-        select(window.c.id).limit(CAP).subquery("counted")).subquery("total")
+    total = select(func.count()).select_from(select(window.c.id).limit(CAP).subquery("counted"))
     chosen = (select(window.c.id, window.c.visited_at)
               .order_by(window.c.visited_at.desc(), window.c.id.desc())
               .limit(LIMIT).offset(OFFSET).subquery("chosen"))
     # Plain rows of the columns the list shows, not visit objects: a visit has some 30
     # columns, and building (or deferring) each attribute was most of the ORM's work here.
-    shown = (select(Visit.id.label("id"), Visit.visited_at.label("visited_at"),
-                    Visit.status.label("status"), Visit.visit_type.label("visit_type"),
-                    Visit.outcome.label("outcome"), Premises.name.label("premises_name"),
-                    Premises.postcode.label("postcode"), Retailer.name.label("business_name"),
-                    User.name.label("officer_name"), chosen.c.visited_at.label("key_at"),
-                    chosen.c.id.label("key_id"))
+    shown = (select(Visit.id, Visit.visited_at, Visit.status, Visit.visit_type, Visit.outcome,
+                    Premises.name.label("premises_name"), Premises.postcode,
+                    Retailer.name.label("business_name"), User.name.label("officer_name"))
              .select_from(chosen).join(Visit, Visit.id == chosen.c.id)
              .join(Premises, Visit.premises_id == Premises.id)
              .join(Retailer, Premises.retailer_id == Retailer.id)
-             .outerjoin(User, Visit.officer_id == User.id)).subquery("shown")
-    fields = [shown.c[name] for name in VisitRow.__dataclass_fields__]
-    return (select(total.c.n, *fields)
-            .select_from(total.outerjoin(shown, true()))
-            .order_by(shown.c.key_at.desc(), shown.c.key_id.desc()))
+             .outerjoin(User, Visit.officer_id == User.id))
+    return with_counts(shown, lambda c: (c.visited_at.desc(), c.id.desc()), total)
 
 
 def visit_list(user: User, search: str, page: int, per_page: int,
@@ -185,10 +176,9 @@ def visit_list(user: User, search: str, page: int, per_page: int,
     statement = _statement((kind, mode, bool(filters.district), bool(filters.agency_id)))
     start = offset(page, per_page)
     # The window holds the page and one more row (is there a next page?) and enough to count.
-    result = db.session.execute(statement, {
+    (n,), rows = counted_rows(db.session, statement, {
         **values, "visits_per_part": max(start + per_page + 1, cap + 1),
-        "visits_cap": cap + 1, "visits_limit": per_page + 1, "visits_offset": start}).all()
-    n = result[0][0] if result else 0
+        "visits_cap": cap + 1, "visits_limit": per_page + 1, "visits_offset": start})
     total, capped = min(n, cap), n > cap
-    found = [VisitRow(*row[1:]) for row in result if row.id is not None]
+    found = [VisitRow(*row) for row in rows]
     return Page(found[:per_page], page, per_page, total, capped, len(found) > per_page)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from compliance.extensions import db
 from compliance.followups import services as followups
 from compliance.models import FollowUp, Premises, Role, TestPurchase, User, Visit
-from compliance.paging import Page, offset
+from compliance.paging import Page, counted_rows, offset, with_counts
 from compliance.visits.labels import UNMET
 
 RECENT = 10
@@ -197,9 +197,9 @@ SHOP_OFFSET = bindparam("shop_offset", type_=Integer())
 
 
 @lru_cache(maxsize=1)
-def _shop_visits_statements():
-    """The count (stopping at SHOP_CAP) and page statements of a business's visits, built
-    once with the business and the page bound at each call."""
+def _shop_visits_statement():
+    """A page of a business's visits with their count (stopping at SHOP_CAP) in one
+    statement, built once with the business and the page bound at each call."""
     scope = (Visit.retailer_id == SHOP_RETAILER, Visit.status == "submitted")
     newest = (Visit.visited_at.desc(), Visit.id.desc())
     count = select(func.count()).select_from(
@@ -215,18 +215,16 @@ def _shop_visits_statements():
                    case((purchase == 1, "sold"), (purchase == 0, "refused"), else_=None))
             .join(Premises, Visit.premises_id == Premises.id)
             .where(*scope).order_by(*newest).limit(SHOP_LIMIT).offset(SHOP_OFFSET))
-    return count, page
+    return with_counts(page, lambda c: (c.visited_at.desc(), c.id.desc()), count)
 
 
 def shop_visits(retailer_id: int, page: int = 1, per_page: int = 25, cap: int = 1000) -> Page:
-    """A page of the submitted visits to a business's premises, newest first (two queries:
-    the count, stopping at `cap`, and the rows with their follow-up count and test-purchase
-    result). Both walk ix_visits_retailer_status_visited and stop, whatever the business's
+    """A page of the submitted visits to a business's premises, newest first (one query: the
+    rows with their follow-up count and test-purchase result, and the count, stopping at
+    `cap`). Both walk ix_visits_retailer_status_visited and stop, whatever the business's
     size: a 500-premises chain costs what a corner shop does."""
-    count, statement = _shop_visits_statements()
-    n = db.session.scalar(count, {"shop_retailer": retailer_id, "shop_cap": cap + 1}) or 0
-    rows = list(db.session.execute(statement, {
-        "shop_retailer": retailer_id, "shop_limit": per_page + 1,
-        "shop_offset": offset(page, per_page)}))
+    (n,), rows = counted_rows(db.session, _shop_visits_statement(), {
+        "shop_retailer": retailer_id, "shop_cap": cap + 1, "shop_limit": per_page + 1,
+        "shop_offset": offset(page, per_page)})
     return Page([ShopVisitRow(*row) for row in rows[:per_page]], page, per_page, min(n, cap),
                 n > cap, len(rows) > per_page)

@@ -223,3 +223,37 @@ def test_a_page_past_the_end_still_says_how_many_there_are_in_one_statement(
     assert [r.id for r in last.items] == _newest_first(five)[4:] and not last.has_next
     assert beyond.items == [] and beyond.total == 5 and not beyond.capped
     assert capped.items == [] and capped.total == 3 and capped.capped
+
+
+def test_a_business_s_visits_and_follow_ups_are_one_statement_each_past_the_end_too(
+        cast, count_queries):
+    """Shop visits and the business's follow-ups: each page with its counts (and the number
+    waiting for the shop) in one statement, and a page past the end still counted."""
+    from compliance.followups.services import retailer_follow_ups_page
+    from compliance.visits.queries import shop_visits
+
+    retailer = cast["shop"].retailer
+    now = utcnow()
+    visits = [VisitFactory(officer=cast["officer"], premises=cast["shop"],
+                           visited_at=now - timedelta(days=n)) for n in range(3)]
+    statuses = ["open", "returned", "answered", "closed"]
+    follow_ups = [FollowUpFactory(visit=visits[n % 3], status=status,
+                                  due_on=now.date() + timedelta(days=10 - n))
+                  for n, status in enumerate(statuses)]
+    db.session.flush()
+    with count_queries() as counter:
+        first = shop_visits(retailer.id, 1, 2)
+        beyond = shop_visits(retailer.id, 5, 2)
+        capped = shop_visits(retailer.id, 5, 2, cap=2)
+        fu_first, waiting = retailer_follow_ups_page(retailer.id, 1, 3)
+        fu_last, _ = retailer_follow_ups_page(retailer.id, 2, 3)
+        fu_beyond, waiting_beyond = retailer_follow_ups_page(retailer.id, 7, 3)
+    assert counter["n"] == 6
+    assert [r.id for r in first.items] == _newest_first(visits)[:2] and first.has_next
+    assert first.total == 3 and beyond.items == [] and beyond.total == 3
+    assert capped.total == 2 and capped.capped
+    # Not closed first, each half by due date: answered (due +8), returned (+9), open (+10).
+    assert [f.id for f in fu_first.items] == [follow_ups[n].id for n in (2, 1, 0)]
+    assert [f.id for f in fu_last.items] == [follow_ups[3].id] and not fu_last.has_next
+    assert fu_first.total == 4 and waiting == 2  # open and returned wait for the shop
+    assert fu_beyond.items == [] and fu_beyond.total == 4 and waiting_beyond == 2
