@@ -107,8 +107,9 @@ def _few_matching_premises(like: str) -> list[int] | None:
     return sorted(ids) if len(ids) <= FEW_PREMISES else None
 
 
-def _newest(condition, search: str | None, district: bool, narrow_agency: bool) -> Select:
-    """One part of the scope: ids and dates of its newest PER_PART visits that pass the
+def _newest(condition, search: str | None, district: bool, narrow_agency: bool,
+            limit=PER_PART) -> Select:
+    """One part of the scope: ids and dates of its newest `limit` visits that pass the
     filters. `search`: None, "few" (the visits of the matching premises, FEW) or "many"
     (visits whose premises or business match LIKE)."""
     stmt = select(Visit.id, Visit.visited_at).where(condition)
@@ -122,23 +123,28 @@ def _newest(condition, search: str | None, district: bool, narrow_agency: bool) 
             or_(Premises.postcode.like(DISTRICT_LIKE), Premises.postcode == DISTRICT))))
     if narrow_agency:
         stmt = stmt.where(Visit.agency_id == FILTER_AGENCY)
-    return stmt.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(PER_PART)
+    return stmt.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)
 
 
 @lru_cache(maxsize=128)
 def _statement(shape: tuple[str, str | None, bool, bool]):
     """A shape's one statement: (kind, search, district, narrowed to an agency).
 
-    The parts are merged and cut to the newest PER_PART visits ("window"); the count reads the
-    first CAP of them, and the page is cut from the window (LIMIT, OFFSET) before it is joined
+    The count reads the newest CAP visits of each part, merged, and stops at CAP; the page
+    reads the newest PER_PART (the page's end) of each part, merged and cut (LIMIT, OFFSET)
+    before it is joined
     to shops, businesses and officers, so only the page's rows are joined; the page and its
     count are one statement (`paging.with_counts`), planned once."""
     kind, *rest = shape
-    selects = [select(s.c.id, s.c.visited_at) for s in
-               (_newest(part, *rest).subquery() for part in scope_parts(kind))]
-    merged = union_all(*selects) if len(selects) > 1 else selects[0]
-    window = merged.cte("window")
-    total = select(func.count()).select_from(select(window.c.id).limit(CAP).subquery("counted"))
+
+    def merged(limit):
+        selects = [select(s.c.id, s.c.visited_at) for s in
+                   (_newest(part, *rest, limit=limit).subquery() for part in scope_parts(kind))]
+        return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
+
+    counted = merged(CAP)
+    total = select(func.count()).select_from(select(counted.c.id).limit(CAP).subquery())
+    window = merged(PER_PART)
     chosen = (select(window.c.id, window.c.visited_at)
               .order_by(window.c.visited_at.desc(), window.c.id.desc())
               .limit(LIMIT).offset(OFFSET).subquery("chosen"))
@@ -177,7 +183,7 @@ def visit_list(user: User, search: str, page: int, per_page: int,
     start = offset(page, per_page)
     # The window holds the page and one more row (is there a next page?) and enough to count.
     (n,), rows = counted_rows(db.session, statement, {
-        **values, "visits_per_part": max(start + per_page + 1, cap + 1),
+        **values, "visits_per_part": start + per_page + 1,
         "visits_cap": cap + 1, "visits_limit": per_page + 1, "visits_offset": start})
     total, capped = min(n, cap), n > cap
     found = [VisitRow(*row) for row in rows]

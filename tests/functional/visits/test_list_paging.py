@@ -257,3 +257,21 @@ def test_a_business_s_visits_and_follow_ups_are_one_statement_each_past_the_end_
     assert [f.id for f in fu_last.items] == [follow_ups[3].id] and not fu_last.has_next
     assert fu_first.total == 4 and waiting == 2  # open and returned wait for the shop
     assert fu_beyond.items == [] and fu_beyond.total == 4 and waiting_beyond == 2
+
+
+def test_the_list_statements_are_plain_selects_that_a_get_runs_without_a_transaction(cast):
+    """A GET runs plain SELECTs in autocommit (compliance/db_reads.py: no BEGIN, no ROLLBACK);
+    a statement that opens WITH is not plainly a read, so it would cost two more exchanges."""
+    from sqlalchemy.dialects import postgresql
+
+    from compliance.db_reads import plain_select
+    from compliance.followups.services import _retailer_follow_ups_statement
+    from compliance.visits.queries import _shop_visits_statement
+
+    statements = [listing._statement((kind, search, district, narrow))
+                  for kind in ("everyone", "own", "agency and own")
+                  for search in (None, "few", "many")
+                  for district in (False, True) for narrow in (False, True)]
+    statements += [_shop_visits_statement(), _retailer_follow_ups_statement()]
+    for statement in statements:
+        assert plain_select(str(statement.compile(dialect=postgresql.dialect())))
