@@ -20,7 +20,7 @@ from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.i18n import gettext as _
 from compliance.models import ChecklistItem, Operation, Premises, Visit
-from compliance.paging import Page, offset, without_jit
+from compliance.paging import Page, offset
 from compliance.visits.labels import MATERIALS, OUTCOMES
 
 TOP_ITEMS = 10
@@ -94,7 +94,6 @@ def operation_report(operation: Operation, area: str | None = None,
     """The report from the operation's tallies (compliance/tallies): one query for every
     figure, one for the unmet checks' wording, one for the page of advice, whatever the
     number of visits."""
-    without_jit(db.session)
     found = tallies.read(db.session.connection(), operation.id,
                          [area] if area else list(operation.areas))
     figures = found.get(area or tallies.WHOLE, {})

@@ -179,9 +179,8 @@ def test_report_reads_a_fixed_few_queries(world, count_queries):
     for area, page in ((None, 1), ("North", 1), (None, 2)):
         with count_queries() as counter:
             report = operation_report(op, area, advice_page=page)
-        jit = 1 if db.engine.dialect.name == "postgresql" else 0
-        assert counter["n"] == 3 + jit, (area, page)  # tallies, checks' wording, advice page
+        assert counter["n"] == 3, (area, page)  # tallies, checks' wording, advice page
         assert report.advice.items
     with count_queries() as counter:
         assert not operation_report(op, None, advice_page=9).advice.items
-    assert counter["n"] == 2 + jit  # past the last page: no advice query at all
+    assert counter["n"] == 2  # past the last page: no advice query at all
