@@ -111,9 +111,13 @@ def _statements() -> dict[str, Select]:
             User.retailer_id == RETAILER, User.role.in_([Role.STAFF, Role.MANAGER])),
         "page": people.order_by(*in_order).limit(LIMIT).offset(OFFSET),
         "everyone": people.order_by(*in_order),
+        # Found by premises (a few people each): the business is checked on each row, as an
+        # expression no index serves, or PostgreSQL's generic plan (which takes a business
+        # for a few people, the average) walks all 2,000 of a chain's people in name order
+        # (ix_users_retailer_people): 1.1 ms where this takes 0.3.
         "staff at": select(User.id, User.name, User.premises_id).where(
-            User.retailer_id == RETAILER, User.premises_id.in_(PREMISES_IDS), User.active,
-            User.role == Role.STAFF).order_by(User.name, User.id),
+            User.premises_id.in_(PREMISES_IDS), func.coalesce(User.retailer_id, 0) == RETAILER,
+            User.active, User.role == Role.STAFF).order_by(User.name, User.id),
         # The slugs and jurisdictions only: a module row carries its whole text.
         "modules": select(TrainingModule.slug, TrainingModule.jurisdictions)
         .where(TrainingModule.is_current),
