@@ -136,7 +136,12 @@ def rescore(connection: Connection, premises_ids: Iterable[int] | None = None,
     now = now or utcnow()
     base = select(*FACTS).where(P.scope_id == ALL_PREMISES).order_by(P.premises_id)
     if only_stale:
-        base = base.where(P.rescore_at <= now)
+        # The sweep skips a premises whose rows a change is refreshing (that change stores a
+        # fresh score itself): waiting for it could close a circle of locks (a deadlock)
+        # with a transaction that refreshes another premises the sweep has already locked.
+        # A change locks a premises' every-premises row (scope 0) first, so holding that
+        # row, the sweep never waits on the premises' other rows.
+        base = base.where(P.rescore_at <= now).with_for_update(of=P, skip_locked=True)
     statement = (update(P).where(P.premises_id == bindparam("pid"))
                  .values(sort_key=bindparam("new_key"), rescore_at=bindparam("new_rescore_at")))
     ids = sorted(set(premises_ids)) if premises_ids is not None else None
