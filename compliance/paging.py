@@ -92,9 +92,8 @@ def with_counts(page: Select, order: Callable[[Any], Sequence[Any]], *counts: Se
     `page` is already cut to the page (its LIMIT and OFFSET inside it) and its first column is
     never null; each count is a one-row select; `order(columns)` gives the page's order from
     its columns. Every row carries the counts first, and a page past the end still returns
-    them, in one row with nulls for the rest (`counts LEFT JOIN page ON true`). One statement
-    rather than a count and a page: PostgreSQL plans it once (a generic plan) where a page
-    statement alone was planned afresh on each call. Read it with `counted_rows`."""
+    them, in one row with nulls for the rest (`counts LEFT JOIN page ON true`): one exchange
+    with the database where a count and a page took two. Read it with `counted_rows`."""
     shown = page.subquery("shown")
     totals = [count.subquery(f"count_{n}") for n, count in enumerate(counts)]
     joined = totals[0]

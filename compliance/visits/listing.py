@@ -132,9 +132,9 @@ def _statement(shape: tuple[str, str | None, bool, bool]):
 
     The count reads the newest CAP visits of each part, merged, and stops at CAP; the page
     reads the newest PER_PART (the page's end) of each part, merged and cut (LIMIT, OFFSET)
-    before it is joined
-    to shops, businesses and officers, so only the page's rows are joined; the page and its
-    count are one statement (`paging.with_counts`), planned once."""
+    before it is joined to shops, businesses and officers, so only the page's rows are
+    joined. The page and its count are one plain SELECT (`paging.with_counts`): no CTE, which
+    would make a GET open a transaction (compliance/db_reads.py)."""
     kind, *rest = shape
 
     def merged(limit):
@@ -181,7 +181,7 @@ def visit_list(user: User, search: str, page: int, per_page: int,
         values.update(visits_like=like, visits_few=few or [])
     statement = _statement((kind, mode, bool(filters.district), bool(filters.agency_id)))
     start = offset(page, per_page)
-    # The window holds the page and one more row (is there a next page?) and enough to count.
+    # Each part is read to the page's end and one more row (is there a next page?).
     (n,), rows = counted_rows(db.session, statement, {
         **values, "visits_per_part": start + per_page + 1,
         "visits_cap": cap + 1, "visits_limit": per_page + 1, "visits_offset": start})
