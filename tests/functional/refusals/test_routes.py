@@ -54,8 +54,10 @@ def test_staff_record_a_refusal_with_sensible_defaults(client, login_as, shop):
     assert start.headers["Location"] == url(premises, "new")
     form = client.get(url(premises, "new"))
     now = to_uk(utcnow())
-    # "When" defaults to now, typed as the GOV.UK date pattern and a time.
-    assert f'id="occurred_at-day" name="occurred_at" type="text" value="{now.day}"' in form.text
+    # "When" defaults to now, typed as the GOV.UK date pattern (two-digit day and month, as
+    # govuk-frontend-wtf writes a date: "01" on the first) and a time.
+    assert f'id="occurred_at-day" name="occurred_at" type="text" value="{now:%d}"' in form.text
+    assert f'id="occurred_at-month" name="occurred_at" type="text" value="{now:%m}"' in form.text
     assert f'id="occurred_at-year" name="occurred_at" type="text" value="{now.year}"' in form.text
     assert re.search(r'id="occurred_time" name="occurred_time" type="text" value="\d\d:\d\d"',
                      form.text)
