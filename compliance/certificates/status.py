@@ -67,12 +67,11 @@ def trained_share() -> int:
     return int(current_app.config["PREMISES_CERT_TRAINED_SHARE"])
 
 
-@cache
-def _conditions_statement():
-    """Every condition of the premises `:ids` at `:now`, one row each, in one statement.
-
-    Built once: constructing a statement this size is itself about a millisecond of Python.
-    Correlated subqueries, each answered from an index on the premises' own rows."""
+def conditions_columns() -> tuple:
+    """Every condition of a premises at `:now`, as labelled columns correlated to the
+    premises table (rating, assessed_at, trained, staff, failed): select them beside
+    `Premises` and read each row with `conditions_of`. Correlated subqueries, each answered
+    from an index on the premises' own rows."""
     from compliance.visits.services import unresolved_failures
 
     premises = Premises.id
@@ -92,9 +91,23 @@ def _conditions_statement():
                .correlate(Premises).scalar_subquery())
     failed = (unresolved_failures().where(TestPurchase.premises_id == premises)
               .correlate(Premises).exists())
-    return (select(premises, rating.label("rating"), assessed.label("assessed_at"),
-                   trained.label("trained"), staff.label("staff"), failed.label("failed"))
-            .where(premises.in_(bindparam("ids", expanding=True))))
+    return (rating.label("rating"), assessed.label("assessed_at"), trained.label("trained"),
+            staff.label("staff"), failed.label("failed"))
+
+
+def conditions_of(row) -> PremisesConditions:
+    """A premises' conditions from a row holding `conditions_columns()`."""
+    return PremisesConditions(row.rating, row.assessed_at, trained=row.trained, staff=row.staff,
+                              failed_test_purchase=bool(row.failed))
+
+
+@cache
+def _conditions_statement():
+    """Every condition of the premises `:ids` at `:now`, one row each, in one statement.
+
+    Built once: constructing a statement this size is itself about a millisecond of Python."""
+    return (select(Premises.id, *conditions_columns())
+            .where(Premises.id.in_(bindparam("ids", expanding=True))))
 
 
 def premises_conditions(premises_ids: Iterable[int],
@@ -103,10 +116,8 @@ def premises_conditions(premises_ids: Iterable[int],
     ids = sorted(set(premises_ids))
     if not ids:
         return {}
-    found = {row.id: PremisesConditions(row.rating, row.assessed_at, trained=row.trained,
-                                        staff=row.staff, failed_test_purchase=bool(row.failed))
-             for row in db.session.execute(_conditions_statement(),
-                                           {"ids": ids, "now": now or utcnow()})}
+    rows = db.session.execute(_conditions_statement(), {"ids": ids, "now": now or utcnow()})
+    found = {row.id: conditions_of(row) for row in rows}
     return {p: found.get(p, PremisesConditions()) for p in ids}
 
 

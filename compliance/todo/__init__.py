@@ -26,10 +26,9 @@ def for_user(user: User, page: int = 1, premises: Page | None = None) -> list[To
 
     build = {Role.STAFF: staff.items, Role.MANAGER: managers.items,
              Role.OFFICER: officers.items, Role.ADMIN: admins.items}[user.role]
-    items = (managers.items(user, page, premises) if user.role == Role.MANAGER
-             else build(user))
-    # Only the reminders about the items shown: a manager of many shops is sent thousands a
-    # year (each week of each register, each follow-up), and the page shows one page of them.
+    if user.role == Role.MANAGER:
+        return managers.items(user, page, premises)  # marked in the same statement as chases
+    items = build(user)
     causes = sorted({item.cause_key for item in items if item.cause_key})
     sent = dict(db.session.execute(_sent_statement(), {"todo_user": user.id,
                                                        "todo_causes": causes}).all())

@@ -8,9 +8,27 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app, url_for
-from sqlalchemy import Date, Integer, Row, and_, bindparam, func, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Row,
+    String,
+    and_,
+    bindparam,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
-from compliance.certificates.status import PREMISES, status_of, suspension_reasons
+from compliance.certificates.status import (
+    PREMISES,
+    conditions_columns,
+    conditions_of,
+    status_of,
+    trained_share,
+)
 from compliance.extensions import db
 from compliance.i18n import gettext as _
 from compliance.i18n import ngettext
@@ -46,9 +64,20 @@ def chase_cause(user_id: int, on: date) -> str:
     return f"chase-training:{user_id}:{on.isoformat()}"
 
 
-def chased_at(user_ids: list[int]) -> dict[int, datetime]:
-    """When a manager last emailed each of these people to finish their training."""
-    return dict(db.session.execute(_statements()["chased"], {"todo_users": user_ids}).all())
+def reminders(manager_id: int, causes: list[str],
+              people: list[int]) -> tuple[dict[str, datetime], dict[int, datetime]]:
+    """When the manager was emailed about each of these causes, and when a manager last
+    emailed each of these people to finish their training, in one statement:
+    ({cause: sent at}, {person id: chased at})."""
+    sent: dict[str, datetime] = {}
+    chased: dict[int, datetime] = {}
+    for row in db.session.execute(_statements()["reminders"], {
+            "todo_user": manager_id, "todo_causes": causes, "todo_users": people}):
+        if row.cause_key is None:
+            chased[row.user_id] = row.sent_at
+        else:
+            sent[row.cause_key] = row.sent_at
+    return sent, chased
 
 
 def unsigned_weeks(premises: list[Premises], today: date | None = None) -> dict[int, list[date]]:
@@ -94,7 +123,9 @@ def premises_page(user: User, page: int = 1) -> Page:
 
 
 def items(user: User, page: int = 1, premises_on_page: Page | None = None) -> list[ToDo]:
-    """To-dos for the page'th page of premises (or for `premises_on_page`, already fetched)."""
+    """To-dos for the page'th page of premises (or for `premises_on_page`, already fetched),
+    each marked with the reminder emailed about it and, for staff to train, when they were
+    last chased."""
     if not user.retailer_id:
         return []
     premises = list((premises_on_page or premises_page(user, page)).items)
@@ -103,19 +134,21 @@ def items(user: User, page: int = 1, premises_on_page: Page | None = None) -> li
     follow_ups = open_follow_ups(ids)
     matrix = premises_matrix(user.retailer_id, premises)
     latest, drafts = _assessments(ids)
-    certs = _verified_certificates(ids)
-    chased = chased_at([r.user.id for r in matrix])
-    reasons = suspension_reasons(certs.values())
+    certs, reasons = _verified_certificates(ids)
     today = utcnow().date()
     result: list[ToDo] = []
     for p in premises:
         result += _register(p, weeks[p.id])
         result += [_follow_up(f, p, today) for f in follow_ups if f.premises_id == p.id]
-        result += [replace(t, chased_at=chased.get(t.chase_user_id)) for t in _staff(
-            p, [r for r in matrix if r.user.premises_id == p.id])]
+        result += _staff(p, [r for r in matrix if r.user.premises_id == p.id])
         result.append(_assessment(p, latest.get(p.id), drafts.get(p.id)))
         result.append(_certificate(p, certs.get(p.id), reasons))
-    return result
+    # Only the reminders about the items shown: a manager of many shops is sent thousands a
+    # year (each week of each register, each follow-up), and the page shows one page of them.
+    sent, chased = reminders(user.id, sorted({t.cause_key for t in result if t.cause_key}),
+                             [r.user.id for r in matrix])
+    return [replace(t, chased_at=chased.get(t.chase_user_id)).with_reminder(sent)
+            if t.chase_user_id else t.with_reminder(sent) for t in result]
 
 
 def _register(p: Premises, weeks: list[date]) -> list[ToDo]:
@@ -210,11 +243,15 @@ def _assessment(p: Premises, latest: Row | None, draft_id: int | None) -> ToDo:
                 due.date() if due else None)
 
 
-def _verified_certificates(ids: list[int]) -> dict[int, Row]:
+def _verified_certificates(ids: list[int]) -> tuple[dict[int, Row], dict[int, list[str]]]:
     """The current verified certificate of each premises (plain rows of what its status
-    needs)."""
-    certs = db.session.execute(_statements()["certificates"], {"todo_premises": ids})
-    return {c.premises_id: c for c in certs}  # the newest wins
+    needs) and the conditions its premises does not meet (suspension reasons), in one
+    statement: ({premises id: certificate}, {premises id: reasons})."""
+    rows = db.session.execute(_statements()["certificates"],
+                              {"todo_premises": ids, "now": utcnow()})
+    certs = {c.premises_id: c for c in rows}  # the newest wins
+    share = trained_share()
+    return certs, {p: conditions_of(c).unmet(share) for p, c in certs.items()}
 
 
 def _certificate(p: Premises, cert: Row | None, reasons) -> ToDo:
@@ -269,15 +306,28 @@ def _statements() -> dict:
         .where(Assessment.premises_id.in_(premises_ids),
                or_(Assessment.status == "draft", newest.c.at.is_not(None)))
         .order_by(Assessment.id),
+        # Each current verified certificate with its premises' conditions (a suspended one
+        # shows why).
         "certificates": select(Certificate.id, Certificate.code, Certificate.kind,
                                Certificate.premises_id, Certificate.expires_at,
-                               Certificate.revoked_at, Certificate.superseded_by_id)
+                               Certificate.revoked_at, Certificate.superseded_by_id,
+                               *conditions_columns())
+        .join(Premises, Premises.id == Certificate.premises_id)
         .where(Certificate.premises_id.in_(premises_ids), Certificate.kind == PREMISES,
                Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
         .order_by(Certificate.issued_at),
-        "chased": select(ReminderSent.user_id, func.max(ReminderSent.sent_at))
-        .where(ReminderSent.user_id.in_(bindparam("todo_users", expanding=True,
-                                                  type_=Integer())),
-               ReminderSent.cause_key.like("chase-training:%"))
-        .group_by(ReminderSent.user_id),
+        # The manager's reminders about these causes (cause_key set), then when each of
+        # these people was last chased (cause_key null).
+        "reminders": union_all(
+            select(ReminderSent.cause_key, ReminderSent.user_id,
+                   ReminderSent.sent_at.label("sent_at"))
+            .where(ReminderSent.user_id == bindparam("todo_user", type_=Integer()),
+                   ReminderSent.cause_key.in_(bindparam("todo_causes", expanding=True,
+                                                        type_=String()))),
+            select(null().label("cause_key"), ReminderSent.user_id,
+                   func.max(ReminderSent.sent_at).label("sent_at"))
+            .where(ReminderSent.user_id.in_(bindparam("todo_users", expanding=True,
+                                                      type_=Integer())),
+                   ReminderSent.cause_key.like("chase-training:%"))
+            .group_by(ReminderSent.user_id)),
     }

@@ -4,7 +4,8 @@ import pytest
 
 from compliance import audit
 from compliance.audit import Actor
-from compliance.models import Role
+from compliance.extensions import db
+from compliance.models import Retailer, Role
 from tests.factories import AgencyFactory, PremisesFactory, RetailerFactory, UserFactory
 
 
@@ -93,7 +94,8 @@ def _grow_home(role: Role, user, n: int) -> None:
 
     for _ in range(n):
         if role == Role.MANAGER:
-            premises = PremisesFactory(retailer_id=user.retailer_id,
+            # The business object, not its id: the factory's own business would win.
+            premises = PremisesFactory(retailer=db.session.get(Retailer, user.retailer_id),
                                        created_at=utcnow() - timedelta(weeks=3))
             UserFactory(role=Role.STAFF, retailer_id=user.retailer_id, premises=premises)
             FollowUpFactory(visit=VisitFactory(premises=premises))
@@ -117,3 +119,19 @@ def test_home_to_do_lists_use_constant_queries(client, login_as, count_queries, 
     one = _queries_for(client, count_queries, "/")
     _grow_home(role, user, 19)
     assert _queries_for(client, count_queries, "/") == one
+
+
+def test_a_managers_home_reads_its_to_dos_in_thirteen_statements(client, login_as,
+                                                                  count_queries):
+    """Signed in (1), the page of premises with its total (1), the register's sign-offs and
+    first entries (2), follow-ups (1), staff training (4), self-assessments (1), certificates
+    with their premises' conditions (1), the reminders and chases (1), the business with its
+    staff count (1)."""
+    retailer = RetailerFactory()
+    manager = login_as(UserFactory(role=Role.MANAGER, retailer=retailer))
+    _grow_home(Role.MANAGER, manager, 3)
+    with count_queries() as counter:
+        page = client.get("/")
+    assert page.status_code == 200 and page.text.count("Sign off 3 weeks") == 3
+    reads = [s for s in counter["statements"] if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 13, reads
