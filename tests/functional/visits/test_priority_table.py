@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
 
 from compliance.audit import Actor
 from compliance.extensions import db
@@ -238,3 +238,19 @@ def test_each_kind_of_list_reads_its_own_rows(cast):
     assert "Never visited" in names(admin) and "Loner's shop" in names(admin)
     assert names(stranger, agency_id=officer.agency_id) == {"Everyone's shop"}
     assert never.id and mine.id and theirs.id
+
+
+def test_a_rebuild_tells_the_planner_the_tables_new_size_before_scoring(cast):
+    """Scoring updates the rows a premises at a time; filled in the same transaction, the
+    table's statistics must be fresh first, or PostgreSQL reads the whole table for each
+    premises' update (a seeded national table took 340 s to score, 1/10 of it 5 s)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    for n in range(23):
+        PremisesFactory(name=f"Counted {n}")
+    db.session.flush()
+    rebuild(db.session.connection())
+    rows = db.session.scalar(select(func.count()).select_from(TABLE))
+    estimated = db.session.scalar(text(
+        "SELECT reltuples FROM pg_class WHERE relname = 'premises_priority'"))
+    assert rows > 23 and estimated == rows
