@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, bindparam, case, false, func, or_, select, true
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from compliance.extensions import db
@@ -70,24 +81,28 @@ BOARD_AGENCY = bindparam("board_agency", type_=Integer())
 
 @lru_cache(maxsize=8)
 def _board(kind: str):
-    """(drafts, recent visits, follow-ups) statements for an admin, an officer of an agency
-    or an officer of none (`kind`), as visible_clause has it."""
-    def board_visits(*where, order):
-        return (select(Visit.id, Premises.name, Visit.visited_at, Visit.updated_at,
-                       Visit.visit_type, Visit.outcome)
-                .join(Premises, Visit.premises_id == Premises.id)
-                .where(*where).order_by(*order).limit(RECENT))
+    """(visits, follow-ups) statements for an admin, an officer of an agency or an officer of
+    none (`kind`), as visible_clause has it: the visits statement reads the drafts and the
+    recent visits in one union, each row led by its part ("draft" or "recent")."""
+    def board_visits(part: str, *where, order):
+        newest = (select(Visit.id, Premises.name, Visit.visited_at, Visit.updated_at,
+                         Visit.visit_type, Visit.outcome)
+                  .join(Premises, Visit.premises_id == Premises.id)
+                  .where(*where).order_by(*order).limit(RECENT).subquery())
+        return select(literal(part).label("part"), *newest.c)
 
     own = Visit.officer_id == BOARD_OFFICER
-    drafts = board_visits(own, Visit.status == "draft", order=(Visit.updated_at.desc(),))
-    recent = board_visits(Visit.status == "submitted", true() if kind == "admin" else own,
+    drafts = board_visits("draft", own, Visit.status == "draft",
+                          order=(Visit.updated_at.desc(),))
+    recent = board_visits("recent", Visit.status == "submitted",
+                          true() if kind == "admin" else own,
                           order=(Visit.visited_at.desc(), Visit.id.desc()))
     if kind == "admin":
         visible = Visit.status == "submitted"
     else:
         agency = (Visit.agency_id == BOARD_AGENCY) if kind == "agency" else own
         visible = or_(own, (Visit.status == "submitted") & agency)
-    return drafts, recent, followups.follow_ups_for_visits_statement(
+    return union_all(drafts, recent), followups.follow_ups_for_visits_statement(
         select(Visit.id).where(visible))
 
 
@@ -98,9 +113,14 @@ def dashboard(user: User) -> Dashboard:
         return Dashboard([], [], [])
     kind = "admin" if user.role == Role.ADMIN else "agency" if user.agency_id else "own"
     values = {"board_officer": user.id, "board_agency": user.agency_id}
-    drafts, recent, follow_ups = _board(kind)
-    return Dashboard([BoardVisit(*row) for row in db.session.execute(drafts, values)],
-                     [BoardVisit(*row) for row in db.session.execute(recent, values)],
+    visits, follow_ups = _board(kind)
+    board: dict[str, list[BoardVisit]] = {"draft": [], "recent": []}
+    for row in db.session.execute(visits, values):
+        board[row[0]].append(BoardVisit(*row[1:]))
+    # Each part in its own order (a union's rows come in no promised order).
+    board["draft"].sort(key=lambda v: v.updated_at, reverse=True)
+    board["recent"].sort(key=lambda v: (v.visited_at, v.id), reverse=True)
+    return Dashboard(board["draft"], board["recent"],
                      [followups.FollowUpRow(*row)
                       for row in db.session.execute(follow_ups, values)])
 
