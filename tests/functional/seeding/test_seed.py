@@ -35,8 +35,9 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_cli_seeds_counts_in_proportion_to_the_national_figures(runner):
-    result = runner.invoke(args=["bench", "seed", "--scale", str(SCALE), "--no-migrate"])
+def test_cli_seeds_counts_in_proportion_to_the_national_figures(runner, count_queries):
+    with count_queries() as statements:
+        result = runner.invoke(args=["bench", "seed", "--scale", str(SCALE), "--no-migrate"])
     assert result.exit_code == 0, result.output
     assert f"Seeded scale {SCALE}" in result.output
     plan = plan_for(SCALE)
@@ -69,11 +70,26 @@ def test_cli_seeds_counts_in_proportion_to_the_national_figures(runner):
     every = select(func.count()).select_from(PremisesPriority).where(
         PremisesPriority.scope_id == ALL_PREMISES)
     assert db.session.scalar(every) == count(Premises)
+    statistics_refreshed_before_the_tables_built_from_the_copy(statements["statements"])
     again = runner.invoke(args=["bench", "seed", "--scale", str(SCALE), "--no-migrate"])
     assert again.exit_code != 0 and "already seeded" in again.output
     with pytest.raises(AlreadySeeded):
         seed(SCALE)
     seeded_certificates_share_one_valid_pdf_with_its_hash()
+
+
+def statistics_refreshed_before_the_tables_built_from_the_copy(statements: list[str]) -> None:
+    """On PostgreSQL the copied tables are ANALYZEd before the tallies and the priority
+    table are worked out from them: planned on an empty table's statistics, the national
+    seed's priority table took 47 s where it takes 8."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    analyzed = next((i for i, s in enumerate(statements)
+                     if s.startswith("ANALYZE") and "visits" in s), len(statements))
+    rebuilt = max(i for i, s in enumerate(statements) if "INSERT INTO premises_priority" in s)
+    assert analyzed < rebuilt
+    analyzed = statements[analyzed]
+    assert all(table in analyzed for table in ("visits", "users", "follow_ups", "refusals"))
 
 
 def seeded_certificates_share_one_valid_pdf_with_its_hash() -> None:
