@@ -1,4 +1,5 @@
-"""Start and stop gunicorn (2 sync workers, as in production) on 127.0.0.1 for a benchmark."""
+"""Start and stop gunicorn (2 sync workers, one per core here; --workers to change) on 127.0.0.1
+for a benchmark."""
 
 from __future__ import annotations
 
