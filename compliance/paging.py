@@ -90,16 +90,17 @@ def with_counts(page: Select, order: Callable[[Any], Sequence[Any]], *counts: Se
     """A page of rows and the counts shown with it as one statement.
 
     `page` is already cut to the page (its LIMIT and OFFSET inside it) and its first column is
-    never null; each count is a one-row select; `order(columns)` gives the page's order from
-    its columns. Every row carries the counts first, and a page past the end still returns
-    them, in one row with nulls for the rest (`counts LEFT JOIN page ON true`): one exchange
-    with the database where a count and a page took two. Read it with `counted_rows`."""
+    never null; each count is a one-row select (of one count or several, read together);
+    `order(columns)` gives the page's order from its columns. Every row carries the counts
+    first, and a page past the end still returns them, in one row with nulls for the rest
+    (`counts LEFT JOIN page ON true`): one exchange with the database where a count and a
+    page took two. Read it with `counted_rows`."""
     shown = page.subquery("shown")
     totals = [count.subquery(f"count_{n}") for n, count in enumerate(counts)]
     joined = totals[0]
     for total in totals[1:]:
         joined = joined.join(total, true())
-    return (select(*(total.c[0] for total in totals), *shown.c)
+    return (select(*(column for total in totals for column in total.c), *shown.c)
             .select_from(joined.outerjoin(shown, true())).order_by(*order(shown.c)))
 
 

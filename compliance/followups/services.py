@@ -121,9 +121,6 @@ def _premises(follow_up: FollowUp) -> Premises:
     return db.session.get_one(Premises, follow_up.premises_id)
 
 
-NOT_CLOSED = ("open", "answered", "returned")
-
-
 FU_RETAILER = bindparam("follow_ups_retailer", type_=Integer())
 FU_PER_PART = bindparam("follow_ups_per_part", type_=Integer())
 FU_CAP = bindparam("follow_ups_cap", type_=Integer())
@@ -135,26 +132,33 @@ FU_OFFSET = bindparam("follow_ups_offset", type_=Integer())
 def _retailer_follow_ups_statement():
     """A page of a business's follow-ups with their count and how many wait for the shop, in
     one statement (`paging.with_counts`), built once with the business and the page bound at
-    each call."""
-    def merged(limit):
-        """Those not closed, then the closed ones, each by due date and cut at `limit`."""
-        def part(rank: int, statuses: tuple[str, ...]):
-            return (select(FollowUp.id, FollowUp.due_on, literal(rank).label("rank"))
-                    .join(Visit, FollowUp.visit_id == Visit.id)
-                    .where(FollowUp.retailer_id == FU_RETAILER, FollowUp.status.in_(statuses),
-                           Visit.status == "submitted")
-                    .order_by(FollowUp.due_on, FollowUp.id).limit(limit).subquery())
+    each call.
 
-        halves = [part(0, NOT_CLOSED), part(1, ("closed",))]
-        return union_all(*(select(h.c.id, h.c.due_on, h.c.rank) for h in halves)).subquery()
+    Those not closed are read twice: whole for both counts at once, and a page's worth for the
+    page (ix_follow_ups_retailer_open_due, in due order); the closed ones a page's worth, and
+    up to the cap for the count."""
+    def submitted(*where):
+        return (select(FollowUp.id, FollowUp.due_on, FollowUp.status)
+                .join(Visit, FollowUp.visit_id == Visit.id)
+                .where(FollowUp.retailer_id == FU_RETAILER, Visit.status == "submitted", *where))
 
-    counted = merged(FU_CAP)
-    count = select(func.count()).select_from(select(counted.c.id).limit(FU_CAP).subquery())
-    waiting = (select(func.count(FollowUp.id)).join(Visit, FollowUp.visit_id == Visit.id)
-               .where(FollowUp.retailer_id == FU_RETAILER,
-                      FollowUp.status.in_(("open", "returned")), Visit.status == "submitted"))
-    # The page is cut from the merged halves before it is joined to its shops.
-    listed = merged(FU_PER_PART)
+    not_closed = FollowUp.status != "closed"  # as the partial index has it
+    in_progress = submitted(not_closed).subquery()
+    closed = (submitted(FollowUp.status == "closed").order_by(FollowUp.due_on, FollowUp.id)
+              .limit(FU_CAP).subquery())
+    waiting = func.count().filter(in_progress.c.status.in_(("open", "returned")))
+    counts = select((func.count() + select(func.count()).select_from(closed)
+                     .scalar_subquery()).label("total"), waiting.label("waiting"))
+    counts = counts.select_from(in_progress)
+
+    def first(rank: int, where, limit):
+        cut = (submitted(where).add_columns(literal(rank).label("rank"))
+               .order_by(FollowUp.due_on, FollowUp.id).limit(limit).subquery())
+        return select(cut.c.id, cut.c.due_on, cut.c.rank)
+
+    # The page is cut from the two halves before it is joined to its shops.
+    listed = union_all(first(0, not_closed, FU_PER_PART),
+                       first(1, FollowUp.status == "closed", FU_PER_PART)).subquery()
     chosen = (select(listed.c.id, listed.c.rank)
               .order_by(listed.c.rank, listed.c.due_on, listed.c.id)
               .limit(FU_LIMIT).offset(FU_OFFSET).subquery("chosen"))
@@ -162,7 +166,7 @@ def _retailer_follow_ups_statement():
                    FollowUp.status, chosen.c.rank)
             .select_from(chosen).join(FollowUp, FollowUp.id == chosen.c.id)
             .join(Premises, FollowUp.premises_id == Premises.id))
-    return with_counts(page, lambda c: (c.rank, c.due_on, c.id), count, waiting)
+    return with_counts(page, lambda c: (c.rank, c.due_on, c.id), counts)
 
 
 def retailer_follow_ups_page(retailer_id: int, page: int, per_page: int, cap: int = 1000):

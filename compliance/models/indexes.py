@@ -61,6 +61,10 @@ INDEXES = (
     # A business's follow-ups (the manager's visits page): open ones, then closed by due date.
     Index("ix_follow_ups_retailer_status_due", FollowUp.retailer_id, FollowUp.status,
           FollowUp.due_on, FollowUp.id),
+    # The same page's first half, those not closed, soonest due first (0017_shop_fu): a range
+    # read in page order where the three statuses above made it a sort of all of them.
+    Index("ix_follow_ups_retailer_open_due", FollowUp.retailer_id, FollowUp.due_on, FollowUp.id,
+          postgresql_where=text(OPEN_FOLLOW_UP), sqlite_where=text(OPEN_FOLLOW_UP)),
     Index("ix_follow_ups_premises_status_due", FollowUp.premises_id, FollowUp.status,
           FollowUp.due_on),
     # The officer dashboard's follow-ups in progress, soonest due first (0014_open_fu): the

@@ -300,3 +300,38 @@ def test_the_training_matrix_reads_a_page_of_a_big_business_in_order(client, log
     assert not {"Sort", "Incremental Sort", "Gather Merge"} & {kind for kind, _ in nodes}, nodes
     seq_users = [s[:200] for s, p in plans if ("Seq Scan", "users") in _node_types(p)]
     assert seq_users == []
+
+
+def _index_scans(plan: dict) -> set[tuple[str, str]]:
+    """(node type, index name) of every node of a plan that reads an index."""
+    found = {(plan["Node Type"], plan["Index Name"])} if "Index Name" in plan else set()
+    for child in plan.get("Plans", []):
+        found |= _index_scans(child)
+    return found
+
+
+def test_the_shops_follow_ups_in_progress_are_read_in_due_order(client, login_as, national):
+    """The manager's visits page lists the follow-ups not closed first, by due date: that half
+    and its counts are read from ix_follow_ups_retailer_open_due (at national scale, an Index
+    Scan in due order that stops at the page's end), not from the three statuses' ranges of
+    ix_follow_ups_retailer_status_due sorted together."""
+    # A chain with 600 follow-ups of its own, 400 of them in progress.
+    db.session.execute(text(
+        """INSERT INTO follow_ups (visit_id, premises_id, retailer_id, action, due_on, status,
+                                   created_by_id, created_at)
+           SELECT id, premises_id, retailer_id, 'Train the staff',
+                  current_date - (n % 90)::int + 30,
+                  CASE WHEN n % 3 = 0 THEN 'closed' ELSE 'open' END, officer_id, now()
+           FROM (SELECT v.*, row_number() OVER (ORDER BY v.id) AS n FROM visits v
+                 WHERE v.retailer_id = :chain AND v.status = 'submitted') numbered
+           WHERE n <= 600"""), {"chain": national["manager"].retailer_id})
+    db.session.execute(text("ANALYZE follow_ups"))
+    login_as(national["manager"])
+
+    def _get() -> None:
+        assert client.get("/visits/shop").status_code == 200
+
+    plans = [(s, p) for s, p in _explained(_get) if "count_0.waiting" in s]
+    assert len(plans) == 1
+    indexes = {name for _kind, name in _index_scans(plans[0][1])}
+    assert "ix_follow_ups_retailer_open_due" in indexes, indexes
