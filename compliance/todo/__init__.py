@@ -24,19 +24,18 @@ def for_user(user: User, page: int = 1, premises: Page | None = None) -> list[To
     once, not twice."""
     from compliance.todo import admins, managers, officers, staff
 
-    build = {Role.STAFF: staff.items, Role.MANAGER: managers.items,
-             Role.OFFICER: officers.items, Role.ADMIN: admins.items}[user.role]
     if user.role == Role.MANAGER:
         return managers.items(user, page, premises)  # marked in the same statement as chases
-    items = build(user)
+    items = {Role.STAFF: staff.items, Role.OFFICER: officers.items,
+             Role.ADMIN: admins.items}[user.role](user)
     causes = sorted({item.cause_key for item in items if item.cause_key})
-    sent = dict(db.session.execute(_sent_statement(), {"todo_user": user.id,
-                                                       "todo_causes": causes}).all())
+    sent = dict(db.session.execute(sent_statement(), {"todo_user": user.id,
+                                                      "todo_causes": causes}).all())
     return [item.with_reminder(sent) for item in items]
 
 
 @cache
-def _sent_statement():
+def sent_statement():
     """When the user was emailed about each of these causes (built once, values bound)."""
     return (select(ReminderSent.cause_key, ReminderSent.sent_at)
             .where(ReminderSent.user_id == bindparam("todo_user", type_=Integer()),

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Date,
     Integer,
     Row,
-    String,
     and_,
     bindparam,
     func,
@@ -278,6 +277,8 @@ def _statements() -> dict:
     """The statements of a manager's to-dos, built once with the business, the page's
     premises, its people and the dates bound at each call (building them cost about as much
     as running them)."""
+    from compliance.todo import sent_statement
+
     premises_ids = bindparam("todo_premises", expanding=True, type_=Integer())
     newest = (select(Assessment.premises_id, func.max(Assessment.submitted_at).label("at"))
               .where(Assessment.status == "submitted", Assessment.premises_id.in_(premises_ids))
@@ -316,16 +317,12 @@ def _statements() -> dict:
         .where(Certificate.premises_id.in_(premises_ids), Certificate.kind == PREMISES,
                Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
         .order_by(Certificate.issued_at),
-        # The manager's reminders about these causes (cause_key set), then when each of
-        # these people was last chased (cause_key null).
+        # The manager's reminders about these causes (every home's statement, cause_key
+        # set), then when each of these people was last chased (cause_key null).
         "reminders": union_all(
-            select(ReminderSent.cause_key, ReminderSent.user_id,
-                   ReminderSent.sent_at.label("sent_at"))
-            .where(ReminderSent.user_id == bindparam("todo_user", type_=Integer()),
-                   ReminderSent.cause_key.in_(bindparam("todo_causes", expanding=True,
-                                                        type_=String()))),
-            select(null().label("cause_key"), ReminderSent.user_id,
-                   func.max(ReminderSent.sent_at).label("sent_at"))
+            sent_statement().add_columns(ReminderSent.user_id),
+            select(null().label("cause_key"), func.max(ReminderSent.sent_at).label("sent_at"),
+                   ReminderSent.user_id)
             .where(ReminderSent.user_id.in_(bindparam("todo_users", expanding=True,
                                                       type_=Integer())),
                    ReminderSent.cause_key.like("chase-training:%"))
