@@ -63,6 +63,15 @@ def download(code: str):
                      last_modified=cert.issued_at)
 
 
+@bp.route("/<code>/ready.json")
+@role_required(*Role)
+def ready(code: str):
+    """Whether the certificate's PDF is stored yet ("ready" or "waiting"): the pages that say
+    it is being prepared ask every few seconds (static/js/ready-poll.js)."""
+    cert = _certificate_or_404(code)  # the PDF's bytes stay unread
+    return {"state": "ready" if cert.pdf_ready else "waiting"}
+
+
 @bp.route("/business.zip")
 @role_required(Role.MANAGER, Role.ADMIN)
 def bundle():

@@ -32,6 +32,16 @@ def show(export_id: int):
                            keep_days=services.keep_days())
 
 
+@bp.route("/<int:export_id>/state.json")
+@login_required
+def state(export_id: int):
+    """The export's state ("waiting", "ready" or "failed"): its page asks every few seconds
+    while it is being prepared (static/js/ready-poll.js)."""
+    export, job, _kind, _subject = _load(export_id)
+    found = services.state(export, job)
+    return {"state": "waiting" if found == "preparing" else found}
+
+
 @bp.route("/<int:export_id>/download")
 @login_required
 def download(export_id: int):

@@ -1,7 +1,9 @@
 // Start GOV.UK Frontend components (kept out of the page so the CSP needs no inline script).
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import { startReadyPolls } from "./ready-poll.js";
 
 initAll();
+startReadyPolls(); // pages waiting for a certificate's PDF or a prepared file
 
 // Tables marked app-table--cards become one card per row on a phone (static/css/phone.css):
 // each cell is labelled with its column's header, and the table keeps its table semantics for

@@ -64,6 +64,8 @@ ROUTES = {
     "/certificates/": (302, 200, 200, 200, 200, 200),
     "/certificates/{cert}": (302, 200, 200, 403, 200, 200),
     "/certificates/{cert}.pdf": (302, 200, 200, 403, 200, 200),
+    # Whether its PDF is ready yet: whoever may download it (the waiting pages ask).
+    "/certificates/{cert}/ready.json": (302, 200, 200, 403, 200, 200),
     "/certificates/business.zip?retailer={retailer}": (302, 403, 200, 200, 403, 200),
     "/certificates/premises/{premises}": (302, 403, 200, 403, 403, 200),
     "/certificates/{cert}/revoke": (302, 403, 403, 403, 200, 200),
@@ -133,6 +135,7 @@ ROUTES = {
     # A prepared export: only whoever asked for it (here the officer) sees or downloads it.
     "/exports/{export}": (302, 404, 404, 404, 200, 404),
     "/exports/{export}/download": (302, 404, 404, 404, 200, 404),
+    "/exports/{export}/state.json": (302, 404, 404, 404, 200, 404),
     # The offline app: officers only (admins and managers record no visits); the manifest and
     # the service worker hold nobody's data.
     "/offline/visit": (302, 403, 403, 403, 200, 403),
