@@ -10,9 +10,9 @@ import re
 from compliance.jobs import queue
 from compliance.models import JobOutbox, Role
 from tests.factories import UserFactory
+from tests.functional.jobs.conftest import pass_quiz
 from tests.functional.jobs.test_exports_queue import ask, register  # noqa: F401 - a fixture
 from tests.functional.jobs.test_queue import certificate_of
-from tests.functional.jobs.conftest import pass_quiz
 
 
 def poll_region(html: str) -> dict[str, str]:
