@@ -150,7 +150,7 @@ def register_extensions(app: Flask) -> None:
     tallies.init_app(app)  # the operation report's running totals, kept at every flush
     from compliance.priorities import maintenance
 
-    maintenance.install()  # the priority table follows every flush (session hooks)
+    maintenance.install()  # the priority table follows every commit (session hooks)
 
 
 def register_templates(app: Flask) -> None:

@@ -3,12 +3,22 @@
 One place notices which premises' facts changed, rather than a call in each service: a
 session hook sees every new, changed and deleted row of the models the facts come from
 (visits, test purchases, assessments, training, staff, refusals, follow-ups, verification
-requests, premises and businesses), so a service added later cannot forget to call it. After
-each flush it recomputes those premises' rows with one set-based statement
-(priorities/table.py). Bulk UPDATE/DELETE statements on those models bypass the unit of work
-(constraints.claim does one on follow-ups), so they are caught too: the premises they touch
-are read before they run and refreshed after. Only COPY and raw SQL get past this; the seeder
-rebuilds the table after its COPY.
+requests, premises and businesses), so a service added later cannot forget to call it. Each
+flush adds the premises it changed to the transaction's list; as the transaction commits,
+their rows are recomputed with one set-based statement a chunk (priorities/table.py), once
+however many flushes named them. Bulk UPDATE/DELETE statements on those models bypass the
+unit of work (constraints.claim does one on follow-ups), so they are caught too: the premises
+they touch are read before they run and added to the list. Only COPY and raw SQL get past
+this; the seeder rebuilds the table after its COPY.
+
+Why at commit and not after each flush: a refresh locks its premises' rows until the commit,
+in premises order. Refreshed after each flush, a change whose first flush touched one premises
+and a later flush another took its locks in flush order, so two such changes in opposite
+orders could each wait for the other until PostgreSQL cancelled one (a deadlock); and a
+change of several flushes (a visit's submission) refreshed the same premises once a flush.
+Refreshed at commit, every change takes all its locks in one pass, in premises order: two
+changes can only queue. Until then the table shows the transaction's start; a reader in the
+same transaction brings it up to date first (`settle`: the priority list does).
 """
 
 from __future__ import annotations
@@ -94,8 +104,12 @@ def _keys(obj, watch: Watch, changed_only: bool) -> list[int] | None:
     return keys
 
 
+def _pending(session: Session) -> Pending:
+    return session.info.setdefault("priorities", Pending())
+
+
 def _collect(session: Session, _flush_context) -> None:
-    pending = session.info.setdefault("priorities", Pending())
+    pending = _pending(session)
     for group, changed_only in ((session.new, False), (session.dirty, True),
                                 (session.deleted, False)):
         for obj in group:
@@ -107,8 +121,22 @@ def _collect(session: Session, _flush_context) -> None:
                 pending.add(watch.kind, keys)
 
 
-def _after_flush(session: Session, _flush_context) -> None:
+def settle(session: Session) -> None:
+    """Recompute the rows of every premises this transaction has changed so far (flushing
+    first): before a read of the table in the same transaction, and as it commits."""
+    session.flush()
     _apply(session, session.info.pop("priorities", None))
+
+
+def _before_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's premises wait for the commit
+        settle(session)
+
+
+def _forget(session: Session, _previous_transaction) -> None:
+    """A transaction rolled back changed nothing: its premises need no refresh."""
+    if not session.in_transaction():
+        session.info.pop("priorities", None)
 
 
 def _apply(session: Session, pending: Pending | None) -> None:
@@ -130,16 +158,15 @@ def _bulk(execute_state):
     where = execute_state.statement.whereclause
     query = select(getattr(mapper.class_, watch.key))
     session = execute_state.session
-    pending = Pending()
-    pending.add(watch.kind, session.scalars(query if where is None else query.where(where)))
+    touched = list(session.scalars(query if where is None else query.where(where)))
     result = execute_state.invoke_statement()
-    _apply(session, pending)
+    _pending(session).add(watch.kind, touched)
     return result
 
 
 def install() -> None:
     """Listen on every session (idempotent: create_app may run many times in tests)."""
-    for name, handler in (("after_flush", _collect), ("after_flush_postexec", _after_flush),
-                          ("do_orm_execute", _bulk)):
+    for name, handler in (("after_flush", _collect), ("before_commit", _before_commit),
+                          ("after_soft_rollback", _forget), ("do_orm_execute", _bulk)):
         if not event.contains(Session, name, handler):
             event.listen(Session, name, handler)

@@ -37,7 +37,7 @@ from compliance.models import (
 from compliance.models.base import UTCDateTime, utcnow
 from compliance.models.priorities import ALL_PREMISES
 from compliance.paging import Page, offset
-from compliance.priorities import scoring
+from compliance.priorities import maintenance, scoring
 
 OPEN_FOLLOW_UPS = ("open", "returned")
 REFUSAL_DAYS, WEIGHTS, WEIGHTS_ORDER = scoring.REFUSAL_DAYS, scoring.WEIGHTS, scoring.WEIGHTS_ORDER
@@ -195,6 +195,7 @@ def priority_page(user: User, page: int = 1, per_page: int = 20,
     from the top of the rank index (with the total when `counted`), then its premises with
     the counts its reasons show. `counted=False` (the top of the list, no pages): no count;
     the total is then the rows found."""
+    maintenance.settle(db.session)  # this transaction's own changes, if it made any
     now, filters = now or utcnow(), filters or ListFilters()
     start = offset(page, per_page)
     statement, count = _statements(_shape(user, filters), counted)

@@ -13,6 +13,7 @@ from compliance.models import PremisesPriority as P
 from compliance.models.base import utcnow
 from compliance.models.priorities import ALL_PREMISES
 from compliance.priorities import scoring
+from compliance.priorities.maintenance import settle
 from tests.factories import PremisesFactory
 from tests.visit_factories import FollowUpFactory, VisitFactory
 
@@ -26,7 +27,7 @@ def _stored(shop):
 def test_an_idle_worker_stores_the_new_score_of_a_shop_whose_date_has_passed(app, redis_mode):
     shop = PremisesFactory(name="Alpha Street")
     FollowUpFactory(visit=VisitFactory(premises=shop), due_on=utcnow().date() - timedelta(days=1))
-    db.session.flush()
+    settle(db.session)
     fresh_key, _ = _stored(shop)
     # As if the follow-up had fallen due since the score was stored.
     db.session.execute(update(P).where(P.premises_id == shop.id).values(

@@ -14,6 +14,7 @@ from compliance.models import PremisesPriority as P
 from compliance.models.base import utcnow
 from compliance.models.priorities import ALL_PREMISES
 from compliance.priorities import scoring
+from compliance.priorities.maintenance import settle
 from compliance.priorities.services import priority_list
 from tests.factories import PremisesFactory
 from tests.visit_factories import FollowUpFactory, VisitFactory
@@ -47,6 +48,7 @@ laters = st.one_of(st.integers(0, 24 * 90), st.integers(0, 58).map(lambda k: 37 
 def test_python_and_sql_score_a_row_alike_and_rescore_at_bounds_the_stored_score(cast, values,
                                                                                  later):
     shop = cast["shop"]
+    settle(db.session)  # the shop's rows, as its commit would write them
     db.session.execute(update(P).where(P.premises_id == shop.id).values(**values))
     row = db.session.execute(select(*scoring.FACTS).where(
         P.scope_id == ALL_PREMISES, P.premises_id == shop.id)).one()
@@ -73,7 +75,7 @@ def test_a_stale_row_is_scored_live_until_rescore_stores_it(app, cast):
     VisitFactory(officer=officer, premises=other)
     FollowUpFactory(visit=VisitFactory(officer=officer, premises=shop),
                     due_on=utcnow().date() + timedelta(days=2))
-    db.session.flush()
+    settle(db.session)
     key, rescore_at = _sort_key(shop)
     assert rescore_at is not None and rescore_at <= datetime.combine(
         utcnow().date() + timedelta(days=3), datetime.min.time(), tzinfo=UTC)
