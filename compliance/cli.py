@@ -139,6 +139,24 @@ def certificates_expire_command() -> None:
     run()
 
 
+evidence_cli = AppGroup("evidence", help="Evidence files (photos, PDFs).")
+
+
+@evidence_cli.command("purge")
+@click.option("--older-than-hours", type=click.IntRange(min=1), default=24, show_default=True,
+              help="Only files untouched for this long (an upload may be in progress).")
+def evidence_purge_command(older_than_hours: int) -> None:
+    """Remove stored files no evidence row names (uploads whose request rolled back)."""
+    from datetime import timedelta
+
+    from compliance.storage import root
+    from compliance.storage.purge import purge
+
+    result = purge(root(), timedelta(hours=older_than_hours))
+    click.echo(f"Removed {result.files} file(s) no evidence refers to and {result.temporary} "
+               f"unfinished write(s); {result.kept_bytes} bytes of recent ones kept for now.")
+
+
 def register_cli(app: Flask) -> None:
     from compliance.exports.cli import exports_cli
     from compliance.jobs.cli import jobs_cli
@@ -149,5 +167,6 @@ def register_cli(app: Flask) -> None:
 
     for command in (create_user_command, content_cli, questions_cli, certificates_cli,
                     reminders_cli, bench_cli, jobs_cli, operations_cli, priorities_cli,
-                    exports_cli):
+                    exports_cli, evidence_cli):
         app.cli.add_command(command)
+

@@ -4,7 +4,9 @@ The type comes from the bytes (JPEG, PNG, WebP, HEIC/HEIF, PDF), never from the 
 what the browser claims, so a page of HTML called photo.jpg is refused. Files live under
 EVIDENCE_STORAGE_DIR (the instance folder's evidence/ by default) at <sha[:2]>/<sha>; the row
 in evidence_files is the index. A file written by a request that then rolls back is left for
-the next upload of the same bytes to reuse: it is named by its content, so it is never wrong.
+the next upload of the same bytes to reuse: it is named by its content, so it is never wrong;
+`flask --app compliance evidence purge` removes such files once untouched for a day
+(storage/purge.py).
 """
 
 from __future__ import annotations
@@ -109,7 +111,13 @@ def path_for(sha256: str) -> Path:
 def _write(sha256: str, data: bytes) -> None:
     target = path_for(sha256)
     if target.exists():
-        return
+        # Touched, so the purge of files no row names (storage/purge.py) leaves the bytes this
+        # upload is about to name.
+        try:
+            os.utime(target)
+            return
+        except FileNotFoundError:  # purged just now: write it again
+            pass
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target, then renamed: a reader never sees half a file.
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
