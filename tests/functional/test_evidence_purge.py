@@ -65,9 +65,12 @@ def test_a_new_upload_of_an_old_orphans_bytes_keeps_them(app, runner):
     data = picture("PNG", (1, 2, 3))
     orphan = _rolled_back_upload(data)
     _age(orphan, 2 * DAY)
-    again = storage.store(data, "again.png")  # touches the file it is about to name
-    db.session.flush()
+    # Another upload of the same bytes, its row not committed yet (the purge cannot see it):
+    # storing them touched the file it is about to name.
+    assert _rolled_back_upload(data) == orphan
     assert "Removed 0 file(s)" in runner.invoke(args=["evidence", "purge"]).output
+    again = storage.store(data, "again.png")
+    db.session.flush()
     assert storage.read(db.session.get(storage.EvidenceFile, again.id)) == data
 
 
