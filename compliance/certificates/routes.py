@@ -48,16 +48,19 @@ def index():
 def detail(code: str):
     found = queries.describe(_certificate_or_404(code))
     return render_template("certificates/detail.html", found=found, cert=found.cert,
-                           status=found.status)
+                           status=found.status, pdf_state=services.pdf_state(found.cert))
 
 
 @bp.route("/<code>.pdf")
 @role_required(*Role)
 def download(code: str):
     cert = _certificate_or_404(code, with_pdf=True)
-    if cert.pdf is None:  # the job has not stored it yet: say so, never a 500
-        return render_template("certificates/preparing.html", cert=cert), 202, {
-            "Retry-After": "10", "Cache-Control": "no-store"}
+    if cert.pdf is None:  # the job has not stored it yet (or could not): say so, never a 500
+        state = services.pdf_state(cert)
+        page = render_template("certificates/preparing.html", cert=cert, pdf_state=state)
+        if state == "failed":  # not coming by itself: no Retry-After
+            return page, 503, {"Cache-Control": "no-store"}
+        return page, 202, {"Retry-After": "10", "Cache-Control": "no-store"}
     return send_file(BytesIO(cert.pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"certificate-{cert.code}.pdf", etag=cert.sha256,
                      last_modified=cert.issued_at)
@@ -66,10 +69,10 @@ def download(code: str):
 @bp.route("/<code>/ready.json")
 @role_required(*Role)
 def ready(code: str):
-    """Whether the certificate's PDF is stored yet ("ready" or "waiting"): the pages that say
-    it is being prepared ask every few seconds (static/js/ready-poll.js)."""
+    """Whether the certificate's PDF is stored yet ("ready", "waiting" or "failed"): the pages
+    that say it is being prepared ask every few seconds (static/js/ready-poll.js)."""
     cert = _certificate_or_404(code)  # the PDF's bytes stay unread
-    return {"state": "ready" if cert.pdf_ready else "waiting"}
+    return {"state": services.pdf_state(cert)}
 
 
 @bp.route("/business.zip")

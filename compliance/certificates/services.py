@@ -24,6 +24,7 @@ from compliance.certificates.status import (
 from compliance.extensions import db
 from compliance.models import (
     Certificate,
+    JobOutbox,
     Premises,
     Retailer,
     TrainingCompletion,
@@ -64,9 +65,22 @@ def store_certificate(kind: str, data: CertificateData, *, retailer_id: int,
     db.session.flush()
     audit.record(actor, "certificate_issued", f"Issued {kind} certificate {cert.code}",
                  target=cert)
-    jobs.enqueue(RENDER_JOB, certificate_id=cert.id, data=asdict(data),
-                 email_holder=email_holder)
+    cert.render_job = jobs.enqueue(RENDER_JOB, certificate_id=cert.id, data=asdict(data),
+                                   email_holder=email_holder)
     return cert
+
+
+def pdf_state(cert: Certificate) -> str:
+    """The PDF's state: "ready" once stored; "failed" if the job making it has died (every
+    attempt failed: administrators see it on their home page and can run it again from the
+    jobs page); else "waiting"."""
+    if cert.pdf_ready:
+        return "ready"
+    if cert.render_job_id is not None:
+        job = db.session.get(JobOutbox, cert.render_job_id)
+        if job is not None and job.dead_at is not None and job.finished_at is None:
+            return "failed"
+    return "waiting"
 
 
 def _supersede(old: Certificate, new: Certificate, reason: str, actor: Actor) -> None:

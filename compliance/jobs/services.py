@@ -25,6 +25,12 @@ def counts() -> dict[str, int]:
     return {s: int(found.get(s, 0)) for s in ("waiting", "queued", "dead", "finished")}
 
 
+def dead_jobs() -> int:
+    """How many jobs failed every attempt and wait for an administrator (the dead_at index)."""
+    return db.session.scalar(select(func.count()).select_from(JobOutbox).where(
+        JobOutbox.dead_at.is_not(None), JobOutbox.finished_at.is_(None))) or 0
+
+
 def needing_attention(page: int, per_page: int) -> Pagination:
     """Dead jobs first, then the unfinished ones, newest first."""
     return db.paginate(select(JobOutbox).where(JobOutbox.finished_at.is_(None)).order_by(

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.models.base import Base, UTCDateTime, str200, utcnow
+from compliance.models.jobs import JobOutbox
 
 
 class Certificate(Base):
@@ -33,6 +34,10 @@ class Certificate(Base):
     # Empty until the background job has rendered and signed it (see compliance/jobs).
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     sha256: Mapped[str | None] = mapped_column(String(64))
+    # The job that renders it: dead there (every attempt failed) means the PDF could not be
+    # made, and the pages say so instead of "being prepared" for ever.
+    render_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_outbox.id", ondelete="SET NULL"))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -52,6 +57,8 @@ class Certificate(Base):
         return self.sha256 is not None
 
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id], lazy="raise")
+    # Set at issue without a flush of its own: the job's row goes in with the request's others.
+    render_job: Mapped[JobOutbox | None] = relationship(lazy="raise")
 
 
 class VerificationRequest(Base):

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from compliance.auth.permissions import role_required
-from compliance.certificates.services import issue_staff_certificate
+from compliance.certificates.services import issue_staff_certificate, pdf_state
 from compliance.extensions import db
 from compliance.i18n import gettext as _
 from compliance.models import Role
@@ -106,8 +106,9 @@ def result(attempt_id: int):
     tags = sorted({t for a in attempt.answers for t in a.question.source_tags})
     sources = {s.tag: s for s in training.sources_for(tags)}
     modules = quiz.module_titles({a.question.module_slug for a in attempt.answers})
+    certificate = quiz.certificate_for(attempt) if attempt.passed else None
     return render_template("quiz/result.html", attempt=attempt, sources=sources,
                            modules=modules, show_right=quiz.show_right_answers(attempt),
-                           state=quiz.quiz_state(current_user),
-                           certificate=quiz.certificate_for(attempt) if attempt.passed else None,
+                           state=quiz.quiz_state(current_user), certificate=certificate,
+                           pdf_state=pdf_state(certificate) if certificate else None,
                            cooling_off=current_app.config["QUIZ_COOLING_OFF_MINUTES"])

@@ -1,5 +1,5 @@
-"""An admin's to-dos: accounts waiting, recent audit events that need a look, and guidance
-modules past their review date (a fixed number of queries)."""
+"""An admin's to-dos: accounts waiting, recent audit events that need a look, background jobs
+that failed, and guidance modules past their review date (a fixed number of queries)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sqlalchemy import select
 from compliance.admin.services import SETUP_LINK_HOURS, action_words
 from compliance.extensions import db
 from compliance.i18n import gettext as _
+from compliance.i18n import ngettext
+from compliance.jobs.services import dead_jobs
 from compliance.models import AuditEvent, Role, User
 from compliance.models.base import utcnow
 from compliance.todo.items import DUE, INFO, OVERDUE, ToDo, day
@@ -54,6 +56,14 @@ def items(user: User) -> list[ToDo]:
         result.append(ToDo("audit", action_words(event.action),
                            f"{event.summary} ({day(event.at)})",
                            url_for("admin.audit_log", action=event.action), INFO, group))
+    group = _("Background jobs")
+    dead = dead_jobs()
+    if dead:
+        result.append(ToDo("jobs-dead", ngettext(
+            "%(num)s background job failed", "%(num)s background jobs failed", dead),
+            _("Every attempt failed (a certificate's PDF, an email or an export waits on it). "
+              "See why, mend the cause and run it again."),
+            url_for("jobs.index"), OVERDUE, group))
     group = _("Guidance content")
     reviews = module_reviews(now.date(), int(current_app.config["CONTENT_REVIEW_DAYS"]))
     for review in (r for r in reviews if r.overdue):

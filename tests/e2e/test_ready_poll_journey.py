@@ -1,6 +1,8 @@
 """A member of staff waits for their certificate's PDF: the waiting page says so, and once a
 worker has stored the PDF the page says it is ready and offers the download, without a reload
-(static/js/ready-poll.js), announced in a status region; both states pass axe."""
+(static/js/ready-poll.js), announced in a status region; both states pass axe. If the job
+making the PDF dies instead, the page says the PDF could not be made and points to the verify
+page."""
 
 from __future__ import annotations
 
@@ -42,6 +44,26 @@ def _unrendered_certificate(app) -> dict:
         return job
 
 
+def _render_job_dies(app, job: dict) -> None:
+    """The certificate's render job fails its last allowed attempt in the real runner (its
+    data lacks what the PDF prints), so the outbox marks it dead."""
+    from compliance.extensions import db
+    from compliance.jobs import runner
+    from compliance.models import Certificate, JobOutbox
+
+    with app.app_context():
+        row = JobOutbox(name="certificates.render", attempts=app.config["JOBS_MAX_ATTEMPTS"] - 1,
+                        payload={"certificate_id": job["certificate_id"], "data": {}})
+        db.session.add(row)
+        db.session.get(Certificate, job["certificate_id"]).render_job = row
+        db.session.commit()
+        row_id = row.id
+        db.session.remove()  # the runner works in a session of its own
+        assert runner.run_inline(row_id) == "failed"
+        assert db.session.get(JobOutbox, row_id).dead_at is not None
+        db.session.remove()
+
+
 def _worker_stores_the_pdf(app, job: dict) -> None:
     from compliance.certificates.jobs import render
     from compliance.extensions import db
@@ -57,11 +79,13 @@ def job(live_app):
     """The certificate, removed afterwards: the journeys share the live server's data (the
     verify journey picks Jo Staff's newest certificate)."""
     from compliance.extensions import db
-    from compliance.models import Certificate
+    from compliance.models import Certificate, JobOutbox
 
     yield _unrendered_certificate(live_app)
     with live_app.app_context():
         db.session.execute(delete(Certificate).where(Certificate.code == CODE))
+        db.session.execute(delete(JobOutbox).where(JobOutbox.name == "certificates.render",
+                                                   JobOutbox.dead_at.is_not(None)))
         db.session.commit()
         db.session.remove()
 
@@ -90,3 +114,25 @@ def test_the_waiting_page_says_when_the_certificate_is_ready(page, live_server, 
     with open(saved.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert saved.suggested_filename == f"certificate-{CODE}.pdf"
+
+
+def test_the_waiting_page_says_when_the_pdf_could_not_be_made(page, live_server, live_app, job):
+    sign_in(page, live_server, "staff@example.com")
+    page.goto(f"{live_server}/certificates/{CODE}")
+    status = page.get_by_role("status")
+    verify = page.get_by_role("link", name="See the certificate's public verify page")
+    expect(verify).to_be_hidden()
+    page.wait_for_timeout(2500)  # asked once: still waiting
+    expect(status).to_have_text("")
+    _render_job_dies(live_app, job)
+
+    expect(status).to_have_text("The PDF could not be made. The certificate is still valid; the "
+                                "portal's administrators have been told and will make it again.",
+                                timeout=15_000)
+    expect(verify).to_be_visible()
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_hidden()
+    check_a11y(page)
+    page.reload()  # loaded now, the page says it without asking
+    expect(page.locator("#pdf-failed")).to_contain_text(
+        f"The PDF of certificate {CODE} could not be made.")
+    check_a11y(page)

@@ -55,3 +55,40 @@ def test_tally_migration_fills_the_tallies_from_existing_visits(tmp_path):
         assert stored[0][(operation.id, "North", tallies.SOLD)] == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_render_job_migration_links_the_certificates_still_waiting_for_their_pdf(tmp_path):
+    """0018_render_job's data step: a certificate whose PDF job has not finished gets its job,
+    so its pages can say when that job died; one already rendered keeps none."""
+    from datetime import timedelta
+
+    from compliance.models import Certificate, JobOutbox
+    from compliance.models.base import utcnow
+    from tests.factories import RetailerFactory, UserFactory
+
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'upgraded.sqlite3'}"))
+    with app.app_context():
+        upgrade()
+        staff = UserFactory(retailer=RetailerFactory())
+        certs = [Certificate(code=f"KSC-MIGR-0000-000{n}", kind="staff", holder_user_id=staff.id,
+                             retailer_id=staff.retailer_id, holder_name=staff.name,
+                             business_name="Alpha", expires_at=utcnow() + timedelta(days=365),
+                             sha256=sha) for n, sha in ((1, None), (2, "ab" * 32))]
+        db.session.add_all(certs)
+        db.session.flush()
+        dead = JobOutbox(name="certificates.render", payload={"certificate_id": certs[0].id},
+                         dead_at=utcnow())
+        done = JobOutbox(name="certificates.render", payload={"certificate_id": certs[1].id},
+                         finished_at=utcnow())
+        mail = JobOutbox(name="certificates.email_holder",
+                         payload={"certificate_id": certs[1].id})
+        db.session.add_all([dead, done, mail])
+        db.session.commit()
+        ids = [c.id for c in certs]
+        dead_id = dead.id
+        db.session.remove()
+        downgrade(revision="0017_shop_fu")
+        upgrade()
+        assert [db.session.get(Certificate, i).render_job_id for i in ids] == [dead_id, None]
+        db.session.remove()
+        db.engine.dispose()

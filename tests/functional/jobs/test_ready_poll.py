@@ -38,11 +38,13 @@ def test_the_quiz_result_and_the_certificate_ask_until_the_pdf_is_stored(
     assert region["url"] == ready
     assert region["text-ready"] == f"Your certificate {cert.code} is ready."
     assert "taking longer than usual" in region["text-slow"]
-    assert region["links"] == [("ready", download, "Download your certificate (PDF)")]
+    verify = ("failed", f"/verify/{cert.code}", "See the certificate's public verify page")
+    assert region["links"] == [("ready", download, "Download your certificate (PDF)"), verify]
+    assert region["text-failed"].startswith("The PDF could not be made.")
     waiting_page = client.get(download)
-    assert waiting_page.status_code == 202
+    assert waiting_page.status_code == 202 and waiting_page.headers["Retry-After"] == "10"
     assert poll_region(waiting_page.text)["links"] == [
-        ("ready", download, "Download the certificate (PDF)")]
+        ("ready", download, "Download the certificate (PDF)"), verify]
     assert poll_region(client.get(f"/certificates/{cert.code}").text)["url"] == ready
 
     answer = client.get(ready)
@@ -96,3 +98,53 @@ def test_an_export_whose_job_died_answers_failed(app, client, register, redis_mo
     db.session.expire_all()
     assert db.session.query(JobOutbox).one().dead_at is not None
     assert client.get(f"/exports/{export_id}/state.json").json == {"state": "failed"}
+
+
+def test_a_certificate_whose_pdf_job_died_says_so_until_an_admin_runs_it_again(
+        app, client, content, learner, people, login_as, redis_mode, monkeypatch):
+    """Before: the pages said "being prepared" and asked for ever. Now every page that waits
+    says the PDF could not be made (the certificate holds), the admins' home lists the failed
+    job, and once it is run again the PDF is there."""
+    from compliance.certificates import jobs as certificate_jobs
+    from compliance.extensions import db
+
+    real = certificate_jobs.render_certificate_pdf
+    fonts = {"missing": True}
+
+    def broken(printed):
+        if fonts["missing"]:
+            raise RuntimeError("fonts missing")
+        return real(printed)
+
+    monkeypatch.setitem(app.config, "JOBS_MAX_ATTEMPTS", 1)
+    monkeypatch.setattr(certificate_jobs, "render_certificate_pdf", broken)
+    attempt, _submitted = pass_quiz(client, learner)
+    cert = certificate_of(learner)
+    ready = f"/certificates/{cert.code}/ready.json"
+    assert client.get(ready).json == {"state": "waiting"}
+    queue.work(burst=True)
+    db.session.expire_all()
+    job = db.session.get(JobOutbox, cert.render_job_id)
+    assert job.name == "certificates.render" and job.dead_at is not None
+    assert "fonts missing" in job.last_error
+
+    assert client.get(ready).json == {"state": "failed"}
+    result = client.get(f"/training/quiz/{attempt.id}/result").text
+    assert 'id="pdf-failed"' in result and "data-ready-poll" not in result
+    assert f"The PDF of certificate {cert.code} could not be made." in result
+    detail = client.get(f"/certificates/{cert.code}").text
+    assert 'id="pdf-failed"' in detail and "being prepared" not in detail
+    download = client.get(f"/certificates/{cert.code}.pdf")
+    assert download.status_code == 503 and "Retry-After" not in download.headers
+    assert "PDF could not be made</h1>" in download.text
+
+    login_as(people["admin"])
+    home = client.get("/").text
+    assert "1 background job failed" in home and 'href="/admin/jobs/"' in home
+    fonts["missing"] = False  # mended: the retry renders
+    assert client.post(f"/admin/jobs/{job.id}/retry").status_code == 302
+    queue.work(burst=True)
+    assert "background job failed" not in client.get("/").text
+    login_as(learner)
+    assert client.get(ready).json == {"state": "ready"}
+    assert client.get(f"/certificates/{cert.code}.pdf").data.startswith(b"%PDF")
