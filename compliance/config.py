@@ -74,6 +74,8 @@ class Config:
     VISIT_FORM_OPERATION_DAYS = 120
     # ...and at most this many of them, the nearest to the visit's date (running ones first).
     VISIT_FORM_OPERATIONS = 8
+    # Other long lists (certificates, accounts) count this far ("more than 1,000").
+    LIST_COUNT_CAP = 1000
     HOME_PREMISES_PER_PAGE = 10  # a manager's home page shows to-dos for this many premises
     # A guidance module is due for a fresh check against the domain reference this many days
     # after its last review (the law is moving: Crime and Policing Act 2026 commencement).

@@ -86,6 +86,28 @@ def run_counted(session, statements: tuple[Select, Select], values: dict[str, An
     return Page([row[0] for row in found], page, per_page, total)
 
 
+def capped_page(session, rows: Select, key, page: int, per_page: int, cap: int,
+                options: Sequence[Any] = ()) -> Page:
+    """A page of `rows` (in its order, one entity or column first) with a count that stops
+    past `cap` ("more than 1,000"), in one statement: the count of at most cap + 1 of `key`
+    (a column of the rows' table) rides on every row. Counting 100,000 certificates cost
+    more than the page; a range of cap + 1 index entries costs little. A page past the end
+    costs a second statement, to count. `options` (loader options) apply to the page only."""
+    # In the page's order, so the count reads the same index range as the page, cap + 1
+    # entries at most (unordered, a business's rows might be looked for in the whole table).
+    matching = rows.with_only_columns(key).limit(cap + 1).subquery()
+    count = select(func.count()).select_from(matching)
+    start = offset(page, per_page)
+    found = session.execute(rows.add_columns(count.scalar_subquery()).options(*options)
+                            .limit(per_page + 1).offset(start)).all()
+    if found:
+        n = found[0][-1]
+    else:
+        n = session.scalar(count) if page > 1 else 0
+    return Page([row[0] for row in found[:per_page]], page, per_page, min(n, cap), n > cap,
+                len(found) > per_page)
+
+
 def with_counts(page: Select, order: Callable[[Any], Sequence[Any]], *counts: Select) -> Select:
     """A page of rows and the counts shown with it as one statement.
 

@@ -32,7 +32,8 @@ def index():
 def users():
     role_arg = request.args.get("role", "")
     role = Role(role_arg) if role_arg in {r.value for r in Role} else None
-    pagination = services.list_users(role, page_arg(), current_app.config["PAGE_SIZE"])
+    pagination = services.list_users(role, page_arg(), current_app.config["PAGE_SIZE"],
+                                     current_app.config["LIST_COUNT_CAP"])
     return render_template("admin/users.html", pagination=pagination, role=role, roles=list(Role))
 
 

@@ -23,6 +23,7 @@ from compliance.certificates.status import record_changes
 from compliance.extensions import db
 from compliance.mail import Email, Mailer
 from compliance.models import Agency, AgencyKind, AuditEvent, Role, User
+from compliance.paging import Page, capped_page
 from compliance.tokens import new_token
 
 SETUP_LINK_HOURS = 7 * 24
@@ -77,11 +78,14 @@ def _article(words: str) -> str:
     return "an" if words[:1].lower() in "aeiou" else "a"
 
 
-def list_users(role: Role | None, page: int, per_page: int):
-    stmt = select(User).options(joinedload(User.agency), joinedload(User.retailer))
+def list_users(role: Role | None, page: int, per_page: int, cap: int) -> Page:
+    """A page of accounts by name, all or one role's, counted up to `cap` (one statement; the
+    order is a range of ix_users_name or ix_users_role_name)."""
+    stmt = select(User)
     if role is not None:
         stmt = stmt.where(User.role == role)
-    return db.paginate(stmt.order_by(User.name), page=page, per_page=per_page, error_out=False)
+    return capped_page(db.session, stmt.order_by(User.name, User.id), User.id, page, per_page,
+                       cap, options=(joinedload(User.agency), joinedload(User.retailer)))
 
 
 def set_user_active(user: User, active: bool, actor: Actor) -> None:

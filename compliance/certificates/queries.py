@@ -33,6 +33,7 @@ from compliance.extensions import db
 from compliance.mail import Email, Mailer
 from compliance.models import Certificate, Premises, Role, User, VerificationRequest
 from compliance.models.base import utcnow
+from compliance.paging import Page, capped_page
 
 
 def visible_to(user: User) -> Select:
@@ -43,6 +44,12 @@ def visible_to(user: User) -> Select:
     if user.role == Role.MANAGER:
         return stmt.where(Certificate.retailer_id == user.retailer_id)
     return stmt.where(Certificate.holder_user_id == user.id)
+
+
+def certificate_page(user: User, page: int, per_page: int, cap: int) -> Page:
+    """A page of the certificates the user may see, newest first, counted up to `cap` (one
+    statement; the order is a range of ix_certificates_issued or _retailer_issued)."""
+    return capped_page(db.session, visible_to(user), Certificate.id, page, per_page, cap)
 
 
 def can_see(user: User, cert: Certificate) -> bool:

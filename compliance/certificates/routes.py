@@ -32,13 +32,15 @@ def _certificate_or_404(code: str, *, with_pdf: bool = False) -> Certificate:
 @bp.route("/")
 @role_required(*Role)
 def index():
-    pagination = db.paginate(queries.visible_to(current_user), page=page_arg(),
-                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    per_page = current_app.config["PAGE_SIZE"]
+    pagination = queries.certificate_page(current_user, page_arg(), per_page,
+                                          current_app.config["LIST_COUNT_CAP"])
     rows = queries.with_status(list(pagination.items))
-    premises = []
+    premises = None  # a manager's premises, a page at a time (a chain has hundreds)
     if current_user.role == Role.MANAGER:
-        premises = list(db.session.scalars(select(Premises).where(
-            Premises.retailer_id == current_user.retailer_id).order_by(Premises.name)))
+        from compliance.business.services import premises_page  # its package imports this one
+
+        premises = premises_page(current_user.retailer_id, page_arg("premises_page"), per_page)
     return render_template("certificates/index.html", rows=rows, pagination=pagination,
                            premises=premises)
 
