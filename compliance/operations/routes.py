@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -31,7 +32,10 @@ OFFICERS = (Role.OFFICER, Role.ADMIN)
 @bp.route("/operations")
 @role_required(*OFFICERS)
 def operation_list():
-    return render_template("operations/operations.html", operations=operations.list_operations())
+    pagination = operations.operation_page(page_arg(), current_app.config["PAGE_SIZE"],
+                                           current_app.config["LIST_COUNT_CAP"])
+    return render_template("operations/operations.html", operations=pagination.items,
+                           pagination=pagination)
 
 
 @bp.route("/operations/new", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Operation, Visit
 from compliance.numbers import parse_int
+from compliance.paging import Page, capped_page
 from compliance.visits.timezone import from_uk
 
 
@@ -57,6 +58,13 @@ def parse_areas(text: str | None) -> list[str]:
 def list_operations() -> list[Operation]:
     return list(db.session.scalars(select(Operation).order_by(Operation.starts_on.desc(),
                                                               Operation.id.desc())))
+
+
+def operation_page(page: int, per_page: int, cap: int) -> Page:
+    """A page of operations, latest first (one statement): years of local weeks of action,
+    each with its areas, made a page of hundreds."""
+    return capped_page(db.session, select(Operation).order_by(
+        Operation.starts_on.desc(), Operation.id.desc()), Operation.id, page, per_page, cap)
 
 
 def operations_for_visit_form(around: date, keep_id: int | None = None, *,

@@ -224,3 +224,19 @@ def test_admins_set_up_operations(app, monkeypatch, client, login_as, cast):
     assert "Operation Sceptre, May 2027" in listing and "Add an operation" not in listing
     page = client.get(f"/visits/new?premises={cast['shop'].id}").text
     assert f'value="{op.id}|Central"' in page
+
+
+def test_the_operations_list_pages_latest_first(app, client, login_as, cast, monkeypatch):
+    """Years of local weeks of action, each with its areas: a page at a time, latest first."""
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    today = utcnow().date()
+    for n in range(5):
+        OperationFactory(name=f"Week {n}", starts_on=today - timedelta(days=30 * n),
+                         ends_on=today - timedelta(days=30 * n - 6))
+    login_as(cast["officer"])
+    first = client.get("/visits/operations").text
+    shown = re.findall(r">(Week \d)<span", first)
+    assert shown == ["Week 0", "Week 1"] and "Page 1 of 3" in first
+    assert 'href="/visits/operations?page=2"' in first
+    last = client.get("/visits/operations?page=3").text
+    assert re.findall(r">(Week \d)<span", last) == ["Week 4"]
