@@ -7,7 +7,7 @@ plain indexes, since the embedded demo's few hundred rows need nothing more.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, func, text
 
 from compliance.models.assessments import Assessment, Refusal
 from compliance.models.certificates import Certificate
@@ -100,4 +100,12 @@ INDEXES = (
           postgresql_ops={"postcode": "gin_trgm_ops"}, **TRIGRAM),
     Index("ix_retailers_name_trgm", Retailer.name, postgresql_ops={"name": "gin_trgm_ops"},
           **TRIGRAM),
+    # The shop finder (0020_find): a rare word's shops through trigrams of the town and of the
+    # postcode as typed without spaces ("ab12cd"), a common word's by walking names in order.
+    Index("ix_premises_town_trgm", Premises.town, postgresql_ops={"town": "gin_trgm_ops"},
+          **TRIGRAM),
+    Index("ix_premises_postcode_compact_trgm",
+          func.replace(func.lower(Premises.postcode), " ", "").label("postcode_compact"),
+          postgresql_ops={"postcode_compact": "gin_trgm_ops"}, **TRIGRAM),
+    Index("ix_premises_name", Premises.name, Premises.id),
 )

@@ -22,10 +22,10 @@ from compliance.web import current_actor
 @role_required(Role.OFFICER, Role.ADMIN)
 def find_premises():
     search = request.args.get("q", "")[:100]
-    results = premises.find_premises(search)
-    failed = services.premises_with_unresolved_failed_test_purchase(p.id for p in results)
-    return render_template("shops/find_premises.html", search=search, results=results,
-                           failed=failed)
+    found = premises.find_premises(search)
+    failed = services.premises_with_unresolved_failed_test_purchase(p.id for p in found.shops)
+    return render_template("shops/find_premises.html", search=search, results=found.shops,
+                           more=found.more, failed=failed)
 
 
 @bp.route("/premises/new", methods=["GET", "POST"])
