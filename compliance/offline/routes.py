@@ -31,7 +31,9 @@ def _cacheable(response):
 @bp.route("/visit")
 @role_required(Role.OFFICER)
 def record():
-    ops = operations.list_operations()
+    # Those near today, as the online form offers (a day out's visits are today's); a visit
+    # synced later is still checked against every operation.
+    ops = operations.operations_offered(uk_today())
     start = forms.start_form(None, ops, data={"visit_date": uk_today(),
                                               "officers_present": current_user.name})
     running = operations.default_operation(ops, uk_today())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from compliance import audit
@@ -89,6 +90,14 @@ def operations_for_visit_form(around: date, keep_id: int | None = None, *,
 
     kept = {op.id for op in sorted(found, key=lambda op: (distance(op), -op.id))[:most]}
     return [op for op in found if op.id in kept or op.id == keep_id]
+
+
+def operations_offered(around: date, keep_id: int | None = None) -> list[Operation]:
+    """What a visit form offers, online or offline: operations_for_visit_form with the
+    configured reach (VISIT_FORM_OPERATION_DAYS) and number (VISIT_FORM_OPERATIONS)."""
+    return operations_for_visit_form(
+        around, keep_id, days=int(current_app.config["VISIT_FORM_OPERATION_DAYS"]),
+        most=int(current_app.config["VISIT_FORM_OPERATIONS"]))
 
 
 def get_operation(operation_id: int) -> Operation | None:

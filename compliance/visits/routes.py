@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import uuid4
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from compliance import storage
@@ -54,10 +54,7 @@ OFFICERS = (Role.OFFICER, Role.ADMIN)
 
 def _operation_choices(form, visit=None) -> None:
     around = uk_time(visit.visited_at).date() if visit is not None else uk_today()
-    ops = operations.operations_for_visit_form(
-        around, visit.operation_id if visit is not None else None,
-        days=int(current_app.config["VISIT_FORM_OPERATION_DAYS"]),
-        most=int(current_app.config["VISIT_FORM_OPERATIONS"]))
+    ops = operations.operations_offered(around, visit.operation_id if visit is not None else None)
     form.operation.choices = [("", _("Not part of an operation"))] + \
         operations.operation_area_choices(ops)
     if request.method == "GET" and form.operation.data is None:

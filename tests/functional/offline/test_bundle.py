@@ -39,3 +39,31 @@ def test_the_checklist_version_changes_with_the_checklist(app, checklist):
     before = bundle_module.checklist_version()
     checklist[0].is_current = False
     assert bundle_module.checklist_version() != before
+
+
+def test_the_offline_form_and_bundle_offer_the_operations_near_today(
+        app, client, login_as, cast, checklist, monkeypatch):
+    """As the online visit form: the operations within VISIT_FORM_OPERATION_DAYS of today, at
+    most VISIT_FORM_OPERATIONS, running ones first (years of them made the offline page 181 KB
+    and the bundle every operation's areas). A visit recorded offline is still checked
+    against every operation when it syncs (test_sync)."""
+    from datetime import timedelta
+
+    from compliance.models.base import utcnow
+
+    monkeypatch.setitem(app.config, "VISIT_FORM_OPERATIONS", 2)
+    today = utcnow().date()
+    running = OperationFactory(name="Running Week", areas=["North"])
+    soon = OperationFactory(name="Next Month", starts_on=today + timedelta(days=30),
+                            ends_on=today + timedelta(days=37), areas=["North"])
+    OperationFactory(name="Later This Year", starts_on=today + timedelta(days=90),
+                     ends_on=today + timedelta(days=97), areas=["North"])
+    OperationFactory(name="Two Years Ago", starts_on=today - timedelta(days=730),
+                     ends_on=today - timedelta(days=723), areas=["North"])
+    login_as(cast["officer"])
+    offered = {o["label"] for o in client.get("/offline/api/bundle").get_json()["operations"]}
+    assert {label.split(":")[0] for label in offered} == {"Running Week", "Next Month"}
+    assert "Running Week: North" in offered
+    page = client.get("/offline/visit").text
+    assert f'value="{running.id}|North"' in page and f'value="{soon.id}|North"' in page
+    assert "Later This Year" not in page and "Two Years Ago" not in page

@@ -255,3 +255,26 @@ def test_conflicts_in_every_section_show_both_versions(client, login_as, cast, c
     assert _visit(key).status == "draft"
     assert send(client, key, "submit", {}, lock_version=newer).status_code == 200
     assert _visit(key).status == "submitted"
+
+
+def test_a_visit_synced_later_may_name_an_operation_the_form_no_longer_offers(
+        app, client, login_as, cast, monkeypatch):
+    """Recorded offline during an operation, sent once it has dropped off the form's list."""
+    from datetime import timedelta
+
+    from compliance.models.base import utcnow
+    from tests.functional.offline.helpers import details, new_key, new_shop, send
+    from tests.visit_factories import OperationFactory
+
+    monkeypatch.setitem(app.config, "VISIT_FORM_OPERATION_DAYS", 5)
+    day = utcnow().date() - timedelta(days=40)
+    old = OperationFactory(name="Spring Week", starts_on=day - timedelta(days=2),
+                           ends_on=day + timedelta(days=2), areas=["North"])
+    login_as(cast["officer"])
+    assert "Spring Week" not in client.get("/offline/visit").text
+    key = new_key()
+    shop = send(client, key, "shop", new_shop()).json["premises_id"]
+    started = send(client, key, "start", details(day, **{"details-operation": f"{old.id}|North"}),
+                   premises_id=shop, lock_version=None)
+    assert started.status_code == 200, started.text
+    assert _visit(key).operation_id == old.id and _visit(key).area == "North"
