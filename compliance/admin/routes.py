@@ -110,14 +110,14 @@ def content_reviews():
 @bp.route("/audit")
 def audit_log():
     form = AuditFilterForm(formdata=request.args if request.args else None)
-    actions = audit_text.action_choices(services.audit_actions())
+    actions = audit_text.action_choices(audit_text.ACTIONS)  # every action the portal records
     form.action.choices = choices([("", _("Any action")), *actions])
     criteria = services.AuditFilter()
     if request.args and form.validate():
         criteria = services.AuditFilter(action=form.action.data or None,
                                         actor_email=form.actor.data or None,
                                         since=form.since.data, until=form.until.data)
-    pagination = db.paginate(services.audit_query(criteria), page=page_arg(),
-                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    pagination = services.audit_page(criteria, page_arg(), current_app.config["PAGE_SIZE"],
+                                     current_app.config["LIST_COUNT_CAP"])
     return render_template("admin/audit.html", form=form, pagination=pagination,
                            events=audit_text.describe(list(pagination.items)))

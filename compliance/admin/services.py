@@ -137,7 +137,7 @@ class AuditFilter:
 
 
 def audit_query(f: AuditFilter) -> Select:
-    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor))
+    stmt = select(AuditEvent)
     if f.action:
         stmt = stmt.where(AuditEvent.action == f.action)
     if f.actor_email:
@@ -156,6 +156,9 @@ def action_words(action: str) -> str:
     return action_label(action)
 
 
-def audit_actions() -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.action).distinct()
-                                   .order_by(AuditEvent.action)))
+def audit_page(f: AuditFilter, page: int, per_page: int, cap: int) -> Page:
+    """A page of the audit log, newest first, counted up to `cap` (one statement). The log
+    grows with every sign-in and change; its page is a range of ix_audit_events_at_id (or
+    _action_at_id for one action), never a count and sort of millions of events."""
+    return capped_page(db.session, audit_query(f), AuditEvent.id, page, per_page, cap,
+                       options=(joinedload(AuditEvent.actor),))

@@ -135,3 +135,30 @@ def test_the_audit_log_runs_a_constant_number_of_queries(client, login_as, count
     one = queries()
     grow(19)
     assert queries() == one
+
+
+def test_a_long_audit_log_pages_newest_first_and_counts_only_so_far(app, client, login_as,
+                                                                     monkeypatch):
+    """The log grows with every sign-in: its count stops at LIST_COUNT_CAP, and the action
+    filter offers every action the portal records without reading the log for them."""
+    from datetime import timedelta
+
+    from compliance.models import AuditEvent
+    from compliance.models.base import utcnow
+
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 4)
+    admin = login_as(UserFactory(role=Role.ADMIN))
+    now = utcnow()
+    for n in range(6):
+        db.session.add(AuditEvent(at=now - timedelta(hours=n), actor_id=admin.id,
+                                  action="sign_in", summary=f"Signed in {n}"))
+    db.session.flush()
+    first = client.get("/admin/audit").text
+    assert "More than 4 events" in first and "Page 1</p>" in first
+    assert '<option value="question_retired">Question retired</option>' in first
+    third = client.get("/admin/audit?page=3").text
+    assert admin.email in third and "Page 3</p>" in third
+    assert 'href="/admin/audit?page=2"' in third and 'href="/admin/audit?page=4"' not in third
+    filtered = client.get("/admin/audit?action=question_retired").text
+    assert "0 events" in filtered
