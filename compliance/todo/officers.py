@@ -9,12 +9,16 @@ from sqlalchemy.orm import joinedload
 
 from compliance.extensions import db
 from compliance.i18n import gettext as _
+from compliance.i18n import ngettext
 from compliance.models import FollowUp, Operation, User, Visit
 from compliance.models.base import utcnow
+from compliance.paging import Page, capped_page
 from compliance.priorities.services import priority_list
 from compliance.todo.items import DUE, INFO, OVERDUE, TODO, ToDo, day
 
 TOP_PRIORITIES = 5
+REVIEWS_SHOWN = 10  # answered follow-ups listed on the home page, longest waiting first
+REVIEWS_COUNTED = 100  # ...and the others counted this far ("more than 100")
 
 
 def review_cause(follow_up: FollowUp) -> str:
@@ -31,12 +35,16 @@ def reviewable(user: User):
     return or_(mine, (Visit.status == "submitted") & (Visit.agency_id == user.agency_id))
 
 
-def answered_follow_ups(user: User) -> list[FollowUp]:
-    return list(db.session.scalars(
-        select(FollowUp).join(Visit, FollowUp.visit_id == Visit.id)
-        .options(joinedload(FollowUp.premises))
+def answered_follow_ups(user: User, shown: int, counted: int) -> Page:
+    """The answered follow-ups this officer reviews, longest waiting first: the first `shown`
+    and how many in all, counted up to `counted` (one statement, a range of
+    ix_follow_ups_answered). An agency of a tenth of the country had 303 waiting, every one a
+    to-do on the home page (179 KB, 80 ms)."""
+    return capped_page(
+        db.session, select(FollowUp).join(Visit, FollowUp.visit_id == Visit.id)
         .where(FollowUp.status == "answered", reviewable(user))
-        .order_by(FollowUp.responded_at, FollowUp.id)))
+        .order_by(FollowUp.responded_at, FollowUp.id), FollowUp.id, 1, shown, counted,
+        options=(joinedload(FollowUp.premises),))
 
 
 def items(user: User) -> list[ToDo]:
@@ -50,11 +58,21 @@ def items(user: User) -> list[ToDo]:
                            _("Started %(day)s; not submitted yet.", day=day(visit.created_at)),
                            url_for("visits.detail", visit_id=visit.id), DUE, group))
     group = _("Follow-ups to review")
-    for f in answered_follow_ups(user):
+    answers = answered_follow_ups(user, REVIEWS_SHOWN, REVIEWS_COUNTED)
+    for f in answers.items:
         result.append(ToDo("follow-up-review", _("Review the answer from %(shop)s",
                                                  shop=f.premises.name),
                            f.action, url_for("followups.follow_up", follow_up_id=f.id),
                            DUE, group, cause_key=review_cause(f)))
+    if answers.has_next:
+        more = answers.total - len(answers.items)
+        result.append(ToDo(
+            "follow-up-reviews-waiting",
+            _("More than %(num)s other answers wait for review", num=more) if answers.capped
+            else ngettext("%(num)s other answer waits for review",
+                          "%(num)s other answers wait for review", more),
+            _("The longest waiting are above; each one you review makes room for the next."),
+            url_for("visits.dashboard"), INFO, group))
     group = _("Priorities in your area")
     for row in priority_list(user, limit=TOP_PRIORITIES):
         result.append(ToDo("priority", row.premises.name,

@@ -69,3 +69,34 @@ def test_admin_sees_locked_accounts(client, login_as):
     page = todo_titles(client.get("/"))
     assert "Lou Locked's account is locked" in page
     assert f"/admin/users/{locked.id}/status" in page
+
+
+def test_an_officer_with_many_answers_to_review_sees_the_longest_waiting(client, login_as,
+                                                                         monkeypatch):
+    """An agency of a tenth of the country had 303 answers waiting, each a to-do on the home
+    page: now the longest waiting few, and the rest counted (up to a cap)."""
+    from compliance.todo import officers
+
+    monkeypatch.setattr(officers, "REVIEWS_SHOWN", 2)
+    monkeypatch.setattr(officers, "REVIEWS_COUNTED", 4)
+    officer = login_as(OfficerFactory())
+    now = utcnow()
+    answered = [FollowUpFactory(visit=VisitFactory(officer=officer,
+                                                   premises=PremisesFactory(name=f"Shop {n}")),
+                                status="answered", responded_at=now - timedelta(hours=n))
+                for n in range(3)]
+    page = todo_titles(client.get("/"))
+    assert page.count("Review the answer from") == 2
+    assert "Review the answer from Shop 2" in page and "Review the answer from Shop 1" in page
+    assert "Shop 0" not in page  # the most recent answer waits its turn
+    assert "1 other answer waits for review" in page
+    for n in range(3, 6):
+        FollowUpFactory(visit=VisitFactory(officer=officer), status="answered",
+                        responded_at=now - timedelta(minutes=n))
+    page = todo_titles(client.get("/"))
+    assert "More than 2 other answers wait for review" in page
+    answered[2].status = "closed"  # reviewed: the next longest waiting takes its place
+    db.session.flush()
+    page = todo_titles(client.get("/"))
+    assert "Shop 2" not in page and page.count("Review the answer from") == 2
+    assert "Review the answer from Shop 1" in page
