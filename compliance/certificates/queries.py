@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import Select, select
@@ -131,23 +131,33 @@ BUNDLE_INDEX_HEADER = ["Code", "Kind", "Holder", "Premises", "Issued", "Expires"
                        "SHA-256", "File"]
 
 
-def business_bundle(retailer_id: int) -> bytes:
-    """A ZIP of every certificate of a business with an index.csv (codes included)."""
-    certs = list(db.session.scalars(select(Certificate).options(undefer(Certificate.pdf))
-                                    .where(Certificate.retailer_id == retailer_id)
-                                    .order_by(Certificate.issued_at)))
+BUNDLE_CHUNK = 200  # certificates (and their PDFs) held in memory at once
+
+
+def write_business_bundle(retailer_id: int, out: BinaryIO) -> int:
+    """Write a ZIP of every certificate of a business with an index.csv (codes included) to
+    `out`, a chunk of certificates at a time: a chain's thousands of PDFs never sit in memory
+    together (the export job calls this; `out` need not be seekable). Returns how many."""
+    stmt = (select(Certificate).options(undefer(Certificate.pdf))
+            .where(Certificate.retailer_id == retailer_id)
+            .order_by(Certificate.issued_at, Certificate.id)
+            .execution_options(yield_per=BUNDLE_CHUNK))
     index = []
-    out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for cert, status in with_status(certs):
-            name = f"certificate-{cert.code}.pdf" if cert.pdf is not None else ""
-            if cert.pdf is not None:  # otherwise still being prepared by its job
-                bundle.writestr(name, cert.pdf)
-            index.append([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
-                          cert.issued_at.date().isoformat(), cert.expires_at.date().isoformat(),
-                          status, cert.sha256 or "", name])
+        for part in db.session.scalars(stmt).partitions():
+            chunk = list(part)
+            for cert, status in with_status(chunk):
+                name = f"certificate-{cert.code}.pdf" if cert.pdf is not None else ""
+                if cert.pdf is not None:  # otherwise still being prepared by its job
+                    bundle.writestr(name, cert.pdf)
+                index.append([cert.code, cert.kind, cert.holder_name, cert.premises_name or "",
+                              cert.issued_at.date().isoformat(),
+                              cert.expires_at.date().isoformat(), status, cert.sha256 or "",
+                              name])
+            for cert in chunk:  # the chunk's PDFs go with it
+                db.session.expunge(cert)
         bundle.writestr("index.csv", csv_text(BUNDLE_INDEX_HEADER, index).encode())
-    return out.getvalue()
+    return len(index)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from compliance import exports
 from compliance.auth.permissions import can_manage_retailer, role_required
 from compliance.certificates import bp, queries, services
 from compliance.certificates.forms import ReissueForm, RevokeForm, StatementForm
+from compliance.certificates.prepared import BUSINESS_ZIP
 from compliance.extensions import db
 from compliance.i18n import gettext as _
 from compliance.models import Certificate, Premises, Retailer, Role
@@ -77,12 +79,15 @@ def ready(code: str):
     return {"state": services.pdf_state(cert)}
 
 
-@bp.route("/business.zip")
+@bp.post("/business.zip")
 @role_required(Role.MANAGER, Role.ADMIN)
 def bundle():
+    """The ZIP is built by a job (certificates/prepared.py): a chain's thousands of PDFs are
+    too much for a request. Its page (compliance/exports) offers it when ready."""
     retailer = managed_retailer_or_404()
-    return send_file(BytesIO(queries.business_bundle(retailer.id)), mimetype="application/zip",
-                     as_attachment=True, download_name=f"certificates-{retailer.id}.zip")
+    prepared = exports.prepare(BUSINESS_ZIP.name, {"retailer_id": retailer.id}, current_actor())
+    db.session.commit()
+    return redirect(url_for("exports.show", export_id=prepared.id))
 
 
 @bp.route("/premises/<int:premises_id>", methods=["GET", "POST"])

@@ -86,6 +86,9 @@ class _Hashing:
         self.size += len(data)
         return self.raw.write(data)
 
+    def flush(self) -> None:  # zipfile flushes as it goes (it writes without seeking here)
+        self.raw.flush()
+
 
 @jobs.job(BUILD_JOB)
 def build(export_id: int) -> None:

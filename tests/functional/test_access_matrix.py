@@ -66,7 +66,6 @@ ROUTES = {
     "/certificates/{cert}.pdf": (302, 200, 200, 403, 200, 200),
     # Whether its PDF is ready yet: whoever may download it (the waiting pages ask).
     "/certificates/{cert}/ready.json": (302, 200, 200, 403, 200, 200),
-    "/certificates/business.zip?retailer={retailer}": (302, 403, 200, 200, 403, 200),
     "/certificates/premises/{premises}": (302, 403, 200, 403, 403, 200),
     "/certificates/{cert}/revoke": (302, 403, 403, 403, 200, 200),
     "/certificates/{cert}/correct": (302, 403, 403, 403, 403, 200),
@@ -160,6 +159,8 @@ POSTS = {
     "/admin/jobs/{job}/retry": (302, 403, 403, 403, 403, 302),
     "/premises/{premises}/refusals/register.pdf": (302, 403, 302, 403, 302, 302),
     "/visits/operations/{operation}/report.csv": (302, 403, 403, 403, 302, 302),
+    # A ZIP of a business's certificates, prepared by a job (a manager's own business).
+    "/certificates/business.zip?retailer={retailer}": (302, 403, 302, 302, 403, 302),
     "/exports/{export}/again": (302, 404, 404, 404, 302, 404),
     "/admin/agencies/new": (302, 403, 403, 403, 403, 200),
     "/training/modules/{module}": (302, 302, 302, 302, 403, 403),

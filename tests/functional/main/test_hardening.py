@@ -13,7 +13,6 @@ from tests.functional.test_access_matrix import _ids
     ("manager", "/training/matrix.csv?retailer={retailer}"),
     ("manager", "/premises/{premises}/refusals/register.csv"),
     ("staff", "/certificates/{cert}.pdf"),
-    ("manager", "/certificates/business.zip?retailer={retailer}"),
     ("officer", "/visits/{visit}"),
     ("anonymous", "/verify/{cert}"),
     ("anonymous", "/verify/{cert}.json"),
