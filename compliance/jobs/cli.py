@@ -33,7 +33,7 @@ def relay_command(limit: int) -> None:
 
 @jobs_cli.command("status")
 def status_command() -> None:
-    """Counts of waiting, queued, finished and dead jobs."""
+    """Counts of the jobs not finished: waiting, queued and dead."""
     from compliance.jobs import services
 
     for state, count in services.counts().items():

@@ -21,7 +21,8 @@ def _admins_only():
 
 @bp.route("/")
 def index():
-    pagination = services.needing_attention(page_arg(), current_app.config["PAGE_SIZE"])
+    pagination = services.needing_attention(page_arg(), current_app.config["PAGE_SIZE"],
+                                            current_app.config["LIST_COUNT_CAP"])
     return render_template("jobs/index.html", pagination=pagination, counts=services.counts(),
                            form=ConfirmForm())
 

@@ -62,10 +62,19 @@ def test_unknown_job_names_fail_in_the_request():
 
 
 def test_jobs_status_command_counts_by_state(runner):
-    db.session.add(JobOutbox(name="mail.send", payload={}, attempts=0))
+    from compliance.models.base import utcnow
+
+    now = utcnow()
+    db.session.add_all([
+        JobOutbox(name="mail.send", payload={}, attempts=0),
+        JobOutbox(name="mail.send", payload={}, attempts=0, enqueued_at=now),
+        JobOutbox(name="mail.send", payload={}, attempts=5, dead_at=now),
+        JobOutbox(name="mail.send", payload={}, attempts=1, enqueued_at=now, finished_at=now),
+        # dead, then retried by an admin and finished: not dead any more
+        JobOutbox(name="mail.send", payload={}, attempts=6, dead_at=now, finished_at=now)])
     db.session.flush()
     output = runner.invoke(args=["jobs", "status"]).output
-    assert "waiting: 1" in output and "dead: 0" in output
+    assert output.split() == ["waiting:", "1", "queued:", "1", "dead:", "1"]
 
 
 def test_an_unknown_jobs_mode_stops_the_app_at_start(database_url):
