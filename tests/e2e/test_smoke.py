@@ -143,8 +143,10 @@ def test_skip_link_is_first_tab_stop(page, live_server):
 
 
 @pytest.mark.parametrize("email, paths", [
-    ("manager@example.com", ["/businesses/"]),
-    ("admin@example.com", ["/admin/users", "/admin/agencies", "/admin/audit", "/businesses/"]),
+    ("manager@example.com", ["/businesses/", "/certificates/"]),
+    ("officer@example.com", ["/", "/visits/premises?q=e", "/visits/operations"]),
+    ("admin@example.com", ["/admin/users", "/admin/agencies", "/admin/audit", "/businesses/",
+                           "/admin/jobs/"]),
 ])
 def test_pages_fit_a_phone(page, live_server, email, paths):
     """At 360 px wide nothing scrolls sideways: wide tables scroll inside their own region."""
