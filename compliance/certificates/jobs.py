@@ -10,6 +10,7 @@ from sqlalchemy.orm import undefer
 
 from compliance import jobs
 from compliance.certificates.pdf import CertificateData, render_certificate_pdf
+from compliance.certificates.services import RENDER_JOB
 from compliance.certificates.status import day
 from compliance.extensions import db
 from compliance.mail import Attachment, Email, get_mailer
@@ -19,7 +20,7 @@ from compliance.signing import sign_pdf
 EMAIL_JOB = "certificates.email_holder"
 
 
-@jobs.job("certificates.render")
+@jobs.job(RENDER_JOB)
 def render(certificate_id: int, data: dict[str, Any], email_holder: bool = False) -> None:
     """Render and sign once. Idempotent: a PDF already stored is kept as it is (and its email
     was enqueued by the run that stored it)."""

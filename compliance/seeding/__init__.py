@@ -53,6 +53,7 @@ def load_demo() -> None:
 def seed(scale: float, rng_seed: int = 2026, progress=None) -> SeedReport:
     from compliance.priorities.table import rebuild
     from compliance.seeding.certificates import build_certificates
+    from compliance.seeding.history import build_history
     from compliance.seeding.people import build_people
     from compliance.seeding.records import build_assessments, build_quiz, build_refusals
     from compliance.seeding.visits import build_visits
@@ -89,6 +90,8 @@ def seed(scale: float, rng_seed: int = 2026, progress=None) -> SeedReport:
     step("assessments and refusals")
     build_certificates(plan, rng, writer, world, completions, verified)
     step("certificates")
+    build_history(plan, rng, writer, world)
+    step("audit events and finished jobs")
     writer.finish()
     _retally()
     _learner_with_open_quiz(world, password_hash)

@@ -9,6 +9,8 @@ NATIONAL = {
     "premises": 50_000, "retailers": 30_000, "users": 100_000, "visits": 500_000,
     "quiz_answers": 1_000_000, "assessments": 100_000, "refusals": 200_000,
     "certificates": 100_000,
+    # A year of history: what pages like the audit log and the jobs page read.
+    "audit_events": 1_000_000, "finished_jobs": 400_000,
 }
 QUESTIONS_PER_ATTEMPT = 15
 
@@ -24,6 +26,8 @@ class Plan:
     assessments: int
     refusals: int
     certificates: int
+    audit_events: int
+    finished_jobs: int
     # The demo business (Demo Hardware Ltd) is one of the largest chains; the demo officer's
     # agency (Demo Constabulary) looks after this share of the premises.
     demo_premises: int

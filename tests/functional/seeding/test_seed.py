@@ -16,7 +16,9 @@ from compliance.extensions import db
 from compliance.models import (
     Agency,
     AttemptAnswer,
+    AuditEvent,
     Certificate,
+    JobOutbox,
     Premises,
     Refusal,
     Retailer,
@@ -127,3 +129,33 @@ def test_demo_accounts_sign_in_and_every_key_page_answers(client):
     for page in pages:
         if page.user is None:
             assert client.get(page.path).status_code == 200, page.name
+
+
+def test_a_year_of_history_reads_as_the_portal_would_have_written_it(client, login_as):
+    """Audit events and finished jobs: the rows the audit log and the jobs page read."""
+    seed(SCALE)
+    plan = plan_for(SCALE)
+    # The learner's module reads, through the real service, add a few of their own.
+    seeded = select(func.count()).select_from(AuditEvent).where(AuditEvent.ip_address == "seed")
+    assert plan.audit_events <= db.session.scalar(seeded) <= plan.audit_events + 40
+    finished = select(func.count()).select_from(JobOutbox).where(
+        JobOutbox.finished_at.is_not(None))
+    assert db.session.scalar(finished) >= plan.finished_jobs
+    # Every event's target is a real row, so the log names it.
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    login_as(admin)
+    page = client.get("/admin/audit", query_string={"action": "premises_profile_updated"}).text
+    shop = db.session.scalar(select(Premises.name).join(
+        AuditEvent, AuditEvent.target_id == Premises.id).where(
+        AuditEvent.action == "premises_profile_updated").order_by(
+        AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+    assert f"Profile of {shop} changed" in page
+    signed_in = client.get("/admin/audit", query_string={"action": "sign_in"}).text
+    person = db.session.scalar(select(User.name).join(
+        AuditEvent, AuditEvent.target_id == User.id).where(
+        AuditEvent.action == "sign_in").order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1))
+    assert f"{person} signed in" in signed_in
+    # Finished jobs are history: the jobs page lists none of them.
+    jobs_page = client.get("/admin/jobs/").text
+    assert "certificates.email_holder" not in jobs_page
