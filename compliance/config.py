@@ -76,6 +76,9 @@ class Config:
     VISIT_FORM_OPERATIONS = 8
     # Other long lists (certificates, accounts) count this far ("more than 1,000").
     LIST_COUNT_CAP = 1000
+    # Officers' and admins' home pages show PostgreSQL's estimate of a table this large
+    # ("about 50,000 premises") instead of counting it on every visit.
+    ESTIMATE_COUNTS_FROM = 10_000
     HOME_PREMISES_PER_PAGE = 10  # a manager's home page shows to-dos for this many premises
     # A guidance module is due for a fresh check against the domain reference this many days
     # after its last review (the law is moving: Crime and Policing Act 2026 commencement).

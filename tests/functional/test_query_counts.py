@@ -75,11 +75,14 @@ def test_training_matrix_uses_constant_queries(app, monkeypatch, client, login_a
                                                count_queries):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 5)
     premises = PremisesFactory()
-    login_as(UserFactory(role=Role.MANAGER, retailer=premises.retailer))
-    UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises)
+    # Named so the manager (who has no premises of their own) is always on the first page,
+    # whatever names the factories have reached by the time this test runs.
+    login_as(UserFactory(role=Role.MANAGER, retailer=premises.retailer, name="Aaron Manager"))
+    UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises, name="Staff 00")
     first = _queries_for(client, count_queries, "/training/matrix")
-    for _ in range(19):
-        UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises)
+    for n in range(1, 20):
+        UserFactory(role=Role.STAFF, retailer=premises.retailer, premises=premises,
+                    name=f"Staff {n:02}")
     assert _queries_for(client, count_queries, "/training/matrix") == first
     # A page where everyone has premises skips the business's first premises (for people
     # without): one query fewer, never more.
