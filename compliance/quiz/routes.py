@@ -56,10 +56,12 @@ def _own_attempt(attempt_id: int):
 @bp.route("/<int:attempt_id>/<int:position>", methods=["GET", "POST"])
 @role_required(*LEARNERS)
 def question(attempt_id: int, position: int):
-    attempt = _own_attempt(attempt_id)
+    try:
+        attempt, answer = quiz.load_question(attempt_id, position, current_user)
+    except quiz.NotYourAttempt:
+        abort(404)
     if attempt.submitted_at is not None:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    answer = quiz.answer_at(attempt, position)
     if answer is None:
         abort(404)
     form = answer_form(answer.question, answer.option_order, quiz.shown_positions(answer))

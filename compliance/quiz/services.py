@@ -153,8 +153,21 @@ def load_attempt(attempt_id: int, user: User) -> QuizAttempt:
     return attempt
 
 
-def answer_at(attempt: QuizAttempt, position: int) -> AttemptAnswer | None:
-    return next((a for a in attempt.answers if a.position == position), None)
+def load_question(attempt_id: int, position: int,
+                  user: User) -> tuple[QuizAttempt, AttemptAnswer | None]:
+    """The attempt and its answer at `position` with the answer's question, in one query: a
+    page of the quiz shows one question, so the other fourteen answers and questions (each
+    with its JSON options) are not loaded. The answer is None past the attempt's end; only
+    the attempt's owner may."""
+    row = db.session.execute(
+        select(QuizAttempt, AttemptAnswer)
+        .outerjoin(AttemptAnswer, (AttemptAnswer.attempt_id == QuizAttempt.id)
+                   & (AttemptAnswer.position == position))
+        .where(QuizAttempt.id == attempt_id)
+        .options(joinedload(AttemptAnswer.question))).first()
+    if row is None or row[0].user_id != user.id:
+        raise NotYourAttempt
+    return row[0], row[1]
 
 
 def shown_positions(answer: AttemptAnswer) -> list[int]:
