@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from compliance.extensions import db
 from compliance.models import ChecklistItem, Premises, User, Visit
 from compliance.operations import services as operations
-from compliance.priorities.services import priority_list
+from compliance.priorities.services import Shop, priority_list
 from compliance.visits.queries import visible_visits
 from compliance.visits.timezone import uk_today
 
@@ -28,7 +28,7 @@ def checklist_version() -> str:
     return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
 
 
-def _shop(premises: Premises, reasons: list[str]) -> dict[str, Any]:
+def _shop(premises: Premises | Shop, reasons: list[str]) -> dict[str, Any]:
     return {"id": premises.id, "name": premises.name, "address": premises.address_line_1,
             "town": premises.town, "postcode": premises.postcode,
             "business": premises.retailer.name, "reasons": reasons}

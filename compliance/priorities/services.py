@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy import Date, Integer, String, and_, bindparam, func, or_, select, union_all
-from sqlalchemy.orm import joinedload
 
 from compliance.areas import ListFilters
 from compliance.extensions import db
@@ -29,6 +28,7 @@ from compliance.models import (
     FollowUp,
     Premises,
     PremisesPriority,
+    Retailer,
     Role,
     TrainingCompletion,
     User,
@@ -56,8 +56,27 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Business:
+    name: str
+    claimed: bool
+
+
+@dataclass(frozen=True)
+class Shop:
+    """What a list row shows of a premises and its business (plain columns: a page of 25
+    premises and businesses as ORM objects cost more than the rest of the page's rows)."""
+
+    id: int
+    name: str
+    address_line_1: str
+    town: str
+    postcode: str
+    retailer: Business
+
+
+@dataclass(frozen=True)
 class PriorityRow:
-    premises: Premises
+    premises: Shop
     reasons: list[Reason]
     last_visit: datetime | None
 
@@ -182,7 +201,9 @@ def _shops_statement():
     overdue = (select(func.count(FollowUp.id))
                .where(FollowUp.premises_id == Premises.id, FollowUp.status.in_(OPEN_FOLLOW_UPS),
                       FollowUp.due_on < COUNTS_TODAY).scalar_subquery())
-    return (select(Premises, expired, overdue).options(joinedload(Premises.retailer))
+    return (select(Premises.id, Premises.name, Premises.address_line_1, Premises.town,
+                   Premises.postcode, Retailer.name, Retailer.claimed, expired, overdue)
+            .join(Retailer, Retailer.id == Premises.retailer_id)
             .where(Premises.id.in_(PAGE_PREMISES)))
 
 
@@ -206,9 +227,10 @@ def priority_page(user: User, page: int = 1, per_page: int = 20,
         total = db.session.scalar(count, values) if page > 1 else 0
         return Page([], page, per_page, total)
     total = rows[0].total if counted else len(rows)
-    shops = {shop.id: (shop, people, late) for shop, people, late in db.session.execute(
-        _shops_statement(), {"priority_page_premises": [r.premises_id for r in rows],
-                             "priority_counts_now": now, "priority_counts_today": now.date()})}
+    shops = {row[0]: (Shop(*row[:5], Business(row[5], row[6])), row[7], row[8])
+             for row in db.session.execute(_shops_statement(), {
+                 "priority_page_premises": [r.premises_id for r in rows],
+                 "priority_counts_now": now, "priority_counts_today": now.date()})}
     items = [PriorityRow(shops[r.premises_id][0],
                          _row_reasons(r, scoring.flags_of(_Facts(r), now),
                                       *shops[r.premises_id][1:]),

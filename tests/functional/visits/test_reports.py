@@ -108,6 +108,16 @@ def test_priority_list_gives_each_shops_reasons(client, login_as, cast, shops):
         assert text in page, text
     assert ">elsewhere<" not in page
     assert "Unresolved failed test purchase" in client.get("/visits/").text
+    # Each row names its shop, postcode and, for a business not yet registered, says so.
+    rows = {r.premises.name: r.premises for r in priority_list(cast["officer"])}
+    assert (rows["never"].postcode, rows["never"].retailer.claimed) == (
+        shops["never"].postcode, False)
+    assert rows["red"].retailer.name == shops["red"].retailer.name
+    for name, claimed in (("never", False), ("red", True)):
+        cell = page[page.index(f">{name}</a>"):]
+        cell = cell[:cell.index("</td>")]
+        assert shops[name].postcode in cell
+        assert ("not registered" in cell) is not claimed, name
 
 
 def test_a_follow_up_visit_takes_the_shop_off_the_list(cast, shops):
