@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from compliance import audit, jobs
 from compliance.audit import Actor
@@ -207,16 +207,6 @@ def reissue(cert: Certificate, *, holder_name: str, reason: str, actor: Actor,
 
 def find_by_code(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
-
-
-def count_without_waiting_for_the_disk() -> None:
-    """Let a transaction that only counted a look-up commit without waiting for PostgreSQL
-    to flush its log to disk (`synchronous_commit` off for this transaction alone): a crash in
-    the next fraction of a second may lose that count, never anything else, and the database
-    stays consistent. The verify page waited about a millisecond per look-up for the flush.
-    A look-up that also audits a change keeps the normal, durable commit."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 def verify_by_code(code: str) -> Certificate | None:

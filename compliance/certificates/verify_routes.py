@@ -34,15 +34,12 @@ def _lookup(code: str) -> queries.CertificateView | None:
     # The conditions are looked up once: for the audit of a change first seen here, and for
     # the status shown.
     reasons = status.suspension_reasons([cert])
-    audited = 0
     if cert.kind == status.PREMISES and cert.premises_id:  # audit a change first seen here
         # A premises has one current verified certificate (issuing one supersedes the last):
         # when it is this one, it is the one to audit; else the current one is looked up.
         current = status.status_of(cert, {}) == status.VALID
-        audited = status.record_changes([cert.premises_id], Actor(None, request.remote_addr),
-                                        reasons=reasons, certs=[cert] if current else None)
-    if not audited:
-        services.count_without_waiting_for_the_disk()
+        status.record_changes([cert.premises_id], Actor(None, request.remote_addr),
+                              reasons=reasons, certs=[cert] if current else None)
     # The certificate as loaded is what the page shows (its counter, updated in SQL, is not
     # shown): no need to select it again after the commit.
     session = db.session()
