@@ -75,10 +75,12 @@ INDEXES = (
     # closed ones, most of them in time, are not in it to be stepped over.
     Index("ix_follow_ups_open_due", FollowUp.due_on, FollowUp.id,
           postgresql_where=text(OPEN_FOLLOW_UP), sqlite_where=text(OPEN_FOLLOW_UP)),
-    # An officer's home: answered follow-ups waiting for review, longest waiting first
-    # (0022_answered); the others, most of them in time, are not in it to be stepped over.
-    Index("ix_follow_ups_answered", FollowUp.responded_at, FollowUp.id,
-          postgresql_where=text(ANSWERED), sqlite_where=text(ANSWERED)),
+    # An officer's home: their agency's answered follow-ups waiting for review, longest
+    # waiting first (0023_fu_agency); the others, most of them in time, are not in it to be
+    # stepped over, nor are other agencies' (0022_answered's index held every agency's, so a
+    # small agency's officer read the whole country's to find theirs).
+    Index("ix_follow_ups_agency_answered", FollowUp.agency_id, FollowUp.responded_at,
+          FollowUp.id, postgresql_where=text(ANSWERED), sqlite_where=text(ANSWERED)),
     # The training matrix, a page at a time (0016_people): a business's people in the page's
     # order (active first, then by name), role included, so the page and its count are ranges of
     # this index, not a sort of a 2,000-person business.

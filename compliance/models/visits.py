@@ -154,6 +154,9 @@ class FollowUp(Base):
     premises_id: Mapped[int] = mapped_column(ForeignKey("premises.id"), index=True)
     # The premises' business, copied on insert as for Visit: the business's follow-ups page.
     retailer_id: Mapped[int | None] = mapped_column(ForeignKey("retailers.id"))
+    # The visit's agency, copied on insert (a visit keeps the agency it was recorded for): an
+    # officer's home reads their agency's answers waiting for review as a range of an index.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     action: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(index=True)
     evidence_wanted: Mapped[str | None] = mapped_column(Text)
@@ -193,3 +196,12 @@ def follow_up_is_overdue(status: str, due_on: date) -> bool:
 
 
 event.listen(FollowUp, "before_insert", _copy_retailer)
+
+
+@event.listens_for(FollowUp, "before_insert")
+def _copy_agency(_mapper, _connection, row: FollowUp) -> None:
+    """Every way a follow-up is made gets its visit's agency, as a subquery inside the INSERT
+    itself (no extra query)."""
+    if row.agency_id is None:
+        row.agency_id = select(Visit.agency_id).where(
+            Visit.id == row.visit_id).scalar_subquery()

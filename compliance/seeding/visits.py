@@ -142,8 +142,9 @@ def _follow_ups(rng: random.Random, w: BulkWriter, world: World, visits: list[tu
                      "Done: photo attached." if answered else None,
                      v[7] + timedelta(days=10) if answered else None,
                      v[7] + timedelta(days=20) if status == "closed" else None, v[2], v[7],
-                     v[20]))
+                     v[20], v[3]))
     first = w.reserve(table, len(rows))
     w.write(table, ("id", "visit_id", "premises_id", "action", "due_on", "evidence_wanted",
                     "status", "response_note", "responded_at", "closed_at", "created_by_id",
-                    "created_at", "retailer_id"), ((first + i, *r) for i, r in enumerate(rows)))
+                    "created_at", "retailer_id", "agency_id"),
+            ((first + i, *r) for i, r in enumerate(rows)))

@@ -3,16 +3,20 @@ priority list and the operation running today (a fixed number of queries)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
 from flask import url_for
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from compliance.extensions import db
 from compliance.i18n import gettext as _
 from compliance.i18n import ngettext
-from compliance.models import FollowUp, Operation, User, Visit
+from compliance.models import FollowUp, Operation, Premises, User, Visit
 from compliance.models.base import utcnow
-from compliance.paging import Page, capped_page
+from compliance.paging import Page, counted_rows, with_counts
 from compliance.priorities.services import priority_list
 from compliance.todo.items import DUE, INFO, OVERDUE, TODO, ToDo, day
 
@@ -21,30 +25,77 @@ REVIEWS_SHOWN = 10  # answered follow-ups listed on the home page, longest waiti
 REVIEWS_COUNTED = 100  # ...and the others counted this far ("more than 100")
 
 
-def review_cause(follow_up: FollowUp) -> str:
+def review_cause(follow_up: FollowUp | Answer) -> str:
     """Once per answer: a returned follow-up answered again is a new cause."""
     answered = follow_up.responded_at.strftime("%Y%m%d%H%M%S") if follow_up.responded_at else ""
     return f"follow-up-review:{follow_up.id}:{answered}"
 
 
-def reviewable(user: User):
-    """Visits whose follow-ups this officer reviews: theirs, and their agency's submitted ones."""
-    mine = Visit.officer_id == user.id
-    if user.agency_id is None:
-        return mine
-    return or_(mine, (Visit.status == "submitted") & (Visit.agency_id == user.agency_id))
+@dataclass(frozen=True)
+class Answer:
+    """An answered follow-up waiting for review: what its to-do shows."""
+
+    id: int
+    action: str
+    responded_at: datetime | None
+    shop: str
+
+
+OFFICER = bindparam("review_officer", type_=Integer())
+AGENCY = bindparam("review_agency", type_=Integer())
+SHOWN = bindparam("review_shown", type_=Integer())
+COUNTED = bindparam("review_counted", type_=Integer())
+
+
+def _waiting_parts(with_agency: bool) -> list:
+    """The answered follow-ups an officer reviews, those of their own visits and of their
+    agency's submitted visits, as disjoint parts, each read in waiting order: the agency's
+    (a range of ix_follow_ups_agency_answered; a follow-up carries its visit's agency), and
+    the officer's own visits' outside it (drafts, or recorded for another agency), found
+    through their visits."""
+    answered = select(FollowUp.id, FollowUp.responded_at).join(
+        Visit, FollowUp.visit_id == Visit.id).where(FollowUp.status == "answered")
+    mine = Visit.officer_id == OFFICER
+    if not with_agency:
+        return [answered.where(mine)]
+    return [answered.where(FollowUp.agency_id == AGENCY, Visit.status == "submitted"),
+            answered.where(mine, or_(Visit.status != "submitted", Visit.agency_id.is_(None),
+                                     Visit.agency_id != AGENCY))]
+
+
+@lru_cache(maxsize=2)
+def _waiting_statement(with_agency: bool):
+    """The page of answers and their count, capped, as one statement (built once a shape)."""
+
+    def merged(limit):
+        parts = [part.order_by(FollowUp.responded_at, FollowUp.id).limit(limit).subquery()
+                 for part in _waiting_parts(with_agency)]
+        selects = [select(part.c.id, part.c.responded_at) for part in parts]
+        return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
+
+    counted = merged(COUNTED)
+    total = select(func.count()).select_from(counted)
+    window = merged(SHOWN)
+    chosen = (select(window.c.id).order_by(window.c.responded_at, window.c.id).limit(SHOWN)
+              .subquery("chosen"))
+    shown = (select(FollowUp.id, FollowUp.action, FollowUp.responded_at, Premises.name)
+             .select_from(chosen).join(FollowUp, FollowUp.id == chosen.c.id)
+             .join(Premises, Premises.id == FollowUp.premises_id))
+    return with_counts(shown, lambda c: (c.responded_at, c.id), total)
 
 
 def answered_follow_ups(user: User, shown: int, counted: int) -> Page:
     """The answered follow-ups this officer reviews, longest waiting first: the first `shown`
-    and how many in all, counted up to `counted` (one statement, a range of
-    ix_follow_ups_answered). An agency of a tenth of the country had 303 waiting, every one a
-    to-do on the home page (179 KB, 80 ms)."""
-    return capped_page(
-        db.session, select(FollowUp).join(Visit, FollowUp.visit_id == Visit.id)
-        .where(FollowUp.status == "answered", reviewable(user))
-        .order_by(FollowUp.responded_at, FollowUp.id), FollowUp.id, 1, shown, counted,
-        options=(joinedload(FollowUp.premises),))
+    and how many in all, counted up to `counted` (one statement). Each part is read in
+    waiting order to the count's end and no further, so the page costs what the officer's
+    agency has waiting, at most, whatever the country has. An agency of a tenth of the
+    country had 303 waiting, every one a to-do on the home page (179 KB, 80 ms); read from
+    every agency's answers in waiting order, it read 1,013 of them (2 to 8 ms)."""
+    (n,), rows = counted_rows(db.session, _waiting_statement(user.agency_id is not None), {
+        "review_officer": user.id, "review_agency": user.agency_id,
+        "review_shown": shown + 1, "review_counted": counted + 1})
+    found = [Answer(*row) for row in rows]
+    return Page(found[:shown], 1, shown, min(n, counted), n > counted, len(found) > shown)
 
 
 def items(user: User) -> list[ToDo]:
@@ -61,7 +112,7 @@ def items(user: User) -> list[ToDo]:
     answers = answered_follow_ups(user, REVIEWS_SHOWN, REVIEWS_COUNTED)
     for f in answers.items:
         result.append(ToDo("follow-up-review", _("Review the answer from %(shop)s",
-                                                 shop=f.premises.name),
+                                                 shop=f.shop),
                            f.action, url_for("followups.follow_up", follow_up_id=f.id),
                            DUE, group, cause_key=review_cause(f)))
     if answers.has_next:

@@ -49,11 +49,14 @@ SEED = [
               p.id, true, 0, 1, now()
        FROM generate_series(1, 12000) i
        JOIN premises p ON p.id = (SELECT min(id) FROM premises) + i - 1""",
-    # 150,000 visits over 14 months; one operation has 5,700 of them.
+    # 150,000 visits over 14 months; one operation has 5,700 of them. The officer made their
+    # agency's (one in twenty) and 150 for another agency before they moved; a colleague
+    # elsewhere made the rest.
     """INSERT INTO visits (premises_id, officer_id, agency_id, operation_id, idempotency_key,
                            status, visited_at, visit_type, area, materials, advice_given,
                            outcome, created_at, updated_at, submitted_at, lock_version)
-       SELECT (SELECT min(id) FROM premises) + (i * 7919) % 12000, :officer,
+       SELECT (SELECT min(id) FROM premises) + (i * 7919) % 12000,
+              CASE WHEN i % 20 = 0 OR i % 1000 = 1 THEN :officer ELSE :colleague END,
               (SELECT min(id) FROM agencies) + i % 20,
               CASE WHEN i % 26 = 0 THEN :operation END, md5(i::text),
               CASE WHEN i % 50 = 0 THEN 'draft' ELSE 'submitted' END,
@@ -72,10 +75,14 @@ SEED = [
        SELECT v.id, c.id, CASE WHEN (v.id + c.id) % 4 = 0 THEN 'no' ELSE 'yes' END
        FROM visits v CROSS JOIN (SELECT id FROM checklist_items LIMIT 3) c
        WHERE v.id % 2 = 0""",
-    """INSERT INTO follow_ups (visit_id, premises_id, retailer_id, action, due_on, status,
-                               created_by_id, created_at)
-       SELECT id, premises_id, retailer_id, 'Put up a sign', current_date - (id % 60) + 20,
-              CASE WHEN id % 3 = 0 THEN 'closed' ELSE 'open' END, :officer, now()
+    # A third closed, a third open, a third answered and waiting for an officer's review.
+    """INSERT INTO follow_ups (visit_id, premises_id, retailer_id, agency_id, action, due_on,
+                               status, responded_at, created_by_id, created_at)
+       SELECT id, premises_id, retailer_id, agency_id, 'Put up a sign',
+              current_date - (id % 60) + 20,
+              CASE id / 12 % 3 WHEN 0 THEN 'closed' WHEN 1 THEN 'open' ELSE 'answered' END,
+              CASE WHEN id / 12 % 3 = 2 THEN now() - (id % 90) * interval '1 hour' END,
+              :officer, now()
        FROM visits WHERE id % 12 = 0""",
     """INSERT INTO refusals (premises_id, occurred_at, product, reason, refused_by_name,
                              recorded_by_id, recorded_at)
@@ -124,14 +131,15 @@ def national(app, checklist_items):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("query plans are PostgreSQL's (set TEST_DATABASE_URL)")
     officer = OfficerFactory()
+    colleague = OfficerFactory()
     chain = RetailerFactory(name="Big Chain Ltd")
     manager = UserFactory(role=Role.MANAGER, retailer=chain)
     shop = PremisesFactory(retailer=chain)
     operation = OperationFactory(areas=["North", "South"])
     admin = UserFactory(role=Role.ADMIN)
     db.session.flush()
-    ids = {"officer": officer.id, "chain": chain.id, "manager": manager.id,
-           "operation": operation.id, "shop": shop.id}
+    ids = {"officer": officer.id, "colleague": colleague.id, "chain": chain.id,
+           "manager": manager.id, "operation": operation.id, "shop": shop.id}
     for statement in SEED:
         db.session.execute(text(statement), {k: v for k, v in ids.items()
                                              if f":{k}" in statement})
@@ -482,3 +490,19 @@ def test_the_shop_finder_sends_its_patterns_as_literals(client, login_as, nation
         found = [s for s, _p in plans if s.lstrip().startswith("SELECT") and "ILIKE" in s]
         assert len(found) == 1, search
         assert pattern in found[0], found[0]
+
+
+def test_an_officers_answers_to_review_are_a_range_of_their_agencys(client, login_as, national):
+    """An officer's home lists the answered follow-ups waiting for their review, longest
+    waiting first: their agency's submitted visits' are a range of
+    ix_follow_ups_agency_answered in waiting order, read to the count's cap and no further;
+    their own visits' outside the agency are found through their visits. Before, every
+    agency's answers were read in waiting order until a hundred of theirs turned up (an
+    agency of a tenth of the country: a thousand; a small agency: all of them)."""
+    login_as(national["officer"])
+    plans = [(s, p) for s, p in _explained(lambda: client.get("/").get_data())
+             if "FROM follow_ups" in s and "responded_at" in s]
+    assert len(plans) == 1, [s[:200] for s, _ in plans]
+    scans = _index_scans(plans[0][1])
+    assert ("Index Scan", "ix_follow_ups_agency_answered") in scans, scans
+    assert "visits" not in _seq_scans(plans[0][1])

@@ -159,3 +159,16 @@ def test_a_year_of_history_reads_as_the_portal_would_have_written_it(client, log
     # Finished jobs are history: the jobs page lists none of them.
     jobs_page = client.get("/admin/jobs/").text
     assert "certificates.email_holder" not in jobs_page
+
+
+def test_seeded_follow_ups_carry_their_visits_agency():
+    """The seed writes follow-ups around the ORM, so it copies what the mapper event copies
+    on insert: each follow-up's agency is its visit's (an officer's answers to review)."""
+    from compliance.models import FollowUp, Visit
+
+    seed(SCALE)
+    follow_ups = db.session.scalar(select(func.count()).select_from(FollowUp))
+    differing = db.session.scalar(select(func.count()).select_from(FollowUp).join(
+        Visit, FollowUp.visit_id == Visit.id).where(
+        FollowUp.agency_id.is_distinct_from(Visit.agency_id)))
+    assert follow_ups > 0 and differing == 0

@@ -34,6 +34,42 @@ def test_officer_drafts_follow_ups_priorities_and_operation(client, login_as):
     assert "Finish the visit to" not in page and "Review the answer from" not in page
 
 
+def test_an_officer_reviews_their_own_and_their_agencys_answers(client, login_as):
+    """Answers waiting for review: those to the officer's own visits (a draft's, or one
+    recorded for the agency they worked for before) and to their agency's submitted visits;
+    never a colleague's draft's nor another agency's. Each follow-up carries its visit's
+    agency, copied when it is raised."""
+    officer = login_as(OfficerFactory())
+    colleague = OfficerFactory(agency=officer.agency)
+    elsewhere = OfficerFactory()
+    now = utcnow()
+
+    def answer(shop: str, **visit):
+        return FollowUpFactory(visit=VisitFactory(premises=PremisesFactory(name=shop), **visit),
+                               status="answered", responded_at=now)
+
+    shown = [answer("Colleague Submitted", officer=colleague),
+             answer("Own Draft", officer=officer, status="draft"),
+             answer("Own Before The Move", officer=officer, agency_id=elsewhere.agency_id)]
+    hidden = [answer("Colleague Draft", officer=colleague, status="draft"),
+              answer("Other Agency", officer=elsewhere)]
+    db.session.flush()
+    db.session.expire_all()
+    assert [f.agency_id for f in shown + hidden] == [
+        officer.agency_id, officer.agency_id, elsewhere.agency_id, officer.agency_id,
+        elsewhere.agency_id]
+    page = todo_titles(client.get("/"))
+    for shop in ("Colleague Submitted", "Own Draft", "Own Before The Move"):
+        assert f"Review the answer from {shop}" in page
+    for shop in ("Colleague Draft", "Other Agency"):
+        assert f"Review the answer from {shop}" not in page
+    officer.agency_id = None  # an officer with no agency reviews their own visits' answers
+    db.session.flush()
+    page = todo_titles(client.get("/"))
+    assert page.count("Review the answer from") == 2
+    assert "from Own Draft" in page and "from Own Before The Move" in page
+
+
 def test_officer_with_nothing_waiting_is_told_what_next(client, login_as):
     login_as(OfficerFactory())
     page = todo_titles(client.get("/"))
