@@ -66,6 +66,7 @@ def key_pages() -> list[Page]:
     premises_cert = db.session.scalar(select(Certificate.code).where(
         Certificate.kind == "premises").order_by(Certificate.id).limit(1))
     return [
+        Page("officer home", "/", OFFICER),
         Page("officer dashboard", "/visits/", OFFICER),
         Page("priority list", "/visits/priorities", OFFICER),
         Page("operation report", f"/visits/operations/{operation}/report", OFFICER),
