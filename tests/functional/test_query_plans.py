@@ -10,15 +10,17 @@ big table row by row fails the test.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import Connection, event, select, text
 
 from compliance import tallies
 from compliance.audit import Actor
-from compliance.extensions import db
-from compliance.models import Role, Visit
+from compliance.extensions import db, limiter
+from compliance.models import Operation, Premises, Role, User, Visit
 from compliance.priorities import table as priority_table
 from compliance.visits import editing, services
 from tests.factories import PremisesFactory, RetailerFactory, UserFactory
@@ -125,36 +127,84 @@ def _seq_scans(plan: dict) -> set[str]:
     return found
 
 
-@pytest.fixture
-def national(app, checklist_items):
-    """A slice of the country, big enough that the planner's choices are real ones."""
-    if db.engine.dialect.name != "postgresql":
+@pytest.fixture(scope="module")
+def _module_connection(app) -> Iterator[Connection]:
+    """One connection and transaction for the whole module, rolled back at its end: the
+    national slice is loaded into it once (loading it took 25 s a test, most of the
+    module's time), and each test runs in a savepoint of it (`_transaction` below)."""
+    if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("query plans are PostgreSQL's (set TEST_DATABASE_URL)")
-    officer = OfficerFactory()
-    colleague = OfficerFactory()
-    chain = RetailerFactory(name="Big Chain Ltd")
-    manager = UserFactory(role=Role.MANAGER, retailer=chain)
-    shop = PremisesFactory(retailer=chain)
-    operation = OperationFactory(areas=["North", "South"])
-    admin = UserFactory(role=Role.ADMIN)
-    db.session.flush()
-    ids = {"officer": officer.id, "colleague": colleague.id, "chain": chain.id,
-           "manager": manager.id, "operation": operation.id, "shop": shop.id}
-    for statement in SEED:
-        db.session.execute(text(statement), {k: v for k, v in ids.items()
-                                             if f":{k}" in statement})
-    tallies.rebuild(db.session.connection())  # the rows came in around the ORM, as seeded
-    priority_table.rebuild(db.session.connection())  # likewise
-    for table in TABLES:
-        db.session.execute(text(f"ANALYZE {table}"))
-    return {"officer": officer, "manager": manager, "admin": admin, "shop": shop,
-            "operation": operation}
+    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+        connection = db.engine.connect()
+        outer = connection.begin()
+        patch.setitem(db.engines, None, connection)
+        try:
+            yield connection
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app, _module_connection: Connection, _national_ids) -> Iterator[None]:
+    """Overrides conftest's: each test in a savepoint of the module's transaction (the
+    slice loaded before it), rolled back at its end, so what a test adds (people, events, an
+    ANALYZE) is gone for the next."""
+    with app.app_context():
+        savepoint = _module_connection.begin_nested()
+        limiter.reset()
+        app.extensions.pop("mailer", None)
+        try:
+            yield
+        finally:
+            db.session.remove()
+            savepoint.rollback()
+
+
+@pytest.fixture(scope="module")
+def _national_ids(app, _module_connection: Connection) -> dict[str, int]:
+    """A slice of the country, big enough that the planner's choices are real ones, loaded
+    once for the module: the ids of the accounts and records the tests start from."""
+    from compliance.training.content import load_content
+
+    with app.app_context():
+        load_content()
+        officer = OfficerFactory()
+        colleague = OfficerFactory()
+        chain = RetailerFactory(name="Big Chain Ltd")
+        manager = UserFactory(role=Role.MANAGER, retailer=chain)
+        shop = PremisesFactory(retailer=chain)
+        operation = OperationFactory(areas=["North", "South"])
+        admin = UserFactory(role=Role.ADMIN)
+        db.session.flush()
+        ids = {"officer": officer.id, "colleague": colleague.id, "chain": chain.id,
+               "manager": manager.id, "operation": operation.id, "shop": shop.id,
+               "admin": admin.id}
+        for statement in SEED:
+            db.session.execute(text(statement), {k: v for k, v in ids.items()
+                                                 if f":{k}" in statement})
+        # Analysed before the rebuilds too: planned for the empty tables the statistics
+        # still described, the first rebuild took two minutes, not a few seconds.
+        for table in TABLES:
+            db.session.execute(text(f"ANALYZE {table}"))
+        tallies.rebuild(db.session.connection())  # the rows came in around the ORM, as seeded
+        priority_table.rebuild(db.session.connection())  # likewise
+        for table in TABLES:
+            db.session.execute(text(f"ANALYZE {table}"))
+        db.session.commit()  # the session's savepoint, into the module's transaction
+        db.session.remove()
+    return ids
 
 
 @pytest.fixture
-def checklist_items(app):
-    from compliance.training.content import load_content
-    load_content()
+def national(_national_ids: dict[str, int]) -> dict:
+    """The slice's accounts and records, loaded in this test's session."""
+    return {"officer": db.session.get(User, _national_ids["officer"]),
+            "manager": db.session.get(User, _national_ids["manager"]),
+            "admin": db.session.get(User, _national_ids["admin"]),
+            "shop": db.session.get(Premises, _national_ids["shop"]),
+            "operation": db.session.get(Operation, _national_ids["operation"])}
 
 
 def _node_types(plan: dict) -> list[tuple[str, str | None]]:
