@@ -121,4 +121,9 @@ INDEXES = (
           func.replace(func.lower(Premises.postcode), " ", "").label("postcode_compact"),
           postgresql_ops={"postcode_compact": "gin_trgm_ops"}, **TRIGRAM),
     Index("ix_premises_name", Premises.name, Premises.id),
+    # A business's premises by name (0024_prem_name; it replaces the plain retailer_id index):
+    # the manager's home, a page of premises counted whole, and the business's pages. With
+    # only retailer_id indexed, PostgreSQL's plan for a chain of 500 walked every premises in
+    # the country in name order (ix_premises_name) to find the chain's: 20 ms a home page.
+    Index("ix_premises_retailer_name", Premises.retailer_id, Premises.name, Premises.id),
 )

@@ -50,7 +50,7 @@ class Premises(TimestampMixin, Base):
     __tablename__ = "premises"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    retailer_id: Mapped[int] = mapped_column(ForeignKey("retailers.id"), index=True)
+    retailer_id: Mapped[int] = mapped_column(ForeignKey("retailers.id"))  # indexes.py
     name: Mapped[str200]
     address_line_1: Mapped[str200]
     address_line_2: Mapped[str200 | None]
