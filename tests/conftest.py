@@ -149,6 +149,12 @@ def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+def fresh_shared_state(app: Flask) -> None:
+    """What lives outside the database between tests: rate-limit counts and sent mail."""
+    limiter.reset()
+    app.extensions.pop("mailer", None)
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app: Flask, monkeypatch) -> Iterator[None]:
     """Every test runs inside one transaction that is rolled back at the end."""
@@ -161,8 +167,7 @@ def _transaction(request, app: Flask, monkeypatch) -> Iterator[None]:
     conn = engine.connect()
     outer = conn.begin()
     monkeypatch.setitem(db.engines, None, conn)
-    limiter.reset()
-    app.extensions.pop("mailer", None)
+    fresh_shared_state(app)
     try:
         yield
     finally:

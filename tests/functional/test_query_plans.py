@@ -19,10 +19,11 @@ from sqlalchemy import Connection, event, select, text
 
 from compliance import tallies
 from compliance.audit import Actor
-from compliance.extensions import db, limiter
+from compliance.extensions import db
 from compliance.models import Operation, Premises, Role, User, Visit
 from compliance.priorities import table as priority_table
 from compliance.visits import editing, services
+from tests.conftest import fresh_shared_state
 from tests.factories import PremisesFactory, RetailerFactory, UserFactory
 from tests.visit_factories import OfficerFactory, OperationFactory
 
@@ -153,8 +154,7 @@ def _transaction(app, _module_connection: Connection, _national_ids) -> Iterator
     ANALYZE) is gone for the next."""
     with app.app_context():
         savepoint = _module_connection.begin_nested()
-        limiter.reset()
-        app.extensions.pop("mailer", None)
+        fresh_shared_state(app)
         try:
             yield
         finally:
