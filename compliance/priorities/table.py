@@ -2,9 +2,10 @@
 
 `refresh(connection, ids)` recomputes some premises' rows in every scope (the maintenance
 hook calls it in the transaction that changed them); `rebuild(connection)` recomputes every
-row (the seeder and `flask --app compliance priorities rebuild`). Both run the same
-statement, and then store the rows' scores (priorities/scoring.py), so a maintained row
-always equals a rebuilt one. Each fact is an indexed
+row (the seeder and `flask --app compliance priorities rebuild`). Both read the same
+statement's facts and score them with the same rules (priorities/scoring.py), so a
+maintained row always equals a rebuilt one; a refresh writes each row once, facts and score
+together, a rebuild fills the facts set-based and then stores the scores. Each fact is an indexed
 look-up for one premises (indexes: migrations/versions/0009_pages.py), worked out once per
 premises and then copied to each scope it is in (models/priorities.py).
 """
@@ -12,6 +13,7 @@ premises and then copied to each scope it is in (models/priorities.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import Connection, and_, delete, func, insert, literal, select, true, union_all
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,14 +31,16 @@ from compliance.models import (
     VerificationRequest,
     Visit,
 )
+from compliance.models.base import utcnow
 from compliance.models.priorities import ALL_PREMISES
 from compliance.models.priorities import PremisesPriority as P
-from compliance.priorities.scoring import rescore
+from compliance.priorities.scoring import rescore, rescore_at, score_of
 
 CHUNK = 500  # premises per statement: well inside every driver's parameter limit
 COLUMNS = ["premises_id", "name", "last_visit_at", "unresolved_failure", "rating",
            "next_due_at", "training_expires_at", "claimed", "created_at", "last_refusal_at",
            "follow_up_due_on", "verification_reason"]
+SCORED = [*COLUMNS, "sort_key", "rescore_at"]  # what a refresh writes
 
 
 def facts(where):
@@ -87,11 +91,15 @@ def _scoped(where):
             .where(true()))  # SQLite needs a WHERE before an upsert's ON CONFLICT
 
 
-def refresh(connection: Connection, premises_ids: Iterable[int]) -> None:
-    """Recompute these premises' rows in every scope, in one statement a chunk."""
+def refresh(connection: Connection, premises_ids: Iterable[int],
+            now: datetime | None = None) -> None:
+    """Recompute these premises' rows in every scope, facts and score together: each row is
+    written once (its facts read by one set-based statement a chunk, scored in Python, then
+    upserted), never written with its facts and again with its score."""
     ordered = sorted(set(premises_ids))
     postgres = connection.dialect.name == "postgresql"
     dialect = postgresql if postgres else sqlite
+    now = now or utcnow()
     for start in range(0, len(ordered), CHUNK):
         ids = ordered[start:start + CHUNK]
         if postgres:
@@ -99,11 +107,14 @@ def refresh(connection: Connection, premises_ids: Iterable[int]) -> None:
             # then recomputes with this one's committed facts (never a stale last write).
             connection.execute(select(P.scope_id).where(P.premises_id.in_(ids))
                                .order_by(P.premises_id, P.scope_id).with_for_update())
-        statement = dialect.insert(P).from_select(["scope_id", *COLUMNS],
-                                                  _scoped(Premises.id.in_(ids)))
-        connection.execute(statement.on_conflict_do_update(
-            index_elements=["scope_id", "premises_id"],
-            set_={c: getattr(statement.excluded, c) for c in COLUMNS[1:]}))
+        rows = [{**row._mapping, "sort_key": -score_of(row, now),
+                 "rescore_at": rescore_at(row, now)}
+                for row in connection.execute(_scoped(Premises.id.in_(ids)))]
+        if rows:
+            statement = dialect.insert(P)
+            connection.execute(statement.on_conflict_do_update(
+                index_elements=["scope_id", "premises_id"],
+                set_={c: getattr(statement.excluded, c) for c in SCORED[1:]}), rows)
         # An agency leaves a premises' scope when its last submitted visit there went
         # (moved, deleted or back to draft).
         still = (select(Visit.id).where(Visit.premises_id == P.premises_id,
@@ -111,7 +122,6 @@ def refresh(connection: Connection, premises_ids: Iterable[int]) -> None:
                                         Visit.status == "submitted").exists())
         connection.execute(delete(P).where(P.premises_id.in_(ids),
                                            P.scope_id != ALL_PREMISES, ~still))
-    rescore(connection, ordered)
 
 
 def rebuild(connection: Connection) -> int:

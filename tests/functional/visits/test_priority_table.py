@@ -4,10 +4,11 @@ reads the table in a constant two queries."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import event, func, select, text, update
 
 from compliance.audit import Actor
 from compliance.extensions import db
@@ -164,6 +165,32 @@ def test_a_bulk_update_bypassing_the_session_is_caught(cast):
     db.session.execute(update(FollowUp).where(FollowUp.id == follow_up.id)
                        .values(status="closed").execution_options(synchronize_session=False))
     assert consistent()[(ALL_PREMISES, cast["shop"].id)]["follow_up_due_on"] is None
+
+
+def test_a_change_writes_each_priority_row_once(cast):
+    """Facts and score in one write: a refresh upserts each row with its score (it used to
+    upsert the facts and then update the score, two writes of every row it touched)."""
+    officer = cast["officer"]
+    visit = VisitFactory(officer=officer, premises=cast["shop"], status="draft",
+                         submitted_at=None, visit_type="test_purchase")
+    PurchaseFactory(visit=visit, premises_id=cast["shop"].id, sold=True)
+    db.session.flush()
+    settle(db.session)
+    writes: list[str] = []
+
+    def _seen(_conn, _cursor, statement, *_args, **_kwargs):
+        writes.extend(w.upper() for w in re.findall(
+            r"\b(INSERT INTO|UPDATE)\s+premises_priority\b", statement, re.IGNORECASE))
+
+    _submit(visit, officer)  # the visit's premises joins the officer's agency's scope
+    event.listen(db.engine, "after_cursor_execute", _seen)
+    try:
+        settle(db.session)
+    finally:
+        event.remove(db.engine, "after_cursor_execute", _seen)
+    assert writes == ["INSERT INTO"]
+    rows = consistent()  # the score written with the facts is a rebuild's
+    assert rows[(officer.agency_id, cast["shop"].id)]["sort_key"] <= -5  # the failed purchase
 
 
 def test_the_list_is_two_queries_however_many_shops(cast, count_queries):
