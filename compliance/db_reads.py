@@ -30,6 +30,10 @@ READ_METHODS = frozenset({"GET", "HEAD"})
 _NOT_PLAIN = re.compile(
     r"\bFOR\s+(?:UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\bINTO\b|pg_advisory|set_config"
     r"|nextval|setval", re.IGNORECASE)
+# A WITH query is a plain SELECT unless one of its parts writes (a data-modifying CTE). A word
+# that merely looks like one (a search pattern sent as a literal) only costs a transaction.
+_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
 _AUTOCOMMITTED = "compliance_reads_autocommitted"
 
 
@@ -39,8 +43,12 @@ def plain_select(statement: str) -> bool:
 
     Kept per statement text: the app runs the same few hundred (SQLAlchemy caches their
     compiled text), and the search over a long one (a page's `IN (...)` of ten premises is
-    several kilobytes) cost up to 0.2 ms each time."""
-    return statement.lstrip()[:6].upper() == "SELECT" and not _NOT_PLAIN.search(statement)
+    several kilobytes) cost up to 0.2 ms each time. A `WITH` query counts when no part of it
+    writes (the officer's home reads its answers through one)."""
+    first = _FIRST_WORD.match(statement)
+    if first is None or _NOT_PLAIN.search(statement):
+        return False
+    return first.group(1).upper() == "SELECT" or not _WRITES.search(statement)
 
 
 def _reading_request() -> bool:

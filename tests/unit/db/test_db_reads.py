@@ -31,6 +31,11 @@ def _status(conn) -> TransactionStatus:
     ("SELECT nextval('users_id_seq')", False),
     ("SET LOCAL jit = off", False),
     ("WITH x AS (DELETE FROM users RETURNING id) SELECT id FROM x", False),
+    ("WITH x AS (SELECT id, updated_at FROM visits) SELECT count(*) FROM x", True),
+    ("with x as (update users set active = false returning id) select id from x", False),
+    ("WITH x AS (SELECT id FROM users) SELECT id FROM x FOR UPDATE", False),
+    ("WITHOUT", False),
+    ("SELECTED", False),
     ("INSERT INTO users (id) VALUES (1)", False),
     ("SAVEPOINT sa_savepoint_1", False),
 ])
