@@ -65,18 +65,15 @@ def _waiting_parts(with_agency: bool) -> list:
 
 @lru_cache(maxsize=2)
 def _waiting_statement(with_agency: bool):
-    """The page of answers and their count, capped, as one statement (built once a shape)."""
-
-    def merged(limit):
-        parts = [part.order_by(FollowUp.responded_at, FollowUp.id).limit(limit).subquery()
-                 for part in _waiting_parts(with_agency)]
-        selects = [select(part.c.id, part.c.responded_at) for part in parts]
-        return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
-
-    counted = merged(COUNTED)
-    total = select(func.count()).select_from(counted)
-    window = merged(SHOWN)
-    chosen = (select(window.c.id).order_by(window.c.responded_at, window.c.id).limit(SHOWN)
+    """The page of answers and their count, capped, as one statement (built once a shape).
+    Each part is read once, to the count's end, into a CTE that both the count and the page
+    are taken from (read twice, once for each, the officer's own part cost its reads twice)."""
+    parts = [part.order_by(FollowUp.responded_at, FollowUp.id).limit(COUNTED).subquery()
+             for part in _waiting_parts(with_agency)]
+    selects = [select(part.c.id, part.c.responded_at) for part in parts]
+    waiting = (union_all(*selects) if len(selects) > 1 else selects[0]).cte("waiting")
+    total = select(func.count()).select_from(waiting)
+    chosen = (select(waiting.c.id).order_by(waiting.c.responded_at, waiting.c.id).limit(SHOWN)
               .subquery("chosen"))
     shown = (select(FollowUp.id, FollowUp.action, FollowUp.responded_at, Premises.name)
              .select_from(chosen).join(FollowUp, FollowUp.id == chosen.c.id)

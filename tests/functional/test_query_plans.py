@@ -561,6 +561,9 @@ def test_an_officers_answers_to_review_are_a_range_of_their_agencys(client, logi
     scans = _index_scans(plans[0][1])
     assert ("Index Scan", "ix_follow_ups_agency_answered") in scans, scans
     assert "visits" not in _seq_scans(plans[0][1])
+    # Each part is read once, for the count and the page both (it was read once for each).
+    reads = [n for n in _node_types(plans[0][1]) if n[1] == "follow_ups"]
+    assert len(reads) == 3, reads  # the agency's part, the officer's own, the page's rows
 
 
 def test_a_managers_home_reads_a_range_of_the_business_premises_by_name(client, login_as,
