@@ -8,6 +8,7 @@ gunicorn's sync workers close it after every response.
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from urllib.parse import urlencode
 
 from compliance.demo import DEMO_PASSWORD
 
+# BENCH_ACCEPT_ENCODING=identity measures a client that takes files as stored.
+ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip, deflate")
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                    r'name="csrf_token" value="([^"]+)"')
 
@@ -34,7 +37,9 @@ class Session:
         self.cookies: dict[str, str] = {}
 
     def _headers(self) -> dict[str, str]:
-        headers = {"User-Agent": "bench"}
+        # As every browser says (the app compresses nothing itself; a stored export's gzipped
+        # copy is sent as it is). The body is read, not unpacked: a browser unpacks it.
+        headers = {"User-Agent": "bench", "Accept-Encoding": ACCEPT_ENCODING}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return headers

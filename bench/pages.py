@@ -39,7 +39,8 @@ def prepared_csv(operation_id: int, email: str) -> int:
             Export.requested_by_id == officer.id, Export.kind == REPORT_CSV.name,
             Export.ready_at.is_not(None)).order_by(Export.id.desc())):
         path = exports.path_of(export)
-        if export.params == params and path is not None and path.is_file():
+        if export.params == params and path is not None and path.is_file() \
+                and exports.gzip_path_of(export) is not None:  # built with its gzipped copy
             return export.id
     export = Export(kind=REPORT_CSV.name, params=params, requested_by_id=officer.id)
     db.session.add(export)

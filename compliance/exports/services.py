@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import secrets
@@ -36,6 +37,21 @@ def folder() -> Path:
 
 def path_of(export: Export) -> Path | None:
     return folder() / export.stored_name if export.stored_name else None
+
+
+def compressible(content_type: str | None) -> bool:
+    """Text (a CSV) shrinks about tenfold gzipped; a PDF or ZIP is compressed already."""
+    return bool(content_type) and content_type.split(";")[0].strip().startswith("text/")
+
+
+def gzip_path_of(export: Export) -> Path | None:
+    """The gzipped copy kept beside a text export's file, if it has one (exports built before
+    copies were kept have none)."""
+    path = path_of(export)
+    if path is None or not compressible(export.content_type):
+        return None
+    gz = path.with_name(path.name + ".gz")
+    return gz if gz.is_file() else None
 
 
 def prepare(kind: str, params: dict[str, Any], actor: Actor) -> Export:
@@ -108,12 +124,32 @@ def build(export_id: int) -> None:
             os.unlink(raw.name)
             raise
     name = f"{export.id}-{secrets.token_hex(8)}"
+    if compressible(built.content_type):
+        _gzip_copy(Path(raw.name), target / f"{name}.gz")
     os.replace(raw.name, target / name)
     export.stored_name, export.size, export.sha256 = name, out.size, out.sha.hexdigest()
     export.filename, export.content_type = built.filename, built.content_type
     export.ready_at = utcnow()
     purge()
     db.session.flush()
+
+
+def _gzip_copy(source: Path, target: Path) -> None:
+    """A gzipped copy of the file for clients that accept it (every browser): a 500,000-row
+    CSV is about 30 MB, its copy about 3. Written a chunk at a time under a temporary name,
+    renamed when complete."""
+    partial = target.with_name(".building-" + target.name)
+    try:
+        # Readable by this user only, like the file itself (it may hold officers' notes).
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with source.open("rb") as raw, open(fd, "wb") as file, \
+                gzip.GzipFile(fileobj=file, mode="wb", compresslevel=6, mtime=0) as out:
+            while chunk := raw.read(1 << 20):
+                out.write(chunk)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def purge() -> int:
@@ -124,6 +160,7 @@ def purge() -> int:
         path = path_of(export)
         if path is not None:
             path.unlink(missing_ok=True)
+            path.with_name(path.name + ".gz").unlink(missing_ok=True)
     if old:
         db.session.execute(delete(Export).where(Export.id.in_([e.id for e in old])))
     return len(old)

@@ -65,6 +65,11 @@ def test_an_officer_prepares_the_register_pdf_and_downloads_it(client, login_as,
     text = pdf_text(download.data)
     download.close()
     assert "Corner Hardware" in text and "Machete in a gift box" in text
+    # A PDF is compressed already: no gzipped copy, whatever the browser accepts.
+    as_is = client.get(f"/exports/{export_id}/download", headers={"Accept-Encoding": "gzip"})
+    assert as_is.headers.get("Content-Encoding") is None and as_is.data == download.data
+    assert "Vary" not in as_is.headers or "Accept-Encoding" not in as_is.headers["Vary"]
+    as_is.close()
 
 
 def test_the_pdf_is_built_from_plain_data(client, login_as, shop, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 from datetime import timedelta
@@ -206,6 +207,43 @@ def test_csv_has_officer_notes_only_for_admins_who_ask(client, login_as, cast,
     event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "visit_notes_exported"))
     assert event.actor_id == cast["admin"].id and event.details == {"area": "North"}
+
+
+def test_the_csv_goes_gzipped_to_a_browser_that_accepts_it(client, login_as, cast,
+                                                            operation_visits):
+    """A browser says it accepts gzip and gets the stored gzipped copy (a tenth of a big CSV's
+    bytes), unpacked to the very same CSV; a client that does not say so gets the CSV as it is.
+    Each has its own validator, and caches are told the answer varies."""
+    from compliance.exports import services as export_services
+    from compliance.models import Export
+
+    login_as(cast["officer"])
+    prepared = client.post(f"/visits/operations/{operation_visits.id}/report.csv")
+    url = prepared.headers["Location"] + "/download"
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert packed.headers["Content-Encoding"] == "gzip" and packed.mimetype == "text/csv"
+    assert gzip.decompress(packed.data) == plain.data
+    assert "Officer" in plain.data.decode("utf-8-sig")
+    assert all("Accept-Encoding" in r.headers["Vary"] for r in (plain, packed))
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    assert packed.headers["Cache-Control"] == "no-store"
+    assert 'filename=' in packed.headers["Content-Disposition"]
+    again = client.get(url, headers={"Accept-Encoding": "gzip",
+                                     "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    for response in (plain, packed, again):
+        response.close()
+    # Forgotten with its file.
+    export = db.session.scalar(select(Export).order_by(Export.id.desc()))
+    copy = export_services.gzip_path_of(export)
+    assert copy is not None and copy.is_file()
+    assert copy.stat().st_mode & 0o777 == export_services.path_of(export).stat().st_mode & 0o777
+    export.requested_at = utcnow() - timedelta(days=export_services.keep_days() + 1)
+    db.session.flush()
+    assert export_services.purge() == 1
+    assert not copy.exists() and not copy.with_name(copy.name[:-3]).exists()
 
 
 def test_admins_set_up_operations(app, monkeypatch, client, login_as, cast):
