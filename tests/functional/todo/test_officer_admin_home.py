@@ -2,11 +2,14 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
 from compliance.models import Role
 from compliance.models.base import utcnow
+from compliance.todo import officers
 from tests.factories import PremisesFactory, TrainingModuleFactory, UserFactory
 from tests.functional.todo.helpers import todo_titles
 from tests.visit_factories import FollowUpFactory, OfficerFactory, OperationFactory, VisitFactory
@@ -34,11 +37,15 @@ def test_officer_drafts_follow_ups_priorities_and_operation(client, login_as):
     assert "Finish the visit to" not in page and "Review the answer from" not in page
 
 
-def test_an_officer_reviews_their_own_and_their_agencys_answers(client, login_as):
+@pytest.mark.parametrize("listed", [200, 1], ids=["listed", "joined"])
+def test_an_officer_reviews_their_own_and_their_agencys_answers(client, login_as, monkeypatch,
+                                                               listed):
     """Answers waiting for review: those to the officer's own visits (a draft's, or one
     recorded for the agency they worked for before) and to their agency's submitted visits;
     never a colleague's draft's nor another agency's. Each follow-up carries its visit's
-    agency, copied when it is raised."""
+    agency, copied when it is raised. The officer's visits outside the agency are listed by
+    id, or joined to when there are more than OUTSIDE_LISTED (here two against one)."""
+    monkeypatch.setattr(officers, "OUTSIDE_LISTED", listed)
     officer = login_as(OfficerFactory())
     colleague = OfficerFactory(agency=officer.agency)
     elsewhere = OfficerFactory()
