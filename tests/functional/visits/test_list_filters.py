@@ -57,6 +57,33 @@ def test_priority_list_pages_through_every_shop_once(client, login_as, cast, sma
     assert _shops(beyond) == [] and "7 shops" in beyond
 
 
+def test_a_long_priority_list_counts_to_a_cap_and_still_pages_to_its_end(
+        client, login_as, cast, small_pages, monkeypatch):
+    """Past TOTAL_CAP shops the list says "More than" and counts no further (the largest
+    agency's thousands were most of its time); next and previous still reach every shop."""
+    from compliance.priorities import services
+
+    monkeypatch.setattr(services, "TOTAL_CAP", 4)
+    for n in range(7):
+        PremisesFactory(name=f"Unvisited {n}", postcode="ZZ9 9ZZ")
+    login_as(cast["officer"])
+    first = client.get("/visits/priorities?district=zz9").text
+    assert "More than 4 shops" in first and "7 shops" not in first
+    assert "showing 1 to 3" in first and "Page 1 of" not in first and "Page 1" in first
+    seen, url = _shops(first), _links(first, "next")[0]
+    while url:
+        page = client.get(url).text
+        assert "More than 4 shops" in page
+        seen += _shops(page)
+        links = _links(page, "next")
+        url = links[0] if links else None
+    assert sorted(seen) == [f"Unvisited {n}" for n in range(7)]  # every one, each once
+    last = client.get("/visits/priorities?district=ZZ9&page=3").text
+    assert len(_shops(last)) == 1 and not _links(last, "next") and _links(last, "prev")
+    beyond = client.get("/visits/priorities?district=ZZ9&page=9").text
+    assert _shops(beyond) == [] and "More than 4 shops" in beyond
+
+
 def test_priority_list_filters_by_postcode_district(client, login_as, cast):
     for name, postcode in (("In SW1A", "SW1A 1AA"), ("Also SW1A", "SW1A 2BB"),
                            ("In SW1", "SW1 1AA"), ("In EX1", "EX1 1AA")):
