@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Integer, bindparam, func, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from compliance import audit
@@ -200,6 +210,79 @@ class FollowUpRow:
     @property
     def is_overdue(self) -> bool:
         return follow_up_is_overdue(self.status, self.due_on)
+
+
+OUTSIDE_LISTED = 200  # an officer's visits outside their agency, listed by id up to this many
+
+
+def outside_agency(officer, agency):
+    """An officer's visit outside their agency's submitted ones: a draft, or recorded for
+    another agency (before a move) or for none. `officer` and `agency`: bound parameters."""
+    return and_(Visit.officer_id == officer, or_(
+        Visit.status != "submitted", Visit.agency_id.is_(None), Visit.agency_id != agency))
+
+
+@lru_cache(maxsize=1)
+def _outside_statement():
+    return (select(Visit.id).where(outside_agency(bindparam("outside_officer", type_=Integer()),
+                                                  bindparam("outside_agency", type_=Integer())))
+            .limit(bindparam("outside_listed", type_=Integer())))
+
+
+def visits_outside_agency(officer_id: int, agency_id: int) -> list[int] | None:
+    """The ids of an officer's own visits outside their agency's submitted ones (drafts, or
+    visits from before a move): usually none or a few; None when more than OUTSIDE_LISTED
+    (the caller then joins to them instead). Read from the officer's own visits.
+
+    Their follow-ups are the officer's as well as the agency's (the agency's are a range of
+    an index on the follow-up's copied agency). Asked apart and first: joined to follow-ups
+    in one statement, PostgreSQL expected most of an officer's visits to match (it cannot
+    know they are nearly all their agency's) and read every follow-up of the kind in the
+    country to find theirs."""
+    found = list(db.session.scalars(_outside_statement(), {
+        "outside_officer": officer_id, "outside_agency": agency_id,
+        "outside_listed": OUTSIDE_LISTED + 1}))
+    return None if len(found) > OUTSIDE_LISTED else found
+
+
+AGENCY_OFFICER = bindparam("in_progress_officer", type_=Integer())
+AGENCY_OF = bindparam("in_progress_agency", type_=Integer())
+OUTSIDE_VISITS = bindparam("in_progress_outside", expanding=True, type_=Integer())
+# Literal, as the partial indexes have it, so even a plan made without the values uses them.
+NOT_CLOSED = FollowUp.status != literal_column("'closed'")
+
+
+@lru_cache(maxsize=4)
+def agency_in_progress_statement(outside: str, limit: int = 20):
+    """The follow-ups still in progress that an officer of an agency tracks, soonest due
+    first (rows for FollowUpRow): their agency's submitted visits' (a range of
+    ix_follow_ups_agency_open_due) and their own visits' outside the agency, by visit when
+    `visits_outside_agency` listed them ("listed"), through the officer's visits when it did
+    not ("joined"), or none ("none"). Values: in_progress_officer, in_progress_agency and
+    in_progress_outside."""
+    in_progress = select(FollowUp.id, FollowUp.due_on).where(NOT_CLOSED)
+    through_visits = in_progress.join(Visit, FollowUp.visit_id == Visit.id)
+
+    def first(part):
+        return part.order_by(FollowUp.due_on, FollowUp.id).limit(limit).subquery()
+
+    cut = [first(through_visits.where(FollowUp.agency_id == AGENCY_OF,
+                                      Visit.status == "submitted"))]
+    if outside == "listed":
+        # All of theirs, unordered: a few visits' few follow-ups. Ordered and cut, PostgreSQL
+        # walked the country's open follow-ups in due order looking for twenty of them.
+        cut.append(in_progress.where(FollowUp.visit_id.in_(OUTSIDE_VISITS)).subquery())
+    elif outside == "joined":
+        cut.append(first(through_visits.where(outside_agency(AGENCY_OFFICER, AGENCY_OF))))
+    selects = [select(part.c.id, part.c.due_on) for part in cut]
+    merged = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
+    chosen = (select(merged.c.id).order_by(merged.c.due_on, merged.c.id).limit(limit)
+              .subquery("chosen"))
+    return (select(FollowUp.id, Premises.name, FollowUp.action, FollowUp.due_on,
+                   FollowUp.status)
+            .select_from(chosen).join(FollowUp, FollowUp.id == chosen.c.id)
+            .join(Premises, FollowUp.premises_id == Premises.id)
+            .order_by(FollowUp.due_on, FollowUp.id))
 
 
 def follow_ups_for_visits_statement(visit_scope, limit: int = 20):

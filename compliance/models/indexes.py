@@ -75,6 +75,10 @@ INDEXES = (
     # closed ones, most of them in time, are not in it to be stepped over.
     Index("ix_follow_ups_open_due", FollowUp.due_on, FollowUp.id,
           postgresql_where=text(OPEN_FOLLOW_UP), sqlite_where=text(OPEN_FOLLOW_UP)),
+    # The officer dashboard's follow-ups in progress on their agency's visits, soonest due
+    # first (0025_fu_agency_open): a range of the agency's, not the country's stepped through.
+    Index("ix_follow_ups_agency_open_due", FollowUp.agency_id, FollowUp.due_on, FollowUp.id,
+          postgresql_where=text(OPEN_FOLLOW_UP), sqlite_where=text(OPEN_FOLLOW_UP)),
     # An officer's home: their agency's answered follow-ups waiting for review, longest
     # waiting first (0023_fu_agency); the others, most of them in time, are not in it to be
     # stepped over, nor are other agencies' (0022_answered's index held every agency's, so a

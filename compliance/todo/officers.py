@@ -8,10 +8,11 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import url_for
-from sqlalchemy import Integer, bindparam, func, or_, select, union_all
+from sqlalchemy import Integer, bindparam, func, select, union_all
 from sqlalchemy.orm import joinedload
 
 from compliance.extensions import db
+from compliance.followups import services as followups
 from compliance.i18n import gettext as _
 from compliance.i18n import ngettext
 from compliance.models import FollowUp, Operation, Premises, User, Visit
@@ -46,17 +47,15 @@ AGENCY = bindparam("review_agency", type_=Integer())
 SHOWN = bindparam("review_shown", type_=Integer())
 COUNTED = bindparam("review_counted", type_=Integer())
 OUTSIDE = bindparam("review_outside", expanding=True, type_=Integer())
-LISTED = bindparam("review_listed", type_=Integer())
-OUTSIDE_LISTED = 200  # an officer's visits outside their agency, listed by id up to this many
 
 
 def _waiting_parts(with_agency: bool, outside: str) -> list:
     """The answered follow-ups an officer reviews, those of their own visits and of their
     agency's submitted visits, as disjoint parts, each read in waiting order: the agency's
     (a range of ix_follow_ups_agency_answered; a follow-up carries its visit's agency), and
-    those of the officer's own visits outside it (`_outside_visits`): by visit when they
-    were listed ("listed"), through the officer's visits when there were too many to list
-    ("joined"), or none ("none")."""
+    those of the officer's own visits outside it (followups.visits_outside_agency): by
+    visit when they were listed ("listed"), through the officer's visits when there were
+    too many to list ("joined"), or none ("none")."""
     answered = select(FollowUp.id, FollowUp.responded_at).where(FollowUp.status == "answered")
     through_visits = answered.join(Visit, FollowUp.visit_id == Visit.id)
     if not with_agency:
@@ -65,14 +64,8 @@ def _waiting_parts(with_agency: bool, outside: str) -> list:
     if outside == "listed":
         parts.append(answered.where(FollowUp.visit_id.in_(OUTSIDE)))
     elif outside == "joined":
-        parts.append(through_visits.where(Visit.officer_id == OFFICER, _outside()))
+        parts.append(through_visits.where(followups.outside_agency(OFFICER, AGENCY)))
     return parts
-
-
-def _outside():
-    """An officer's visit outside their agency's submitted ones: a draft, or recorded for
-    another agency (before a move) or for none."""
-    return or_(Visit.status != "submitted", Visit.agency_id.is_(None), Visit.agency_id != AGENCY)
 
 
 @lru_cache(maxsize=4)
@@ -93,23 +86,6 @@ def _waiting_statement(with_agency: bool, outside: str):
     return with_counts(shown, lambda c: (c.responded_at, c.id), total)
 
 
-@lru_cache(maxsize=1)
-def _outside_statement():
-    return select(Visit.id).where(Visit.officer_id == OFFICER, _outside()).limit(LISTED)
-
-
-def _outside_visits(user: User) -> list[int]:
-    """The officer's own visits outside their agency's submitted ones, ids only, read from
-    the officer's own visits (their index): usually none, or a few drafts; at most
-    OUTSIDE_LISTED and one more (more than that are joined to, not listed). Asked first,
-    apart: joined to the answers in one statement, PostgreSQL guessed most of an officer's
-    visits would match (it cannot know they are nearly all their agency's) and read every
-    answered follow-up in the country to find theirs."""
-    return list(db.session.scalars(_outside_statement(), {
-        "review_officer": user.id, "review_agency": user.agency_id,
-        "review_listed": OUTSIDE_LISTED + 1}))
-
-
 def answered_follow_ups(user: User, shown: int, counted: int) -> Page:
     """The answered follow-ups this officer reviews, longest waiting first: the first `shown`
     and how many in all, counted up to `counted` (one statement, and one before it for an
@@ -119,11 +95,12 @@ def answered_follow_ups(user: User, shown: int, counted: int) -> Page:
     every one a to-do on the home page (179 KB, 80 ms); read from every agency's answers in
     waiting order, it read 1,013 of them (2 to 8 ms)."""
     with_agency = user.agency_id is not None
-    outside = _outside_visits(user) if with_agency else []
-    shape = ("none" if not outside else "listed" if len(outside) <= OUTSIDE_LISTED
-             else "joined")
+    outside = (followups.visits_outside_agency(user.id, user.agency_id) if with_agency
+               else [])
+    shape = "joined" if outside is None else "listed" if outside else "none"
     (n,), rows = counted_rows(db.session, _waiting_statement(with_agency, shape), {
-        "review_officer": user.id, "review_agency": user.agency_id, "review_outside": outside,
+        "review_officer": user.id, "review_agency": user.agency_id,
+        "review_outside": outside or [],
         "review_shown": shown + 1, "review_counted": counted + 1})
     found = [Answer(*row) for row in rows]
     return Page(found[:shown], 1, shown, min(n, counted), n > counted, len(found) > shown)

@@ -97,11 +97,9 @@ def _board(kind: str):
     recent = board_visits("recent", Visit.status == "submitted",
                           true() if kind == "admin" else own,
                           order=(Visit.visited_at.desc(), Visit.id.desc()))
-    if kind == "admin":
-        visible = Visit.status == "submitted"
-    else:
-        agency = (Visit.agency_id == BOARD_AGENCY) if kind == "agency" else own
-        visible = or_(own, (Visit.status == "submitted") & agency)
+    if kind == "agency":  # dashboard() reads the follow-ups by agency, then own visits
+        return union_all(drafts, recent), None
+    visible = Visit.status == "submitted" if kind == "admin" else own
     return union_all(drafts, recent), followups.follow_ups_for_visits_statement(
         select(Visit.id).where(visible))
 
@@ -120,6 +118,12 @@ def dashboard(user: User) -> Dashboard:
     # Each part in its own order (a union's rows come in no promised order).
     board["draft"].sort(key=lambda v: v.updated_at, reverse=True)
     board["recent"].sort(key=lambda v: (v.visited_at, v.id), reverse=True)
+    if follow_ups is None:  # an agency's officer: the agency's range, and their own outside it
+        outside = followups.visits_outside_agency(user.id, user.agency_id)
+        follow_ups = followups.agency_in_progress_statement(
+            "joined" if outside is None else "listed" if outside else "none")
+        values = {"in_progress_officer": user.id, "in_progress_agency": user.agency_id,
+                  "in_progress_outside": outside or []}
     return Dashboard(board["draft"], board["recent"],
                      [followups.FollowUpRow(*row)
                       for row in db.session.execute(follow_ups, values)])

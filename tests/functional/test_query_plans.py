@@ -571,6 +571,23 @@ def test_an_officers_answers_to_review_are_a_range_of_their_agencys(client, logi
     assert not any(index == "ix_follow_ups_status" for _, index in scans), scans
 
 
+def test_an_officers_follow_ups_in_progress_are_a_range_of_their_agencys(client, login_as,
+                                                                        national):
+    """The officer dashboard's follow-ups in progress, soonest due first: their agency's
+    submitted visits' are a range of ix_follow_ups_agency_open_due, their own visits'
+    outside the agency looked up by visit. Before, the country's open follow-ups were read in
+    due order (ix_follow_ups_open_due) until twenty were the agency's."""
+    login_as(national["officer"])
+    plans = [(s, p) for s, p in _explained(lambda: client.get("/visits/").get_data())
+             if s.startswith("SELECT follow_ups.id")]
+    assert len(plans) == 1, [s[:200] for s, _ in plans]
+    scans = _index_scans(plans[0][1])
+    assert ("Index Scan", "ix_follow_ups_agency_open_due") in scans, scans
+    assert not any(index in ("ix_follow_ups_open_due", "ix_follow_ups_status")
+                   for _, index in scans), scans
+    assert not _seq_scans(plans[0][1]) & BIG
+
+
 def test_a_managers_home_reads_a_range_of_the_business_premises_by_name(client, login_as,
                                                                        national):
     """The manager's home: a page of the business's premises by name, counted whole

@@ -7,9 +7,9 @@ import pytest
 from compliance import audit
 from compliance.audit import Actor
 from compliance.extensions import db
+from compliance.followups import services as followups
 from compliance.models import Role
 from compliance.models.base import utcnow
-from compliance.todo import officers
 from tests.factories import PremisesFactory, TrainingModuleFactory, UserFactory
 from tests.functional.todo.helpers import todo_titles
 from tests.visit_factories import FollowUpFactory, OfficerFactory, OperationFactory, VisitFactory
@@ -45,7 +45,7 @@ def test_an_officer_reviews_their_own_and_their_agencys_answers(client, login_as
     never a colleague's draft's nor another agency's. Each follow-up carries its visit's
     agency, copied when it is raised. The officer's visits outside the agency are listed by
     id, or joined to when there are more than OUTSIDE_LISTED (here two against one)."""
-    monkeypatch.setattr(officers, "OUTSIDE_LISTED", listed)
+    monkeypatch.setattr(followups, "OUTSIDE_LISTED", listed)
     officer = login_as(OfficerFactory())
     colleague = OfficerFactory(agency=officer.agency)
     elsewhere = OfficerFactory()

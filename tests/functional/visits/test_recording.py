@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date, time
 
+import pytest
 from sqlalchemy import func, select
 
 from compliance.extensions import db
@@ -509,3 +510,35 @@ def test_each_kind_of_board_reads_its_own_visits_and_follow_ups(cast):
     admin = board(cast["admin"])
     assert admin[1] == {v.id for v in visits.values()} and admin[0] == set()
     assert admin[2] == {f.id for f in follow_ups.values()}
+
+
+@pytest.mark.parametrize("listed", [200, 1], ids=["listed", "joined"])
+def test_an_agency_officers_board_follows_their_own_visits_outside_the_agency(
+        cast, monkeypatch, listed):
+    """The follow-ups in progress on an agency officer's board: their agency's submitted
+    visits' (a range by the follow-up's copied agency) and their own visits' outside it (a
+    draft's, one recorded for the agency they worked for before), never a colleague's draft's
+    nor another agency's, nor a closed one. The officer's visits outside the agency are listed
+    by id, or joined to past OUTSIDE_LISTED (here two against one)."""
+    from compliance.followups import services as followups
+    from compliance.visits import queries
+    from tests.visit_factories import FollowUpFactory
+
+    monkeypatch.setattr(followups, "OUTSIDE_LISTED", listed)
+    officer, colleague, stranger = cast["officer"], cast["colleague"], cast["stranger"]
+
+    def follow_up(action, closed=False, **visit):
+        return FollowUpFactory(visit=VisitFactory(premises=cast["shop"], **visit),
+                               action=action, status="closed" if closed else "open")
+
+    shown = {follow_up("Colleague's submitted", officer=colleague, agency=colleague.agency),
+             follow_up("Own draft", officer=officer, status="draft", submitted_at=None),
+             follow_up("Own before the move", officer=officer, agency=stranger.agency)}
+    hidden = {follow_up("Colleague's draft", officer=colleague, agency=colleague.agency,
+                        status="draft", submitted_at=None),
+              follow_up("Other agency", officer=stranger, agency=stranger.agency),
+              follow_up("Closed", closed=True, officer=colleague, agency=colleague.agency)}
+    db.session.flush()
+    on_board = {f.id for f in queries.dashboard(officer).follow_ups}
+    assert on_board == {f.id for f in shown}
+    assert not on_board & {f.id for f in hidden}
