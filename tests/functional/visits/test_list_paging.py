@@ -114,6 +114,35 @@ def test_search_finds_the_same_visits_whether_few_or_many_shops_match(
     assert "No visits match" in client.get("/visits/list?q=100%25").text
 
 
+@pytest.mark.parametrize("in_a_district", [50, 0], ids=["by-premises", "walked"])
+def test_a_postcode_district_search_reads_its_shops_visits_and_pages_them(
+        app, monkeypatch, client, login_as, cast, count_queries, in_a_district):
+    """A search shaped like a postcode district may match hundreds of shops: up to
+    FEW_IN_A_DISTRICT it reads their visits by premises (a word needs FEW_PREMISES or fewer,
+    here 1); the same visits, in the same order and pages, either way."""
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    monkeypatch.setattr(listing, "FEW_PREMISES", 1)
+    monkeypatch.setattr(listing, "FEW_IN_A_DISTRICT", in_a_district)
+    officer = cast["officer"]
+    now = utcnow()
+    district = [VisitFactory(officer=officer, visited_at=now - timedelta(days=n),
+                             premises=PremisesFactory(postcode=f"EX35 {n}AB"))
+                for n in range(5)]
+    VisitFactory(officer=officer, premises=PremisesFactory(postcode="EX3 5AB"))  # not EX35
+    VisitFactory(officer=cast["stranger"], premises=PremisesFactory(postcode="EX35 9ZZ"))
+    login_as(officer)
+    seen, url = [], "/visits/list?q=EX35"
+    with count_queries() as counter:
+        assert "5 visits" in client.get(url).text
+    by_premises = any(q.lstrip().startswith("WITH found") for q in counter["statements"])
+    assert by_premises is bool(in_a_district)
+    while url:
+        page = client.get(url).text
+        seen += _visit_links(page)
+        url = _next(page)
+    assert seen == [v.id for v in district]  # newest first, each once, a page of two at a time
+
+
 def test_shop_visits_and_follow_ups_count_stops_at_the_cap(
         app, monkeypatch, client, login_as, cast):
     monkeypatch.setitem(app.config, "VISIT_LIST_COUNT_CAP", 2)
