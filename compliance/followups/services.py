@@ -229,10 +229,19 @@ def _outside_statement():
             .limit(bindparam("outside_listed", type_=Integer())))
 
 
-def visits_outside_agency(officer_id: int, agency_id: int) -> list[int] | None:
-    """The ids of an officer's own visits outside their agency's submitted ones (drafts, or
-    visits from before a move): usually none or a few; None when more than OUTSIDE_LISTED
-    (the caller then joins to them instead). Read from the officer's own visits.
+@dataclass(frozen=True)
+class Outside:
+    """An officer's own visits outside their agency's submitted ones: "none", "listed" (their
+    ids in `ids`) or "joined" (more than OUTSIDE_LISTED: found through the officer's visits)."""
+
+    shape: str
+    ids: list[int]
+
+
+def visits_outside_agency(officer_id: int, agency_id: int) -> Outside:
+    """An officer's own visits outside their agency's submitted ones (drafts, or visits from
+    before a move): usually none or a few, listed by id; past OUTSIDE_LISTED, joined to
+    instead. Read from the officer's own visits.
 
     Their follow-ups are the officer's as well as the agency's (the agency's are a range of
     an index on the follow-up's copied agency). Asked apart and first: joined to follow-ups
@@ -242,7 +251,24 @@ def visits_outside_agency(officer_id: int, agency_id: int) -> list[int] | None:
     found = list(db.session.scalars(_outside_statement(), {
         "outside_officer": officer_id, "outside_agency": agency_id,
         "outside_listed": OUTSIDE_LISTED + 1}))
-    return None if len(found) > OUTSIDE_LISTED else found
+    if len(found) > OUTSIDE_LISTED:
+        return Outside("joined", [])
+    return Outside("listed" if found else "none", found)
+
+
+def agency_and_own(rows, shape: str, officer, agency, ids):
+    """The two parts of an agency officer's follow-ups, from `rows` (a select of follow-up
+    columns with its status condition): their agency's submitted visits' (by the follow-up's
+    copied agency) and their own visits' outside the agency (`visits_outside_agency`'s
+    shape: by visit id when listed, through their visits when joined, None when none).
+    `officer`, `agency` and `ids` (expanding): the caller's bound parameters."""
+    through_visits = rows.join(Visit, FollowUp.visit_id == Visit.id)
+    agency_part = through_visits.where(FollowUp.agency_id == agency, Visit.status == "submitted")
+    if shape == "listed":
+        return agency_part, rows.where(FollowUp.visit_id.in_(ids))
+    if shape == "joined":
+        return agency_part, through_visits.where(outside_agency(officer, agency))
+    return agency_part, None
 
 
 AGENCY_OFFICER = bindparam("in_progress_officer", type_=Integer())
@@ -260,20 +286,16 @@ def agency_in_progress_statement(outside: str, limit: int = 20):
     `visits_outside_agency` listed them ("listed"), through the officer's visits when it did
     not ("joined"), or none ("none"). Values: in_progress_officer, in_progress_agency and
     in_progress_outside."""
-    in_progress = select(FollowUp.id, FollowUp.due_on).where(NOT_CLOSED)
-    through_visits = in_progress.join(Visit, FollowUp.visit_id == Visit.id)
-
     def first(part):
         return part.order_by(FollowUp.due_on, FollowUp.id).limit(limit).subquery()
 
-    cut = [first(through_visits.where(FollowUp.agency_id == AGENCY_OF,
-                                      Visit.status == "submitted"))]
-    if outside == "listed":
-        # All of theirs, unordered: a few visits' few follow-ups. Ordered and cut, PostgreSQL
-        # walked the country's open follow-ups in due order looking for twenty of them.
-        cut.append(in_progress.where(FollowUp.visit_id.in_(OUTSIDE_VISITS)).subquery())
-    elif outside == "joined":
-        cut.append(first(through_visits.where(outside_agency(AGENCY_OFFICER, AGENCY_OF))))
+    agency_part, own = agency_and_own(select(FollowUp.id, FollowUp.due_on).where(NOT_CLOSED),
+                                      outside, AGENCY_OFFICER, AGENCY_OF, OUTSIDE_VISITS)
+    cut = [first(agency_part)]
+    if own is not None:
+        # Listed: all of theirs, unordered (a few visits' few follow-ups). Ordered and cut,
+        # PostgreSQL walked the country's open follow-ups in due order looking for twenty.
+        cut.append(own.subquery() if outside == "listed" else first(own))
     selects = [select(part.c.id, part.c.due_on) for part in cut]
     merged = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
     chosen = (select(merged.c.id).order_by(merged.c.due_on, merged.c.id).limit(limit)

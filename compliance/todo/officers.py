@@ -57,15 +57,11 @@ def _waiting_parts(with_agency: bool, outside: str) -> list:
     visit when they were listed ("listed"), through the officer's visits when there were
     too many to list ("joined"), or none ("none")."""
     answered = select(FollowUp.id, FollowUp.responded_at).where(FollowUp.status == "answered")
-    through_visits = answered.join(Visit, FollowUp.visit_id == Visit.id)
     if not with_agency:
-        return [through_visits.where(Visit.officer_id == OFFICER)]
-    parts = [through_visits.where(FollowUp.agency_id == AGENCY, Visit.status == "submitted")]
-    if outside == "listed":
-        parts.append(answered.where(FollowUp.visit_id.in_(OUTSIDE)))
-    elif outside == "joined":
-        parts.append(through_visits.where(followups.outside_agency(OFFICER, AGENCY)))
-    return parts
+        return [answered.join(Visit, FollowUp.visit_id == Visit.id)
+                .where(Visit.officer_id == OFFICER)]
+    agency_part, own = followups.agency_and_own(answered, outside, OFFICER, AGENCY, OUTSIDE)
+    return [agency_part] if own is None else [agency_part, own]
 
 
 @lru_cache(maxsize=4)
@@ -96,11 +92,10 @@ def answered_follow_ups(user: User, shown: int, counted: int) -> Page:
     waiting order, it read 1,013 of them (2 to 8 ms)."""
     with_agency = user.agency_id is not None
     outside = (followups.visits_outside_agency(user.id, user.agency_id) if with_agency
-               else [])
-    shape = "joined" if outside is None else "listed" if outside else "none"
-    (n,), rows = counted_rows(db.session, _waiting_statement(with_agency, shape), {
+               else followups.Outside("none", []))
+    (n,), rows = counted_rows(db.session, _waiting_statement(with_agency, outside.shape), {
         "review_officer": user.id, "review_agency": user.agency_id,
-        "review_outside": outside or [],
+        "review_outside": outside.ids,
         "review_shown": shown + 1, "review_counted": counted + 1})
     found = [Answer(*row) for row in rows]
     return Page(found[:shown], 1, shown, min(n, counted), n > counted, len(found) > shown)

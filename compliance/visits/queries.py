@@ -120,10 +120,9 @@ def dashboard(user: User) -> Dashboard:
     board["recent"].sort(key=lambda v: (v.visited_at, v.id), reverse=True)
     if follow_ups is None:  # an agency's officer: the agency's range, and their own outside it
         outside = followups.visits_outside_agency(user.id, user.agency_id)
-        follow_ups = followups.agency_in_progress_statement(
-            "joined" if outside is None else "listed" if outside else "none")
+        follow_ups = followups.agency_in_progress_statement(outside.shape)
         values = {"in_progress_officer": user.id, "in_progress_agency": user.agency_id,
-                  "in_progress_outside": outside or []}
+                  "in_progress_outside": outside.ids}
     return Dashboard(board["draft"], board["recent"],
                      [followups.FollowUpRow(*row)
                       for row in db.session.execute(follow_ups, values)])
