@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from compliance import audit
+from compliance import audit, text_search
 from compliance.audit import Actor
 from compliance.certificates.codes import ALPHABET
 
@@ -51,29 +51,32 @@ class Found:
 
 
 def find_premises(search: str, limit: int = 25) -> Found:
-    """Premises whose name, postcode (spaces ignored), town or business name contains the
-    search, by name (one statement). The shop's own fields and its business's are two parts,
+    """Premises whose name, postcode (spaces ignored), town or business name matches the
+    search (text_search: anywhere, or a word's start for one or two characters), by name
+    (one statement). The shop's own fields and its business's are two parts,
     each its first `limit` + 1 by name, so each is either a look-up in its trigram indexes
     (a rare word, a postcode) or a short walk of the names in order (a common word), as the
     planner finds cheaper; together they hold the first `limit` + 1 overall. At national scale
     one OR across the joined tables read and sorted every shop (45 ms a search)."""
-    # No stored text holds a NUL, and PostgreSQL refuses one in a query: drop it.
-    term = search.replace("\x00", "").strip().lower()
-    if not term:
+    found = text_search.patterns(search.lower())
+    if not found:
         return Found([], False)
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     # The patterns go into the SQL as quoted literals (literal_execute), not parameters: a
     # prepared statement run often gets PostgreSQL's generic plan, which cannot use a trigram
     # index for a pattern it has not seen, and read every shop (40 ms) on every search.
-    like = bindparam("find_like", f"%{escaped}%", literal_execute=True)
-    compact = bindparam("find_compact", f"%{escaped.replace(' ', '')}%", literal_execute=True)
+    likes = [bindparam(f"find_like_{n}", p, literal_execute=True) for n, p in enumerate(found)]
+    if text_search.is_short(search):  # a word's start: the postcode as written ("E1 6AN")
+        postcode = text_search.matching(Premises.postcode, likes)
+    else:  # anywhere, spaces ignored: "ab12cd" finds "AB1 2CD"
+        compact = bindparam("find_compact", found[0].replace(" ", ""), literal_execute=True)
+        postcode = _compact_postcode().like(compact, escape=text_search.ESCAPE)
     first = limit + 1
     own = (select(Premises.id).where(or_(
-        Premises.name.ilike(like, escape="\\"), _compact_postcode().like(compact, escape="\\"),
-        Premises.town.ilike(like, escape="\\")))
+        text_search.matching(Premises.name, likes), postcode,
+        text_search.matching(Premises.town, likes)))
         .order_by(Premises.name, Premises.id).limit(first).subquery("own"))
     business = (select(Premises.id).join(Retailer, Premises.retailer_id == Retailer.id)
-                .where(Retailer.name.ilike(like, escape="\\"))
+                .where(text_search.matching(Retailer.name, likes))
                 .order_by(Premises.name, Premises.id).limit(first).subquery("business"))
     matched = union_all(select(own.c.id), select(business.c.id))
     shops = list(db.session.scalars(

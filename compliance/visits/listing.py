@@ -6,7 +6,8 @@ and sorts them. Here the scope is disjoint parts (`scope_parts`), each read newe
 its own covering index and cut at the end of the page, then merged (UNION ALL). The count stops at
 VISIT_LIST_COUNT_CAP ("more than 1,000 visits"), so it too costs the same at any scale.
 
-Search (shop name, postcode or business name) narrows the premises first: when few premises
+Search (shop name, postcode or business name, matched as `text_search` says: anywhere, or
+a word's start for one or two characters) narrows the premises first: when few premises
 match, the visits of those premises are read by premises; when many match (a word in every
 branch's name), the newest visits in scope are read in order and kept while they match, which
 stops after the page because nearly every visit matches.
@@ -21,6 +22,7 @@ from functools import lru_cache
 
 from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, union_all
 
+from compliance import text_search
 from compliance.areas import ListFilters
 from compliance.extensions import db
 from compliance.models import Premises, Retailer, Role, User, Visit
@@ -59,6 +61,7 @@ DISTRICT_SHAPED = re.compile(r"[a-z]{1,2}[0-9][a-z0-9]?", re.IGNORECASE)
 AGENCY = bindparam("visits_agency", type_=Integer())
 OFFICER = bindparam("visits_officer", type_=Integer())
 LIKE = bindparam("visits_like", type_=String())
+WORD_LIKE = bindparam("visits_word_like", type_=String())  # a short search: a word's start
 FEW = bindparam("visits_few", expanding=True, type_=Integer())
 DISTRICT = bindparam("visits_district", type_=String())
 DISTRICT_LIKE = bindparam("visits_district_like", type_=String())
@@ -94,22 +97,22 @@ def scope_parts(kind: str) -> list:
             & or_(Visit.agency_id.is_(None), Visit.agency_id != AGENCY)]
 
 
-def _like(search: str) -> str:
-    return "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _matches(likes):
+    return or_(*(text_search.matching(column, likes)
+                 for column in (Premises.name, Premises.postcode, Retailer.name)))
 
 
-def _matches(like):
-    return or_(Premises.name.ilike(like, escape="\\"), Premises.postcode.ilike(like, escape="\\"),
-               Retailer.name.ilike(like, escape="\\"))
-
-
-def _few_matching_premises(like: str, few: int) -> list[int] | None:
+def _few_matching_premises(likes: tuple[str, ...], few: int) -> list[int] | None:
     """The ids of the premises matching the search if there are at most `few`, else None.
-    UNION ALL (not UNION) and a LIMIT, so a word that every premises has stops early."""
-    by_shop = select(Premises.id).where(or_(Premises.name.ilike(like, escape="\\"),
-                                            Premises.postcode.ilike(like, escape="\\")))
+    UNION ALL (not UNION) and a LIMIT, so a word that every premises has stops early. The
+    patterns are quoted literals in the SQL, as in the shop finder (shops.find_premises): a
+    generic plan, made for any pattern, cannot use a trigram index."""
+    likes = tuple(bindparam(f"visits_few_like_{n}", like, literal_execute=True)
+                  for n, like in enumerate(likes))
+    by_shop = select(Premises.id).where(or_(text_search.matching(Premises.name, likes),
+                                            text_search.matching(Premises.postcode, likes)))
     by_business = select(Premises.id).join(Retailer, Premises.retailer_id == Retailer.id).where(
-        Retailer.name.ilike(like, escape="\\"))
+        text_search.matching(Retailer.name, likes))
     ids = set(db.session.scalars(union_all(by_shop, by_business).limit(few * 2 + 1)))
     return sorted(ids) if len(ids) <= few else None
 
@@ -128,11 +131,13 @@ def _filters(district: bool, narrow_agency: bool) -> list:
 def _newest(condition, search: str | None, district: bool, narrow_agency: bool,
             limit=PER_PART) -> Select:
     """One part of the scope: ids and dates of its newest `limit` visits that pass the
-    filters. `search`: None, or "many" (visits whose premises or business match LIKE)."""
+    filters. `search`: None, "many" (visits whose premises or business match LIKE) or "many
+    short" (match LIKE or WORD_LIKE: a short search's patterns, text_search.patterns)."""
     stmt = select(Visit.id, Visit.visited_at).where(condition, *_filters(district, narrow_agency))
-    if search == "many":
+    if search in ("many", "many short"):
+        likes = (LIKE, WORD_LIKE) if search == "many short" else (LIKE,)
         stmt = (stmt.join(Premises, Visit.premises_id == Premises.id)
-                .join(Retailer, Premises.retailer_id == Retailer.id).where(_matches(LIKE)))
+                .join(Retailer, Premises.retailer_id == Retailer.id).where(_matches(likes)))
     return stmt.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)
 
 
@@ -190,18 +195,19 @@ def visit_list(user: User, search: str, page: int, per_page: int,
     kind = _kind(user)
     if kind is None:
         return Page([], page, per_page, 0)
-    search = search.replace("\x00", "").strip()  # PostgreSQL refuses a NUL; no name has one
     values: dict[str, object] = {
         "visits_agency": user.agency_id, "visits_officer": user.id,
         "visits_district": filters.district, "visits_district_like": f"{filters.district} %",
         "visits_filter_agency": filters.agency_id}
     mode = None
-    if search:
-        like = _like(search)
-        few = _few_matching_premises(like, FEW_IN_A_DISTRICT if DISTRICT_SHAPED.fullmatch(
+    if search.strip():
+        likes = text_search.patterns(search)
+        if not likes:  # no letter or digit: nothing to match
+            return Page([], page, per_page, 0)
+        few = _few_matching_premises(likes, FEW_IN_A_DISTRICT if DISTRICT_SHAPED.fullmatch(
             search.replace(" ", "")) else FEW_PREMISES)
-        mode = "many" if few is None else "few"
-        values.update(visits_like=like, visits_few=few or [])
+        mode = "few" if few is not None else "many short" if len(likes) > 1 else "many"
+        values.update(visits_like=likes[0], visits_word_like=likes[-1], visits_few=few or [])
     statement = _statement((kind, mode, bool(filters.district), bool(filters.agency_id)))
     start = offset(page, per_page)
     # Each part is read to the page's end and one more row (is there a next page?).

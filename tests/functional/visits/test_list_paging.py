@@ -107,11 +107,16 @@ def test_search_finds_the_same_visits_whether_few_or_many_shops_match(
                          status="draft", submitted_at=None)
     VisitFactory(officer=officer, premises=PremisesFactory(name="Other Shop"))
     VisitFactory(officer=cast["stranger"], premises=PremisesFactory(name="Zebra Elsewhere"))
+    # Two characters match a word's start (text_search), three or more anywhere.
+    second_word = VisitFactory(officer=officer, premises=PremisesFactory(name="Corner Zed"))
+    inside = VisitFactory(officer=officer, premises=PremisesFactory(name="Blaze Tools"))
     login_as(officer)
     page = client.get("/visits/list?q=ze").text
     assert sorted(_visit_links(page)) == sorted(
-        v.id for v in (by_business, by_name, by_postcode, draft))
+        v.id for v in (by_business, by_name, by_postcode, draft, second_word))
+    assert _visit_links(client.get("/visits/list?q=laz").text) == [inside.id]
     assert "No visits match" in client.get("/visits/list?q=100%25").text
+    assert "No visits match" in client.get("/visits/list?q=%25").text  # no letter or digit
 
 
 @pytest.mark.parametrize("in_a_district", [50, 0], ids=["by-premises", "walked"])
