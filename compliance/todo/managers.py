@@ -44,6 +44,7 @@ from compliance.models import (
 )
 from compliance.models.base import utcnow
 from compliance.paging import Page, run_counted, window_counted
+from compliance.plan_constants import with_fixed_words
 from compliance.refusals.clock import monday_of, to_uk, uk_today
 from compliance.refusals.signoff import WEEKS_SHOWN
 from compliance.todo.items import DONE, DUE, INFO, OVERDUE, TODO, ToDo, day
@@ -308,15 +309,16 @@ def _statements() -> dict:
                or_(Assessment.status == "draft", newest.c.at.is_not(None)))
         .order_by(Assessment.id),
         # Each current verified certificate with its premises' conditions (a suspended one
-        # shows why).
-        "certificates": select(Certificate.id, Certificate.code, Certificate.kind,
+        # shows why); its words in the text, or PostgreSQL planned it afresh each time
+        # (plan_constants).
+        "certificates": with_fixed_words(select(Certificate.id, Certificate.code, Certificate.kind,
                                Certificate.premises_id, Certificate.expires_at,
                                Certificate.revoked_at, Certificate.superseded_by_id,
                                *conditions_columns())
         .join(Premises, Premises.id == Certificate.premises_id)
         .where(Certificate.premises_id.in_(premises_ids), Certificate.kind == PREMISES,
                Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
-        .order_by(Certificate.issued_at),
+        .order_by(Certificate.issued_at)),
         # The manager's reminders about these causes (every home's statement, cause_key
         # set), then when each of these people was last chased (cause_key null).
         "reminders": union_all(

@@ -18,6 +18,7 @@ from compliance.i18n import ngettext
 from compliance.models import FollowUp, Operation, Premises, User, Visit
 from compliance.models.base import utcnow
 from compliance.paging import Page, counted_rows, with_counts
+from compliance.plan_constants import with_fixed_words
 from compliance.priorities.services import priority_list
 from compliance.todo.items import DUE, INFO, OVERDUE, TODO, ToDo, day
 
@@ -79,7 +80,8 @@ def _waiting_statement(with_agency: bool, outside: str):
     shown = (select(FollowUp.id, FollowUp.action, FollowUp.responded_at, Premises.name)
              .select_from(chosen).join(FollowUp, FollowUp.id == chosen.c.id)
              .join(Premises, Premises.id == FollowUp.premises_id))
-    return with_counts(shown, lambda c: (c.responded_at, c.id), total)
+    # Its words in the text, or PostgreSQL planned it afresh every time (plan_constants).
+    return with_fixed_words(with_counts(shown, lambda c: (c.responded_at, c.id), total))
 
 
 def answered_follow_ups(user: User, shown: int, counted: int) -> Page:
