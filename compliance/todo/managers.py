@@ -293,12 +293,14 @@ def _statements() -> dict:
             RefusalSignOff.week_start >= bindparam("todo_window", type_=Date())),
         "first refusals": select(Refusal.premises_id, func.min(Refusal.occurred_at))
         .where(Refusal.premises_id.in_(premises_ids)).group_by(Refusal.premises_id),
-        "follow-ups": select(FollowUp.id, FollowUp.premises_id, FollowUp.status,
-                             FollowUp.action, FollowUp.due_on)
-        .join(Visit, FollowUp.visit_id == Visit.id)
-        .where(FollowUp.premises_id.in_(premises_ids), Visit.status == "submitted",
-               FollowUp.status.in_(("open", "returned")))
-        .order_by(FollowUp.due_on, FollowUp.id),
+        # Its words in the text, or PostgreSQL planned it afresh each time (plan_constants).
+        "follow-ups": with_fixed_words(
+            select(FollowUp.id, FollowUp.premises_id, FollowUp.status, FollowUp.action,
+                   FollowUp.due_on)
+            .join(Visit, FollowUp.visit_id == Visit.id)
+            .where(FollowUp.premises_id.in_(premises_ids), Visit.status == "submitted",
+                   FollowUp.status.in_(("open", "returned")))
+            .order_by(FollowUp.due_on, FollowUp.id)),
         # The latest submitted self-assessment and any draft, as plain rows.
         "assessments": select(Assessment.id, Assessment.premises_id, Assessment.status,
                               Assessment.submitted_at, Assessment.score_percent,

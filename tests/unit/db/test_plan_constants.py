@@ -58,3 +58,15 @@ def test_statements_of_one_shape_keep_their_own_words(app):
 def test_a_quote_in_a_word_is_quoted(app):
     officer = OfficerFactory()
     assert db.session.scalar(_count("it's"), {"officer": officer.id}) == 0
+
+
+def test_a_list_of_words_is_written_in_the_text_too(app):
+    officer = OfficerFactory()
+    VisitFactory(officer=officer)
+    statement = with_fixed_words(select(func.count(Visit.id)).where(
+        Visit.status.in_(("submitted", "draft")), Visit.officer_id == OFFICER))
+    sql, parameters = _sent(statement, {"officer": officer.id})
+    assert "'submitted', 'draft'" in sql
+    assert list(parameters.values() if isinstance(parameters, dict) else parameters) == [
+        officer.id]
+    assert db.session.scalar(statement, {"officer": officer.id}) == 1
