@@ -28,7 +28,6 @@ from compliance.extensions import db
 from compliance.followups import services as followups
 from compliance.models import FollowUp, Premises, Role, TestPurchase, User, Visit
 from compliance.paging import Page, counted_rows, offset, with_counts
-from compliance.plan_constants import with_fixed_words
 from compliance.visits.labels import UNMET
 
 RECENT = 10
@@ -98,12 +97,10 @@ def _board(kind: str):
     recent = board_visits("recent", Visit.status == "submitted",
                           true() if kind == "admin" else own,
                           order=(Visit.visited_at.desc(), Visit.id.desc()))
-    # Its words in the text, or PostgreSQL planned it afresh every time (plan_constants).
-    board = with_fixed_words(union_all(drafts, recent))
     if kind == "agency":  # dashboard() reads the follow-ups by agency, then own visits
-        return board, None
+        return union_all(drafts, recent), None
     visible = Visit.status == "submitted" if kind == "admin" else own
-    return board, followups.follow_ups_for_visits_statement(
+    return union_all(drafts, recent), followups.follow_ups_for_visits_statement(
         select(Visit.id).where(visible))
 
 
