@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select
 
 from compliance import audit
 from compliance.audit import Actor
@@ -77,11 +78,9 @@ def operations_for_visit_form(around: date, keep_id: int | None = None, *,
     With `most`, only that many: those running on `around` first, then the nearest in time
     (and the visit's own). The country's local operations grow with it; an officer's select
     should not, as its options are most of the form's rendering time."""
-    near = and_(Operation.ends_on >= around - timedelta(days=days),
-                Operation.starts_on <= around + timedelta(days=days))
-    wanted = or_(near, Operation.id == keep_id) if keep_id else near
-    found = list(db.session.scalars(select(Operation).where(wanted).order_by(
-        Operation.starts_on.desc(), Operation.id.desc())))
+    found = list(db.session.scalars(_near_statement(bool(keep_id)), {
+        "ends_from": around - timedelta(days=days), "starts_to": around + timedelta(days=days),
+        "keep_id": keep_id}))
     if most is None or len(found) <= most:
         return found
 
@@ -90,6 +89,19 @@ def operations_for_visit_form(around: date, keep_id: int | None = None, *,
 
     kept = {op.id for op in sorted(found, key=lambda op: (distance(op), -op.id))[:most]}
     return [op for op in found if op.id in kept or op.id == keep_id]
+
+
+@lru_cache(maxsize=2)
+def _near_statement(keeping: bool):
+    """Operations running between two dates (and, `keeping`, the visit's own), latest
+    first: built once a shape, its values bound at each call (the visit form's statements cost
+    as much to build and key as to run)."""
+    near = and_(Operation.ends_on >= bindparam("ends_from", type_=Date()),
+                Operation.starts_on <= bindparam("starts_to", type_=Date()))
+    wanted = or_(near, Operation.id == bindparam("keep_id", type_=Integer())) if keeping \
+        else near
+    return select(Operation).where(wanted).order_by(Operation.starts_on.desc(),
+                                                    Operation.id.desc())
 
 
 def operations_offered(around: date, keep_id: int | None = None) -> list[Operation]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, func, or_, select, union_all
+from sqlalchemy import Integer, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from compliance import audit, text_search
@@ -92,8 +93,15 @@ def _compact_postcode():
 
 
 def premises_with_retailer(premises_id: int) -> Premises | None:
-    return db.session.scalar(select(Premises).options(joinedload(Premises.retailer))
-                             .where(Premises.id == premises_id))
+    return db.session.scalar(_with_retailer(), {"shop_id": premises_id})
+
+
+@cache
+def _with_retailer():
+    """Built once (every visit form and shop page asks): building and keying the statement
+    cost as much again as running it."""
+    return (select(Premises).options(joinedload(Premises.retailer))
+            .where(Premises.id == bindparam("shop_id", type_=Integer())))
 
 
 def add_unregistered_premises(details: PremisesDetails, actor: Actor,
