@@ -6,7 +6,8 @@ values, and keeps planning afresh while the generic one looks dearer. SQLAlchemy
 constant as a parameter: a generic plan for `status = $1` cannot use a partial index
 (`WHERE status <> 'closed'`) nor the statistics of one status, so such a statement was planned
 again on every run. The manager home's certificates statement spent 0.8 ms planning to run for
-0.3; with its words in the text, 1.3 to 1.5 ms became 0.35 to 0.45 (a tenth of the page's SQL).
+0.3; with its words in the text it took a third to a half of the time (replayed, old and new in
+turn: 1.3 to 3.0 ms became 0.35 to 1.5, as the machine's speed varied).
 
 `with_fixed_words(statement)` turns the statement's anonymous string constants ('submitted',
 'staff', 'premises', `IN ('open', 'returned')`: values written in the code) into literals

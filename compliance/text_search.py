@@ -27,11 +27,6 @@ def escaped(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def is_short(term: str) -> bool:
-    """True when the term has no three letters or digits in a row (no trigram)."""
-    return not _TRIGRAM.search(term)
-
-
 def patterns(term: str) -> tuple[str, ...]:
     """The case-insensitive LIKE patterns the term matches (any one of them): anywhere, or
     for a short term the start of the text or of a word in it; none when it has no letter
@@ -40,7 +35,12 @@ def patterns(term: str) -> tuple[str, ...]:
     if not _LETTER_OR_DIGIT.search(term):
         return ()
     text = escaped(term)
-    return (f"{text}%", f"% {text}%") if is_short(term) else (f"%{text}%",)
+    return (f"%{text}%",) if _TRIGRAM.search(term) else (f"{text}%", f"% {text}%")
+
+
+def by_word_start(like_patterns: tuple[str, ...]) -> bool:
+    """True when `patterns` gave a short search's patterns (a word's start), not "anywhere"."""
+    return len(like_patterns) > 1
 
 
 def matching(column, like_patterns) -> object:

@@ -66,7 +66,7 @@ def find_premises(search: str, limit: int = 25) -> Found:
     # prepared statement run often gets PostgreSQL's generic plan, which cannot use a trigram
     # index for a pattern it has not seen, and read every shop (40 ms) on every search.
     likes = [bindparam(f"find_like_{n}", p, literal_execute=True) for n, p in enumerate(found)]
-    if text_search.is_short(search):  # a word's start: the postcode as written ("E1 6AN")
+    if text_search.by_word_start(found):  # the postcode as written: "E1" finds "E1 6AN"
         postcode = text_search.matching(Premises.postcode, likes)
     else:  # anywhere, spaces ignored: "ab12cd" finds "AB1 2CD"
         compact = bindparam("find_compact", found[0].replace(" ", ""), literal_execute=True)

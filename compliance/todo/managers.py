@@ -313,14 +313,14 @@ def _statements() -> dict:
         # Each current verified certificate with its premises' conditions (a suspended one
         # shows why); its words in the text, or PostgreSQL planned it afresh each time
         # (plan_constants).
-        "certificates": with_fixed_words(select(Certificate.id, Certificate.code, Certificate.kind,
-                               Certificate.premises_id, Certificate.expires_at,
-                               Certificate.revoked_at, Certificate.superseded_by_id,
-                               *conditions_columns())
-        .join(Premises, Premises.id == Certificate.premises_id)
-        .where(Certificate.premises_id.in_(premises_ids), Certificate.kind == PREMISES,
-               Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
-        .order_by(Certificate.issued_at)),
+        "certificates": with_fixed_words(
+            select(Certificate.id, Certificate.code, Certificate.kind, Certificate.premises_id,
+                   Certificate.expires_at, Certificate.revoked_at, Certificate.superseded_by_id,
+                   *conditions_columns())
+            .join(Premises, Premises.id == Certificate.premises_id)
+            .where(Certificate.premises_id.in_(premises_ids), Certificate.kind == PREMISES,
+                   Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+            .order_by(Certificate.issued_at)),
         # The manager's reminders about these causes (every home's statement, cause_key
         # set), then when each of these people was last chased (cause_key null).
         "reminders": union_all(

@@ -206,7 +206,8 @@ def visit_list(user: User, search: str, page: int, per_page: int,
             return Page([], page, per_page, 0)
         few = _few_matching_premises(likes, FEW_IN_A_DISTRICT if DISTRICT_SHAPED.fullmatch(
             search.replace(" ", "")) else FEW_PREMISES)
-        mode = "few" if few is not None else "many short" if len(likes) > 1 else "many"
+        mode = ("few" if few is not None
+                else "many short" if text_search.by_word_start(likes) else "many")
         values.update(visits_like=likes[0], visits_word_like=likes[-1], visits_few=few or [])
     statement = _statement((kind, mode, bool(filters.district), bool(filters.agency_id)))
     start = offset(page, per_page)
